@@ -1,15 +1,25 @@
 // wasmstream: the command-line program. Each subcommand lives in its own file
-// (cmd_*.cc) as the layers land; this file only dispatches.
+// (cmd_*.cc) and registers itself (command.h); this file only dispatches.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <string_view>
+#include <string>
+#include <vector>
 
 #include <curl/curl.h>
 #include <sqlite3.h>
 
+#include "tools/wasmstream/command.h"
+
+namespace wasmstream::cli {
 namespace {
 
 constexpr const char kVersion[] = "0.1.0";
+
+std::vector<const Command*>& Registry() {
+  static std::vector<const Command*> commands;
+  return commands;
+}
 
 void PrintHelp(FILE* out) {
   std::fprintf(out,
@@ -17,9 +27,14 @@ void PrintHelp(FILE* out) {
                "\n"
                "WebAssembly.compileStreaming(fetch(url)) outside a browser.\n"
                "\n"
-               "commands:\n"
-               "  --version   print the version and the libraries in use\n"
-               "  --help      print this help\n");
+               "commands:\n");
+  std::vector<const Command*> sorted = AllCommands();
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Command* a, const Command* b) { return std::strcmp(a->name, b->name) < 0; });
+  for (const Command* c : sorted) std::fprintf(out, "  %-10s %s\n", c->name, c->summary);
+  std::fprintf(out,
+               "  --version  print the version and the libraries in use\n"
+               "  --help     print this help\n");
 }
 
 void PrintVersion() {
@@ -29,12 +44,21 @@ void PrintVersion() {
 
 }  // namespace
 
+Command::Command(const char* n, const char* s, CommandFn r) : name(n), summary(s), run(r) {
+  Registry().push_back(this);
+}
+
+const std::vector<const Command*>& AllCommands() { return Registry(); }
+
+}  // namespace wasmstream::cli
+
 int main(int argc, char** argv) {
+  using namespace wasmstream::cli;
   if (argc < 2) {
     PrintHelp(stderr);
     return 2;
   }
-  std::string_view cmd = argv[1];
+  std::string cmd = argv[1];
   if (cmd == "--version" || cmd == "version") {
     PrintVersion();
     return 0;
@@ -42,6 +66,9 @@ int main(int argc, char** argv) {
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     PrintHelp(stdout);
     return 0;
+  }
+  for (const Command* c : AllCommands()) {
+    if (cmd == c->name) return c->run(std::vector<std::string>(argv + 2, argv + argc));
   }
   std::fprintf(stderr, "wasmstream: unknown command '%s'\n\n", argv[1]);
   PrintHelp(stderr);
