@@ -1,0 +1,41 @@
+#include "wasm/features.h"
+
+namespace wasmstream::wasm {
+
+Features Features::Default() {
+  Features f(0);
+#define WASMSTREAM_FEATURE_DEFAULT(name, bit, str, dflt) \
+  if (dflt) f.enable(Feature::name);
+  WASMSTREAM_FOREACH_FEATURE(WASMSTREAM_FEATURE_DEFAULT)
+#undef WASMSTREAM_FEATURE_DEFAULT
+  return f;
+}
+
+Features Features::All() {
+  Features f(0);
+#define WASMSTREAM_FEATURE_ALL(name, bit, str, dflt) f.enable(Feature::name);
+  WASMSTREAM_FOREACH_FEATURE(WASMSTREAM_FEATURE_ALL)
+#undef WASMSTREAM_FEATURE_ALL
+  return f;
+}
+
+std::optional<Feature> Features::FromName(std::string_view n) {
+#define WASMSTREAM_FEATURE_FROM(name, bit, str, dflt) \
+  if (n == str) return Feature::name;
+  WASMSTREAM_FOREACH_FEATURE(WASMSTREAM_FEATURE_FROM)
+#undef WASMSTREAM_FEATURE_FROM
+  return std::nullopt;
+}
+
+std::string_view Features::Name(Feature f) {
+  switch (f) {
+#define WASMSTREAM_FEATURE_NAME(name, bit, str, dflt) \
+  case Feature::name:                                 \
+    return str;
+    WASMSTREAM_FOREACH_FEATURE(WASMSTREAM_FEATURE_NAME)
+#undef WASMSTREAM_FEATURE_NAME
+  }
+  return "?";
+}
+
+}  // namespace wasmstream::wasm
