@@ -1,0 +1,33 @@
+// Every limit of the code cache, in one place (STYLE.md habit 3).
+#ifndef WASMSTREAM_CACHE_LIMITS_H_
+#define WASMSTREAM_CACHE_LIMITS_H_
+
+#include <cstdint>
+
+namespace wasmstream::cache {
+
+inline constexpr uint64_t kMiB = 1024 * 1024;
+
+// The whole database stays under this many bytes of entries (wire bytes +
+// payload); least recently used entries go first. Overridable per store.
+inline constexpr uint64_t kDefaultMaxTotalBytes = 512 * kMiB;
+// One entry larger than this is never stored (counted as skipped_too_large).
+inline constexpr uint64_t kDefaultMaxEntryBytes = 128 * kMiB;
+static_assert(kDefaultMaxEntryBytes <= kDefaultMaxTotalBytes);
+// Modules smaller than this are neither looked up nor stored: compiling them is
+// about as fast as a SQLite round trip (measured in bench/cache_bench.cc; see
+// README "Code cache"). `wasmstream compile --cache-min-bytes N` overrides it.
+inline constexpr uint64_t kDefaultMinModuleBytes = 16 * 1024;
+// How long a statement waits for another process's lock before giving up.
+inline constexpr int kDefaultBusyTimeoutMs = 10'000;
+// Writes queued for the writer thread beyond this many bytes are dropped
+// (counted as store failures) so a slow disk cannot grow memory without bound.
+inline constexpr uint64_t kMaxPendingWriteBytes = 256 * kMiB;
+// URL hints kept (url-hint policy); the oldest beyond this are dropped.
+inline constexpr uint64_t kMaxUrlHints = 10'000;
+// Longest URL or validator string remembered for a hint.
+inline constexpr uint64_t kMaxHintStringBytes = 8 * 1024;
+
+}  // namespace wasmstream::cache
+
+#endif  // WASMSTREAM_CACHE_LIMITS_H_

@@ -1,0 +1,716 @@
+#include "cache/sqlite_store.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include <sqlite3.h>
+
+#include "cache/sqlite_util.h"
+
+namespace wasmstream::cache {
+namespace {
+
+using internal::Exec;
+using internal::IsFatal;
+using internal::Stmt;
+
+// 'WSMC': marks the file as ours, so a foreign SQLite file is never written.
+constexpr int kApplicationId = 0x57534d43;
+
+// Migration i takes the schema from version i to i + 1 (append-only).
+constexpr const char* kMigrations[] = {
+    // 0 → 1: entries (small metadata rows), blobs (the big bytes, apart so a
+    // hit's bookkeeping rewrites only a small row), shared counters.
+    "CREATE TABLE entries("
+    "  id INTEGER PRIMARY KEY,"
+    "  key BLOB NOT NULL UNIQUE,"
+    "  fingerprint TEXT NOT NULL,"
+    "  wire_size INTEGER NOT NULL,"
+    "  payload_size INTEGER NOT NULL,"
+    "  checksum INTEGER NOT NULL,"
+    "  created_ms INTEGER NOT NULL,"
+    "  last_used_ms INTEGER NOT NULL,"
+    "  use_seq INTEGER NOT NULL,"
+    "  hits INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX entries_by_use ON entries(use_seq);"
+    "CREATE TABLE blobs(id INTEGER PRIMARY KEY, payload BLOB NOT NULL, wire BLOB NOT NULL);"
+    "CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+    // 1 → 2: url-hint policy.
+    "CREATE TABLE url_hints("
+    "  url TEXT PRIMARY KEY,"
+    "  validators TEXT NOT NULL,"
+    "  key BLOB NOT NULL,"
+    "  updated_ms INTEGER NOT NULL);",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Describe(sqlite3* db, int rc) {
+  std::string s = sqlite3_errstr(rc);
+  if (db && sqlite3_errcode(db) == rc) {
+    std::string m = sqlite3_errmsg(db);
+    if (m != s) s += " (" + m + ")";
+  }
+  return s;
+}
+
+std::span<const uint8_t> KeySpan(const CacheKey& k) { return {k.bytes.data(), k.bytes.size()}; }
+
+struct CounterName {
+  const char* name;
+  uint64_t Counters::*field;
+};
+constexpr CounterName kCounterNames[] = {
+    {"hits", &Counters::hits},
+    {"misses", &Counters::misses},
+    {"stores", &Counters::stores},
+    {"store_failures", &Counters::store_failures},
+    {"rejected", &Counters::rejected},
+    {"skipped_too_small", &Counters::skipped_too_small},
+    {"skipped_too_large", &Counters::skipped_too_large},
+    {"evicted", &Counters::evicted},
+};
+
+}  // namespace
+
+const char* ToString(MissReason r) {
+  switch (r) {
+    case MissReason::kHit: return "hit";
+    case MissReason::kUnusable: return "cache unusable";
+    case MissReason::kTooSmall: return "module below the minimum size";
+    case MissReason::kNotFound: return "not found";
+    case MissReason::kChecksum: return "payload checksum mismatch";
+    case MissReason::kWireMismatch: return "wire bytes differ (key collision)";
+    case MissReason::kError: return "database error";
+  }
+  return "?";
+}
+
+std::string DefaultCachePath() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg && *xdg == '/') return std::string(xdg) + "/wasmstream/cache.db";
+  const char* home = std::getenv("HOME");
+  if (home && *home) return std::string(home) + "/.cache/wasmstream/cache.db";
+  return "wasmstream-cache.db";
+}
+
+// A unit of work for the writer thread. Every job may carry counter deltas,
+// written in the same transaction.
+struct SqliteStore::Job {
+  enum class Kind { kStore, kTouch, kDelete, kCounters, kHint } kind;
+  CacheKey key;
+  std::string fingerprint;           // kStore
+  std::span<const uint8_t> wire;     // kStore
+  std::shared_ptr<const void> owner; // keeps {wire} alive
+  std::vector<uint8_t> payload;      // kStore
+  std::string url, validators;       // kHint
+  Counters delta;
+};
+
+SqliteStore::SqliteStore(StoreOptions options) : options_(std::move(options)) {
+  if (options_.path.empty()) options_.path = DefaultCachePath();
+}
+
+std::unique_ptr<SqliteStore> SqliteStore::Open(StoreOptions options) {
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options)));
+  std::string error;
+  if (!store->OpenDatabase(&store->read_db_, &error) ||
+      !store->OpenDatabase(&store->write_db_, &error)) {
+    store->Disable(error);
+    return store;
+  }
+  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  return store;
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  sqlite3_close_v2(read_db_);
+  sqlite3_close_v2(write_db_);
+}
+
+bool SqliteStore::OpenDatabase(sqlite3** out, std::string* error) {
+  const std::string& path = options_.path;
+  std::error_code ec;
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                           nullptr);
+  auto fail = [&](const std::string& what) {
+    *error = path + ": " + what;
+    sqlite3_close_v2(db);
+    return false;
+  };
+  if (rc != SQLITE_OK) return fail(Describe(db, rc));
+  sqlite3_extended_result_codes(db, 0);
+  sqlite3_busy_timeout(db, options_.busy_timeout_ms);
+  if (sqlite3_db_readonly(db, "main") == 1) return fail("the file is read-only");
+
+  // Read the version before changing anything: a newer schema is left alone.
+  int version = 0, app_id = 0, tables = 0;
+  {
+    Stmt s(db, "PRAGMA user_version");
+    rc = s.Step();
+    if (rc != SQLITE_ROW) return fail(Describe(db, rc));
+    version = static_cast<int>(s.Int(0));
+  }
+  if (version > kSchemaVersion) {
+    return fail("schema version " + std::to_string(version) + " is newer than this build's (" +
+                std::to_string(kSchemaVersion) +
+                "); left untouched (`wasmstream cache clear` deletes it)");
+  }
+  {
+    Stmt s(db, "PRAGMA application_id");
+    if (s.Step() == SQLITE_ROW) app_id = static_cast<int>(s.Int(0));
+    Stmt t(db, "SELECT count(*) FROM sqlite_schema");
+    if (t.Step() == SQLITE_ROW) tables = static_cast<int>(t.Int(0));
+  }
+  if (app_id != kApplicationId && (app_id != 0 || tables != 0)) {
+    return fail("not a wasmstream cache database; left untouched");
+  }
+
+  {
+    Stmt wal(db, "PRAGMA journal_mode=WAL");
+    rc = wal.Step();
+    if (rc != SQLITE_ROW) return fail(Describe(db, rc));
+    if (wal.Text(0) != "wal") return fail("cannot use WAL mode (journal_mode=" + wal.Text(0) + ")");
+  }
+  Exec(db, "PRAGMA synchronous=NORMAL");
+
+  if (version < kSchemaVersion) {
+    // Re-read under the write lock: another process may be migrating too.
+    rc = Exec(db, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK) return fail("cannot migrate: " + Describe(db, rc));
+    {
+      Stmt s(db, "PRAGMA user_version");
+      rc = s.Step();
+      version = rc == SQLITE_ROW ? static_cast<int>(s.Int(0)) : -1;
+    }
+    if (version < 0 || version > kSchemaVersion) {
+      Exec(db, "ROLLBACK");
+      return fail("schema changed while migrating");
+    }
+    for (int v = version; v < kSchemaVersion; ++v) {
+      rc = Exec(db, kMigrations[v]);
+      if (rc != SQLITE_OK) {
+        std::string why = Describe(db, rc);
+        Exec(db, "ROLLBACK");
+        return fail("migration to schema " + std::to_string(v + 1) + " failed: " + why);
+      }
+    }
+    std::string set = "PRAGMA user_version=" + std::to_string(kSchemaVersion) +
+                      "; PRAGMA application_id=" + std::to_string(kApplicationId);
+    rc = Exec(db, set.c_str());
+    if (rc == SQLITE_OK) rc = Exec(db, "COMMIT");
+    if (rc != SQLITE_OK) {
+      std::string why = Describe(db, rc);
+      Exec(db, "ROLLBACK");
+      return fail("migration failed: " + why);
+    }
+  }
+  *out = db;
+  return true;
+}
+
+void SqliteStore::Warn(const std::string& message) {
+  if (warned_.exchange(true)) return;
+  if (options_.warn) {
+    options_.warn(message);
+  } else {
+    std::fprintf(stderr, "wasmstream: warning: %s\n", message.c_str());
+  }
+}
+
+void SqliteStore::Disable(const std::string& why) {
+  {
+    std::lock_guard<std::mutex> lock(counters_mutex_);
+    if (unusable_.load()) return;
+    unusable_reason_ = why;
+    unusable_.store(true);
+  }
+  Warn("code cache disabled: " + why);
+}
+
+void SqliteStore::BumpSession(uint64_t Counters::*field, uint64_t n) {
+  std::lock_guard<std::mutex> lock(counters_mutex_);
+  session_.*field += n;
+}
+
+void SqliteStore::CheckSqlite(int rc, const char* what) {
+  if (IsFatal(rc)) Disable(options_.path + ": " + what + ": " + sqlite3_errstr(rc));
+}
+
+LookupResult SqliteStore::Lookup(const CacheKey& key, std::span<const uint8_t> wire_bytes) {
+  LookupResult result;
+  if (!usable()) {
+    result.reason = MissReason::kUnusable;
+    return result;
+  }
+  if (wire_bytes.size() < options_.min_module_bytes) {
+    BumpSession(&Counters::skipped_too_small);
+    result.reason = MissReason::kTooSmall;
+    return result;
+  }
+  int rc;
+  {
+    std::lock_guard<std::mutex> lock(read_mutex_);
+    Stmt s(read_db_,
+           "SELECT e.checksum, e.wire_size, b.payload, b.wire FROM entries e "
+           "JOIN blobs b ON b.id = e.id WHERE e.key = ?");
+    s.BindBlob(1, KeySpan(key));
+    rc = s.Step();
+    if (rc == SQLITE_ROW) {
+      std::span<const uint8_t> payload = s.Blob(2);
+      std::span<const uint8_t> wire = s.Blob(3);
+      if (static_cast<uint64_t>(s.Int(1)) != wire_bytes.size() || wire.size() != wire_bytes.size() ||
+          (!wire.empty() && std::memcmp(wire.data(), wire_bytes.data(), wire.size()) != 0)) {
+        result.reason = MissReason::kWireMismatch;
+      } else if (static_cast<uint64_t>(s.Int(0)) != PayloadChecksum(payload)) {
+        result.reason = MissReason::kChecksum;
+      } else {
+        result.reason = MissReason::kHit;
+        result.payload.assign(payload.begin(), payload.end());
+      }
+    } else if (rc == SQLITE_DONE) {
+      result.reason = MissReason::kNotFound;
+    } else {
+      result.reason = MissReason::kError;
+    }
+  }
+  if (result.reason == MissReason::kError) {
+    CheckSqlite(rc, "lookup");
+    if (usable()) Warn(options_.path + ": lookup failed: " + sqlite3_errstr(rc));
+    return result;
+  }
+
+  auto job = std::make_unique<Job>();
+  job->key = key;
+  if (result.hit()) {
+    job->kind = Job::Kind::kTouch;
+    job->delta.hits = 1;
+  } else if (result.reason == MissReason::kNotFound) {
+    job->kind = Job::Kind::kCounters;
+    job->delta.misses = 1;
+  } else {
+    Warn(options_.path + ": rejected entry " + key.ToHex() + ": " + ToString(result.reason));
+    job->kind = Job::Kind::kDelete;
+    job->delta.misses = 1;
+    job->delta.rejected = 1;
+  }
+  {
+    std::lock_guard<std::mutex> lock(counters_mutex_);
+    session_.hits += job->delta.hits;
+    session_.misses += job->delta.misses;
+    session_.rejected += job->delta.rejected;
+  }
+  Enqueue(std::move(job), 0);
+  return result;
+}
+
+bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
+                             std::span<const uint8_t> wire_bytes, std::shared_ptr<const void> owner,
+                             std::vector<uint8_t> payload) {
+  if (!usable()) return false;
+  uint64_t size = wire_bytes.size() + payload.size();
+  if (wire_bytes.size() < options_.min_module_bytes) {
+    BumpSession(&Counters::skipped_too_small);
+    return false;
+  }
+  if (size > options_.max_entry_bytes || size > options_.max_total_bytes) {
+    BumpSession(&Counters::skipped_too_large);
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    if (size > kMaxPendingWriteBytes - std::min(queued_bytes_, kMaxPendingWriteBytes)) {
+      // The disk is slower than the compiles: drop rather than grow.
+      std::lock_guard<std::mutex> clock(counters_mutex_);
+      ++session_.store_failures;
+      return false;
+    }
+  }
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::kStore;
+  job->key = key;
+  job->fingerprint = std::move(fingerprint);
+  job->wire = wire_bytes;
+  job->owner = std::move(owner);
+  job->payload = std::move(payload);
+  Enqueue(std::move(job), size);
+  return true;
+}
+
+void SqliteStore::Reject(const CacheKey& key, const std::string& why) {
+  if (!usable()) return;
+  Warn(options_.path + ": rejected entry " + key.ToHex() + ": " + why);
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::kDelete;
+  job->key = key;
+  job->delta.rejected = 1;
+  BumpSession(&Counters::rejected);
+  Enqueue(std::move(job), 0);
+}
+
+void SqliteStore::PutHintAsync(const std::string& url, const std::string& validators,
+                               const CacheKey& key) {
+  if (!usable() || url.size() > kMaxHintStringBytes || validators.size() > kMaxHintStringBytes) {
+    return;
+  }
+  auto job = std::make_unique<Job>();
+  job->kind = Job::Kind::kHint;
+  job->key = key;
+  job->url = url;
+  job->validators = validators;
+  Enqueue(std::move(job), url.size() + validators.size());
+}
+
+std::optional<CacheKey> SqliteStore::FindHint(const std::string& url, const std::string& validators) {
+  if (!usable()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  Stmt s(read_db_, "SELECT key FROM url_hints WHERE url = ? AND validators = ?");
+  s.Bind(1, url).Bind(2, validators);
+  int rc = s.Step();
+  if (rc != SQLITE_ROW) {
+    if (rc != SQLITE_DONE) CheckSqlite(rc, "hint lookup");
+    return std::nullopt;
+  }
+  std::span<const uint8_t> b = s.Blob(0);
+  if (b.size() != 16) return std::nullopt;
+  CacheKey k;
+  std::memcpy(k.bytes.data(), b.data(), 16);
+  return k;
+}
+
+void SqliteStore::Enqueue(std::unique_ptr<Job> job, uint64_t bytes) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    if (stopping_ || !writer_.joinable()) return;
+    queued_bytes_ += bytes;
+    queue_.push_back(std::move(job));
+  }
+  queue_cv_.notify_one();
+}
+
+void SqliteStore::Flush() {
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  idle_cv_.wait(lock, [this] { return (queue_.empty() && !busy_) || !writer_.joinable(); });
+}
+
+// Runs on the writer thread.
+void SqliteStore::WriterLoop() {
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  for (;;) {
+    queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) {
+      if (stopping_) break;
+      continue;
+    }
+    std::unique_ptr<Job> job = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    if (usable()) RunJob(*job);
+    uint64_t bytes = job->kind == Job::Kind::kStore ? job->wire.size() + job->payload.size()
+                     : job->kind == Job::Kind::kHint ? job->url.size() + job->validators.size()
+                                                     : 0;
+    job.reset();
+    lock.lock();
+    queued_bytes_ -= std::min(queued_bytes_, bytes);
+    busy_ = false;
+    if (queue_.empty()) idle_cv_.notify_all();
+  }
+  idle_cv_.notify_all();
+}
+
+// Runs on the writer thread: one short transaction per job.
+void SqliteStore::RunJob(Job& job) {
+  sqlite3* db = write_db_;
+  int rc = Exec(db, "BEGIN IMMEDIATE");
+  auto finish = [&](int step_rc, const char* what) {
+    if (step_rc == SQLITE_OK || step_rc == SQLITE_DONE || step_rc == SQLITE_ROW) {
+      step_rc = Exec(db, "COMMIT");
+      if (step_rc == SQLITE_OK) return true;
+    }
+    Exec(db, "ROLLBACK");
+    if (job.kind == Job::Kind::kStore) BumpSession(&Counters::store_failures);
+    CheckSqlite(step_rc, what);
+    if (usable()) Warn(options_.path + ": " + what + " failed: " + sqlite3_errstr(step_rc));
+    return false;
+  };
+  if (rc != SQLITE_OK) {
+    finish(rc, "begin");
+    return;
+  }
+  int64_t now = NowMs();
+  Counters delta = job.delta;
+  switch (job.kind) {
+    case Job::Kind::kStore: {
+      Stmt ins(db,
+               "INSERT INTO entries(key, fingerprint, wire_size, payload_size, checksum, created_ms,"
+               " last_used_ms, use_seq) VALUES(?, ?, ?, ?, ?, ?, ?,"
+               " (SELECT COALESCE(MAX(use_seq), 0) + 1 FROM entries))"
+               " ON CONFLICT(key) DO NOTHING");
+      ins.BindBlob(1, KeySpan(job.key))
+          .Bind(2, job.fingerprint)
+          .Bind(3, static_cast<int64_t>(job.wire.size()))
+          .Bind(4, static_cast<int64_t>(job.payload.size()))
+          .Bind(5, static_cast<int64_t>(PayloadChecksum(job.payload)))
+          .Bind(6, now)
+          .Bind(7, now);
+      rc = ins.Step();
+      if (rc != SQLITE_DONE) {
+        finish(rc, "store");
+        return;
+      }
+      if (sqlite3_changes(db) == 0) break;  // another process stored it first
+      int64_t id = sqlite3_last_insert_rowid(db);
+      Stmt blob(db, "INSERT INTO blobs(id, payload, wire) VALUES(?, ?, ?)");
+      blob.Bind(1, id).BindBlob(2, job.payload).BindBlob(3, job.wire);
+      rc = blob.Step();
+      if (rc != SQLITE_DONE) {
+        finish(rc, "store");
+        return;
+      }
+      delta.stores += 1;
+      // Least recently used entries go until the budget holds again.
+      Stmt total(db, "SELECT COALESCE(SUM(wire_size + payload_size), 0) FROM entries");
+      rc = total.Step();
+      if (rc != SQLITE_ROW) {
+        finish(rc, "store");
+        return;
+      }
+      uint64_t sum = static_cast<uint64_t>(total.Int(0));
+      if (sum > options_.max_total_bytes) {
+        Stmt lru(db, "SELECT id, wire_size + payload_size FROM entries WHERE id != ? ORDER BY use_seq");
+        lru.Bind(1, id);
+        std::vector<int64_t> victims;
+        while (sum > options_.max_total_bytes && (rc = lru.Step()) == SQLITE_ROW) {
+          victims.push_back(lru.Int(0));
+          sum -= std::min<uint64_t>(sum, static_cast<uint64_t>(lru.Int(1)));
+        }
+        for (int64_t v : victims) {
+          Stmt d1(db, "DELETE FROM entries WHERE id = ?");
+          Stmt d2(db, "DELETE FROM blobs WHERE id = ?");
+          d1.Bind(1, v);
+          d2.Bind(1, v);
+          if ((rc = d1.Step()) != SQLITE_DONE || (rc = d2.Step()) != SQLITE_DONE) {
+            finish(rc, "evict");
+            return;
+          }
+        }
+        delta.evicted += victims.size();
+      }
+      break;
+    }
+    case Job::Kind::kTouch: {
+      Stmt s(db,
+             "UPDATE entries SET hits = hits + 1, last_used_ms = ?,"
+             " use_seq = (SELECT MAX(use_seq) + 1 FROM entries) WHERE key = ?");
+      s.Bind(1, now).BindBlob(2, KeySpan(job.key));
+      rc = s.Step();
+      if (rc != SQLITE_DONE) {
+        finish(rc, "record hit");
+        return;
+      }
+      break;
+    }
+    case Job::Kind::kDelete: {
+      Stmt s(db, "DELETE FROM blobs WHERE id IN (SELECT id FROM entries WHERE key = ?)");
+      s.BindBlob(1, KeySpan(job.key));
+      Stmt e(db, "DELETE FROM entries WHERE key = ?");
+      e.BindBlob(1, KeySpan(job.key));
+      if ((rc = s.Step()) != SQLITE_DONE || (rc = e.Step()) != SQLITE_DONE) {
+        finish(rc, "delete");
+        return;
+      }
+      break;
+    }
+    case Job::Kind::kHint: {
+      Stmt s(db,
+             "INSERT INTO url_hints(url, validators, key, updated_ms) VALUES(?, ?, ?, ?)"
+             " ON CONFLICT(url) DO UPDATE SET validators = excluded.validators,"
+             " key = excluded.key, updated_ms = excluded.updated_ms");
+      s.Bind(1, job.url).Bind(2, job.validators).BindBlob(3, KeySpan(job.key)).Bind(4, now);
+      Stmt trim(db,
+                "DELETE FROM url_hints WHERE url IN (SELECT url FROM url_hints"
+                " ORDER BY updated_ms DESC LIMIT -1 OFFSET ?)");
+      trim.Bind(1, static_cast<int64_t>(kMaxUrlHints));
+      if ((rc = s.Step()) != SQLITE_DONE || (rc = trim.Step()) != SQLITE_DONE) {
+        finish(rc, "store hint");
+        return;
+      }
+      break;
+    }
+    case Job::Kind::kCounters:
+      break;
+  }
+  Stmt c(db,
+         "INSERT INTO counters(name, value) VALUES(?, ?)"
+         " ON CONFLICT(name) DO UPDATE SET value = value + excluded.value");
+  for (const CounterName& n : kCounterNames) {
+    if (delta.*(n.field) == 0) continue;
+    c.Reset();
+    c.Bind(1, n.name).Bind(2, static_cast<int64_t>(delta.*(n.field)));
+    if ((rc = c.Step()) != SQLITE_DONE) {
+      finish(rc, "update counters");
+      return;
+    }
+  }
+  if (finish(SQLITE_DONE, "commit")) {
+    std::lock_guard<std::mutex> lock(counters_mutex_);
+    session_.stores += delta.stores;
+    session_.evicted += delta.evicted;
+  }
+}
+
+StoreStats SqliteStore::Stats() {
+  StoreStats st;
+  st.path = options_.path;
+  {
+    std::lock_guard<std::mutex> lock(counters_mutex_);
+    st.session = session_;
+    st.usable = !unusable_.load();
+    st.unusable_reason = unusable_reason_;
+  }
+  std::error_code ec;
+  auto fsize = std::filesystem::file_size(options_.path, ec);
+  if (!ec) st.file_bytes = fsize;
+  if (!st.usable) return st;
+  Flush();
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  Stmt v(read_db_, "PRAGMA user_version");
+  if (v.Step() == SQLITE_ROW) st.schema_version = static_cast<int>(v.Int(0));
+  Stmt s(read_db_, "SELECT count(*), COALESCE(SUM(wire_size + payload_size), 0) FROM entries");
+  if (s.Step() == SQLITE_ROW) {
+    st.entries = static_cast<uint64_t>(s.Int(0));
+    st.total_bytes = static_cast<uint64_t>(s.Int(1));
+  }
+  Stmt c(read_db_, "SELECT name, value FROM counters");
+  while (c.Step() == SQLITE_ROW) {
+    std::string name = c.Text(0);
+    for (const CounterName& n : kCounterNames) {
+      if (name == n.name) st.persisted.*(n.field) = static_cast<uint64_t>(c.Int(1));
+    }
+  }
+  return st;
+}
+
+std::vector<EntryInfo> SqliteStore::List() {
+  std::vector<EntryInfo> out;
+  if (!usable()) return out;
+  Flush();
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  Stmt s(read_db_,
+         "SELECT key, fingerprint, wire_size, payload_size, hits, created_ms, last_used_ms"
+         " FROM entries ORDER BY use_seq DESC");
+  while (s.Step() == SQLITE_ROW) {
+    EntryInfo e;
+    std::span<const uint8_t> k = s.Blob(0);
+    if (k.size() == 16) std::memcpy(e.key.bytes.data(), k.data(), 16);
+    e.fingerprint = s.Text(1);
+    e.wire_size = static_cast<uint64_t>(s.Int(2));
+    e.payload_size = static_cast<uint64_t>(s.Int(3));
+    e.hits = static_cast<uint64_t>(s.Int(4));
+    e.created_ms = s.Int(5);
+    e.last_used_ms = s.Int(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+bool SqliteStore::Clear() {
+  if (!usable()) return false;
+  Flush();
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  int rc = Exec(read_db_,
+                "BEGIN IMMEDIATE; DELETE FROM blobs; DELETE FROM entries; DELETE FROM url_hints;"
+                " COMMIT");
+  if (rc != SQLITE_OK) {
+    Exec(read_db_, "ROLLBACK");
+    CheckSqlite(rc, "clear");
+    return false;
+  }
+  Exec(read_db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+  Exec(read_db_, "VACUUM");  // give the space back; harmless if another process is busy
+  return true;
+}
+
+uint64_t SqliteStore::EvictTo(uint64_t max_bytes) {
+  if (!usable()) return 0;
+  Flush();
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  sqlite3* db = read_db_;
+  if (Exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) return 0;
+  Stmt total(db, "SELECT COALESCE(SUM(wire_size + payload_size), 0) FROM entries");
+  uint64_t sum = total.Step() == SQLITE_ROW ? static_cast<uint64_t>(total.Int(0)) : 0;
+  std::vector<int64_t> victims;
+  {
+    Stmt lru(db, "SELECT id, wire_size + payload_size FROM entries ORDER BY use_seq");
+    while (sum > max_bytes && lru.Step() == SQLITE_ROW) {
+      victims.push_back(lru.Int(0));
+      sum -= std::min<uint64_t>(sum, static_cast<uint64_t>(lru.Int(1)));
+    }
+  }
+  for (int64_t v : victims) {
+    Stmt d1(db, "DELETE FROM entries WHERE id = ?");
+    Stmt d2(db, "DELETE FROM blobs WHERE id = ?");
+    d1.Bind(1, v);
+    d2.Bind(1, v);
+    if (d1.Step() != SQLITE_DONE || d2.Step() != SQLITE_DONE) {
+      Exec(db, "ROLLBACK");
+      return 0;
+    }
+  }
+  Stmt c(db,
+         "INSERT INTO counters(name, value) VALUES('evicted', ?)"
+         " ON CONFLICT(name) DO UPDATE SET value = value + excluded.value");
+  c.Bind(1, static_cast<int64_t>(victims.size()));
+  c.Step();
+  if (Exec(db, "COMMIT") != SQLITE_OK) {
+    Exec(db, "ROLLBACK");
+    return 0;
+  }
+  BumpSession(&Counters::evicted, victims.size());
+  return victims.size();
+}
+
+std::optional<std::vector<uint8_t>> SqliteStore::ReadPayloadUnchecked(const CacheKey& key) {
+  if (!usable()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  Stmt s(read_db_,
+         "SELECT b.payload FROM entries e JOIN blobs b ON b.id = e.id WHERE e.key = ?");
+  s.BindBlob(1, KeySpan(key));
+  if (s.Step() != SQLITE_ROW) return std::nullopt;
+  std::span<const uint8_t> p = s.Blob(0);
+  return std::vector<uint8_t>(p.begin(), p.end());
+}
+
+bool SqliteStore::DestroyFile(const std::string& path, std::string* error) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ec;
+    std::filesystem::remove(path + suffix, ec);
+    if (ec) {
+      if (error) *error = path + suffix + ": " + ec.message();
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace wasmstream::cache

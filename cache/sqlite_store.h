@@ -1,0 +1,206 @@
+// The persistent code cache: one SQLite database file shared by every
+// wasmstream process of a user.
+//
+// - WAL mode and a busy timeout, so several processes read and write one file
+//   at once; writes are short BEGIN IMMEDIATE transactions; a key is UNIQUE, so
+//   two processes storing the same module leave one entry.
+// - Schema versioned with PRAGMA user_version and migrated step by step. A file
+//   from a *newer* schema is left untouched (a newer build owns it): the store
+//   is unusable, every lookup misses, one warning. `wasmstream cache clear`
+//   deletes such a file on request.
+// - Metadata (sizes, checksum, hits, last use) lives in `entries`, the big
+//   blobs in `blobs`, so recording a hit rewrites a small row only.
+// - Every entry is hostile input: Lookup() checks the payload's checksum and
+//   compares the stored wire bytes with the caller's streamed bytes; any
+//   mismatch is a miss, the entry is deleted and counted as rejected.
+// - A failing cache (not a database, corrupt, read-only, disk full) degrades to
+//   no cache with one warning; nothing here ever throws or aborts.
+// - Stores, hit bookkeeping and deletions run on a writer thread with its own
+//   connection, so they never delay the caller (the loop thread).
+//
+// Thread-safety: all public methods may be called from any thread.
+#ifndef WASMSTREAM_CACHE_SQLITE_STORE_H_
+#define WASMSTREAM_CACHE_SQLITE_STORE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "cache/cache_key.h"
+#include "cache/limits.h"
+
+struct sqlite3;
+
+namespace wasmstream::cache {
+
+// Version 1: entries, blobs, counters. Version 2: url_hints.
+inline constexpr int kSchemaVersion = 2;
+
+struct StoreOptions {
+  std::string path;  // empty: DefaultCachePath()
+  uint64_t max_total_bytes = kDefaultMaxTotalBytes;
+  uint64_t max_entry_bytes = kDefaultMaxEntryBytes;
+  uint64_t min_module_bytes = kDefaultMinModuleBytes;
+  int busy_timeout_ms = kDefaultBusyTimeoutMs;
+  // Receives the (at most one per store) warning; default: stderr.
+  std::function<void(const std::string&)> warn;
+};
+
+// $XDG_CACHE_HOME/wasmstream/cache.db, else $HOME/.cache/wasmstream/cache.db,
+// else ./wasmstream-cache.db.
+std::string DefaultCachePath();
+
+struct Counters {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t stores = 0;
+  uint64_t store_failures = 0;
+  uint64_t rejected = 0;           // found but refused: checksum, wire bytes, or load failed
+  uint64_t skipped_too_small = 0;  // below min_module_bytes
+  uint64_t skipped_too_large = 0;  // above max_entry_bytes
+  uint64_t evicted = 0;
+};
+
+struct EntryInfo {
+  CacheKey key;
+  std::string fingerprint;
+  uint64_t wire_size = 0;
+  uint64_t payload_size = 0;
+  uint64_t hits = 0;
+  int64_t created_ms = 0;   // Unix time
+  int64_t last_used_ms = 0;
+};
+
+struct StoreStats {
+  std::string path;
+  bool usable = false;
+  std::string unusable_reason;
+  int schema_version = 0;
+  uint64_t entries = 0;
+  uint64_t total_bytes = 0;  // wire + payload of all entries
+  uint64_t file_bytes = 0;
+  Counters session;    // this store object only
+  Counters persisted;  // every process, since the database was created
+};
+
+enum class MissReason : uint8_t {
+  kHit,
+  kUnusable,      // the store is off (failed to open, or failed since)
+  kTooSmall,      // below min_module_bytes: not looked up
+  kNotFound,
+  kChecksum,      // payload checksum mismatch (entry deleted)
+  kWireMismatch,  // same key, different wire bytes: a collision (entry deleted)
+  kError,         // SQLite error during the read
+};
+const char* ToString(MissReason r);
+
+struct LookupResult {
+  MissReason reason = MissReason::kNotFound;
+  std::vector<uint8_t> payload;  // when reason == kHit
+  bool hit() const { return reason == MissReason::kHit; }
+};
+
+class SqliteStore {
+ public:
+  // Never fails: a store that cannot open is returned unusable (one warning).
+  static std::unique_ptr<SqliteStore> Open(StoreOptions options);
+  // Waits for queued writes, then closes.
+  ~SqliteStore();
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  bool usable() const { return !unusable_.load(); }
+  const std::string& path() const { return options_.path; }
+  const StoreOptions& options() const { return options_; }
+  void set_min_module_bytes(uint64_t n) { options_.min_module_bytes = n; }
+
+  // Finds {key} and confirms it: checksum of the payload, then the stored wire
+  // bytes equal {wire_bytes}. A hit's use time and count are recorded on the
+  // writer thread.
+  LookupResult Lookup(const CacheKey& key, std::span<const uint8_t> wire_bytes);
+
+  // Queues an entry for the writer thread. {wire_bytes} must stay valid until
+  // the write is done: {owner} keeps it alive (e.g. the shared Module).
+  // Returns false when the entry is refused at once (unusable, too small, too
+  // large, queue full); the write itself may still fail later (counted).
+  bool StoreAsync(const CacheKey& key, std::string fingerprint,
+                  std::span<const uint8_t> wire_bytes, std::shared_ptr<const void> owner,
+                  std::vector<uint8_t> payload);
+
+  // An entry Lookup() returned could not be loaded (e.g. the serializer
+  // rejected it): delete it and count it as rejected.
+  void Reject(const CacheKey& key, const std::string& why);
+
+  // Blocks until every queued write is done.
+  void Flush();
+
+  // url-hint policy: URL + validators (ETag, Last-Modified, Content-Length,
+  // joined by the caller) → the key seen last time.
+  void PutHintAsync(const std::string& url, const std::string& validators, const CacheKey& key);
+  std::optional<CacheKey> FindHint(const std::string& url, const std::string& validators);
+
+  // Administration (synchronous, on the calling thread).
+  StoreStats Stats();
+  std::vector<EntryInfo> List();
+  bool Clear();                          // deletes every entry and hint
+  uint64_t EvictTo(uint64_t max_bytes);  // LRU until total <= max_bytes; returns entries removed
+  // The payload blob alone, no checks: the floor in bench/cache_bench.cc.
+  std::optional<std::vector<uint8_t>> ReadPayloadUnchecked(const CacheKey& key);
+
+  // Removes a database file and its -wal/-shm companions (for `cache clear`
+  // on a file the store cannot use).
+  static bool DestroyFile(const std::string& path, std::string* error);
+
+ private:
+  struct Job;
+  explicit SqliteStore(StoreOptions options);
+  bool OpenDatabase(sqlite3** db, std::string* error);
+  void Disable(const std::string& why);
+  void Warn(const std::string& message);
+  void Enqueue(std::unique_ptr<Job> job, uint64_t bytes);
+  void WriterLoop();
+  void RunJob(Job& job);
+  void WriteEntry(Job& job);
+  void AddCounters(const Counters& delta);
+  void BumpSession(uint64_t Counters::*field, uint64_t n = 1);
+  void CheckSqlite(int rc, const char* what);
+
+  StoreOptions options_;
+  std::atomic<bool> unusable_{false};
+  std::atomic<bool> warned_{false};
+  std::string unusable_reason_;  // set once, before unusable_ turns true
+
+  std::mutex read_mutex_;
+  // Protected by {read_mutex_}:
+  sqlite3* read_db_ = nullptr;
+
+  std::mutex counters_mutex_;
+  // Protected by {counters_mutex_}:
+  Counters session_;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::condition_variable idle_cv_;
+  // Protected by {queue_mutex_}:
+  std::deque<std::unique_ptr<Job>> queue_;
+  uint64_t queued_bytes_ = 0;
+  bool busy_ = false;
+  bool stopping_ = false;
+
+  sqlite3* write_db_ = nullptr;  // used on the writer thread only
+  std::thread writer_;
+};
+
+}  // namespace wasmstream::cache
+
+#endif  // WASMSTREAM_CACHE_SQLITE_STORE_H_
