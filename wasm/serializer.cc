@@ -1,0 +1,532 @@
+#include "wasm/serializer.h"
+
+#include <cstring>
+#include <string>
+
+namespace wasmstream::wasm {
+namespace {
+
+constexpr uint32_t kHasWireBytes = 1u << 0;
+constexpr uint32_t kHasCode = 1u << 1;
+constexpr uint32_t kKnownFlags = kHasWireBytes | kHasCode;
+
+class Writer {
+ public:
+  void U8(uint8_t v) { out_.push_back(v); }
+  void U32(uint32_t v) {
+    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  void U64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  void Bool(bool b) { U8(b ? 1 : 0); }
+  void Bytes(std::span<const uint8_t> b) {
+    U32(static_cast<uint32_t>(b.size()));
+    out_.insert(out_.end(), b.begin(), b.end());
+  }
+  void Str(const std::string& s) {
+    Bytes({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
+  }
+  void Range(ByteRange r) {
+    U32(r.offset);
+    U32(r.length);
+  }
+  void Type(ValueType t) {
+    U8(static_cast<uint8_t>(t.kind));
+    Bool(t.nullable);
+    U32(t.heap.code);
+  }
+  void TheLimits(const Limits& l) {
+    U64(l.min);
+    Bool(l.has_max);
+    U64(l.max);
+    Bool(l.shared);
+    Bool(l.is64);
+  }
+  template <typename T, typename F>
+  void Vec(const std::vector<T>& v, F&& each) {
+    U32(static_cast<uint32_t>(v.size()));
+    for (const T& x : v) each(x);
+  }
+  void OptU32(const std::optional<uint32_t>& v) {
+    Bool(v.has_value());
+    U32(v.value_or(0));
+  }
+  std::vector<uint8_t> Take() { return std::move(out_); }
+
+ private:
+  std::vector<uint8_t> out_;
+};
+
+// Reads with bounds checks; the first failure sticks and every later read
+// returns zeros, so callers check ok() once per structure.
+class Reader {
+ public:
+  explicit Reader(std::span<const uint8_t> b) : b_(b) {}
+  bool ok() const { return !error_; }
+  const std::optional<CompileError>& error() const { return error_; }
+  size_t pos() const { return pos_; }
+  size_t left() const { return b_.size() - pos_; }
+
+  void Fail(std::string message) {
+    if (!error_) error_ = CompileError{static_cast<uint32_t>(pos_), std::move(message)};
+  }
+  bool Need(size_t n, const char* what) {
+    if (!ok()) return false;
+    if (n > left()) {
+      Fail(std::string("truncated serialized module: ") + what + " needs " + std::to_string(n) +
+           " bytes, " + std::to_string(left()) + " left");
+      return false;
+    }
+    return true;
+  }
+  uint8_t U8(const char* what) {
+    if (!Need(1, what)) return 0;
+    return b_[pos_++];
+  }
+  uint32_t U32(const char* what) {
+    if (!Need(4, what)) return 0;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= uint32_t{b_[pos_ + i]} << (8 * i);
+    pos_ += 4;
+    return v;
+  }
+  uint64_t U64(const char* what) {
+    if (!Need(8, what)) return 0;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= uint64_t{b_[pos_ + i]} << (8 * i);
+    pos_ += 8;
+    return v;
+  }
+  bool Bool(const char* what) {
+    uint8_t v = U8(what);
+    if (v > 1) Fail(std::string("bad boolean for ") + what);
+    return v == 1;
+  }
+  // A count of items each taking at least {min_item_bytes}: checked against
+  // the bytes left, so a hostile count cannot make us allocate.
+  uint32_t Count(const char* what, size_t min_item_bytes) {
+    uint32_t n = U32(what);
+    if (ok() && min_item_bytes > 0 && n > left() / min_item_bytes) {
+      Fail(std::string(what) + " count " + std::to_string(n) + " exceeds the bytes left");
+      return 0;
+    }
+    return ok() ? n : 0;
+  }
+  std::span<const uint8_t> Bytes(const char* what) {
+    uint32_t n = Count(what, 1);
+    if (!Need(n, what)) return {};
+    auto s = b_.subspan(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  std::string Str(const char* what) {
+    auto s = Bytes(what);
+    return std::string(s.begin(), s.end());
+  }
+  ByteRange Range(const char* what) {
+    ByteRange r;
+    r.offset = U32(what);
+    r.length = U32(what);
+    return r;
+  }
+  ValueType Type(const char* what) {
+    ValueType t;
+    uint8_t kind = U8(what);
+    if (kind > static_cast<uint8_t>(ValueKind::kRef)) Fail(std::string("bad value kind in ") + what);
+    t.kind = static_cast<ValueKind>(kind);
+    t.nullable = Bool(what);
+    t.heap.code = U32(what);
+    return t;
+  }
+  Limits TheLimits(const char* what) {
+    Limits l;
+    l.min = U64(what);
+    l.has_max = Bool(what);
+    l.max = U64(what);
+    l.shared = Bool(what);
+    l.is64 = Bool(what);
+    return l;
+  }
+  std::optional<uint32_t> OptU32(const char* what) {
+    bool has = Bool(what);
+    uint32_t v = U32(what);
+    return has ? std::optional<uint32_t>(v) : std::nullopt;
+  }
+  template <typename E>
+  E Enum(const char* what, uint8_t max) {
+    uint8_t v = U8(what);
+    if (v > max) Fail(std::string("bad ") + what + " " + std::to_string(v));
+    return static_cast<E>(v);
+  }
+
+ private:
+  std::span<const uint8_t> b_;
+  size_t pos_ = 0;
+  std::optional<CompileError> error_;
+};
+
+// Smallest encodings, for Reader::Count.
+constexpr size_t kValueTypeBytes = 6;
+constexpr size_t kRangeBytes = 8;
+constexpr size_t kLimitsBytes = 19;
+
+}  // namespace
+
+// Defined in serializer_code.cc: compiled function code (when this build can
+// serialize it; otherwise a loaded module has no code and compiles lazily).
+bool CodeSerializationSupported();
+void WriteCode(const Module& module, std::vector<uint8_t>& out);
+bool ReadCode(std::span<const uint8_t> bytes, size_t* pos, Module& module, std::string* error);
+
+std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) {
+  Writer w;
+  uint32_t flags = (options.omit_wire_bytes ? 0 : kHasWireBytes) | (!m.code.empty() && CodeSerializationSupported() ? kHasCode : 0);
+  w.U32(kSerializedMagic);
+  w.U32(kSerializationFormatVersion);
+  w.U32(flags);
+  w.U64(m.features.Bits());
+  if (flags & kHasWireBytes) w.Bytes(m.wire_bytes);
+
+  w.Vec(m.types, [&](const TypeDef& t) {
+    w.U8(static_cast<uint8_t>(t.kind));
+    w.Vec(t.func.params, [&](ValueType v) { w.Type(v); });
+    w.Vec(t.func.results, [&](ValueType v) { w.Type(v); });
+    w.Vec(t.fields, [&](const FieldType& f) {
+      w.Type(f.type);
+      w.U8(static_cast<uint8_t>(f.packed));
+      w.Bool(f.mutable_);
+    });
+    w.Bool(t.is_final);
+    w.Vec(t.supertypes, [&](uint32_t s) { w.U32(s); });
+    w.U32(t.rec_group_start);
+    w.U32(t.rec_group_size);
+  });
+  w.Vec(m.imports, [&](const Import& i) {
+    w.Str(i.module);
+    w.Str(i.name);
+    w.U8(static_cast<uint8_t>(i.kind));
+    w.U32(i.index);
+  });
+  w.Vec(m.functions, [&](const Function& f) {
+    w.U32(f.type_index);
+    w.Bool(f.imported);
+    w.Bool(f.declared);
+    w.Range(f.body);
+  });
+  w.Vec(m.tables, [&](const Table& t) {
+    w.Type(t.elem_type);
+    w.TheLimits(t.limits);
+    w.Bool(t.imported);
+    w.Bool(t.init.has_value());
+    w.Range(t.init ? t.init->bytes : ByteRange{});
+  });
+  w.Vec(m.memories, [&](const Memory& mem) {
+    w.TheLimits(mem.limits);
+    w.Bool(mem.imported);
+    w.U32(mem.page_size_log2);
+  });
+  w.Vec(m.globals, [&](const Global& g) {
+    w.Type(g.type);
+    w.Bool(g.mutable_);
+    w.Bool(g.imported);
+    w.Range(g.init.bytes);
+  });
+  w.Vec(m.tags, [&](const Tag& t) {
+    w.U32(t.type_index);
+    w.Bool(t.imported);
+  });
+  w.Vec(m.exports, [&](const Export& e) {
+    w.Str(e.name);
+    w.U8(static_cast<uint8_t>(e.kind));
+    w.U32(e.index);
+  });
+  w.OptU32(m.start);
+  w.Vec(m.elems, [&](const ElemSegment& e) {
+    w.U8(static_cast<uint8_t>(e.mode));
+    w.U32(e.table_index);
+    w.Range(e.offset.bytes);
+    w.Type(e.elem_type);
+    w.Vec(e.exprs, [&](const ConstExpr& c) { w.Range(c.bytes); });
+    w.Vec(e.func_indices, [&](uint32_t f) { w.U32(f); });
+    w.Bool(e.uses_exprs);
+  });
+  w.Vec(m.data, [&](const DataSegment& d) {
+    w.U8(static_cast<uint8_t>(d.mode));
+    w.U32(d.memory_index);
+    w.Range(d.offset.bytes);
+    w.Range(d.bytes);
+  });
+  w.OptU32(m.data_count);
+  w.Vec(m.custom_sections, [&](const CustomSection& c) {
+    w.Str(c.name);
+    w.Range(c.payload);
+  });
+  w.Str(m.names.module);
+  w.U32(static_cast<uint32_t>(m.names.functions.size()));
+  for (const auto& [index, name] : m.names.functions) {
+    w.U32(index);
+    w.Str(name);
+  }
+  w.U32(m.num_imported_functions);
+  w.U32(m.num_imported_tables);
+  w.U32(m.num_imported_memories);
+  w.U32(m.num_imported_globals);
+  w.U32(m.num_imported_tags);
+  std::vector<uint8_t> out = w.Take();
+  if (flags & kHasCode) WriteCode(m, out);
+  return out;
+}
+
+namespace {
+
+// The loaded Module must be as consistent as one the decoder built: every
+// index and range that later code follows without checking is checked here.
+std::optional<std::string> CheckConsistency(const Module& m) {
+  const uint64_t wire = m.wire_bytes.size();
+  auto range_ok = [&](ByteRange r) { return uint64_t{r.offset} + r.length <= wire; };
+  const size_t ntypes = m.types.size();
+  auto type_ok = [&](ValueType t) {
+    if (t.kind != ValueKind::kRef) return t.kind <= ValueKind::kV128;
+    if (t.heap.is_index()) return t.heap.index() < ntypes;
+    return t.heap.code <= static_cast<uint32_t>(AbstractHeap::kNoExn);
+  };
+  auto func_type_ok = [&](uint32_t ti) { return ti < ntypes && m.types[ti].kind == CompositeKind::kFunc; };
+
+  for (size_t i = 0; i < ntypes; ++i) {
+    const TypeDef& t = m.types[i];
+    for (ValueType v : t.func.params) if (!type_ok(v)) return "type " + std::to_string(i) + ": bad param";
+    for (ValueType v : t.func.results) if (!type_ok(v)) return "type " + std::to_string(i) + ": bad result";
+    for (const FieldType& f : t.fields) if (!type_ok(f.type)) return "type " + std::to_string(i) + ": bad field";
+    if (t.kind == CompositeKind::kArray && t.fields.size() != 1) return "array type without one field";
+    if (t.supertypes.size() > 1) return "more than one supertype";
+    for (uint32_t s : t.supertypes) if (s >= ntypes) return "supertype out of range";
+    if (t.rec_group_size == 0 || uint64_t{t.rec_group_start} + t.rec_group_size > ntypes ||
+        t.rec_group_start > i || i >= uint64_t{t.rec_group_start} + t.rec_group_size) {
+      return "bad recursion group of type " + std::to_string(i);
+    }
+  }
+  // Imports come first in each index space, and the counts agree.
+  auto check_space = [&](auto& items, uint32_t nimported, const char* what) -> std::optional<std::string> {
+    if (nimported > items.size()) return std::string("more imported ") + what + " than " + what;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (items[i].imported != (i < nimported)) return std::string("imported ") + what + " out of order";
+    }
+    return std::nullopt;
+  };
+  if (auto e = check_space(m.functions, m.num_imported_functions, "functions")) return e;
+  if (auto e = check_space(m.tables, m.num_imported_tables, "tables")) return e;
+  if (auto e = check_space(m.memories, m.num_imported_memories, "memories")) return e;
+  if (auto e = check_space(m.globals, m.num_imported_globals, "globals")) return e;
+  if (auto e = check_space(m.tags, m.num_imported_tags, "tags")) return e;
+  auto space_size = [&](ExternalKind k) -> size_t {
+    switch (k) {
+      case ExternalKind::kFunction: return m.functions.size();
+      case ExternalKind::kTable: return m.tables.size();
+      case ExternalKind::kMemory: return m.memories.size();
+      case ExternalKind::kGlobal: return m.globals.size();
+      case ExternalKind::kTag: return m.tags.size();
+    }
+    return 0;
+  };
+  uint64_t imported_total = uint64_t{m.num_imported_functions} + m.num_imported_tables +
+                            m.num_imported_memories + m.num_imported_globals + m.num_imported_tags;
+  if (imported_total != m.imports.size()) return "import counts do not match the imports";
+  for (const Import& i : m.imports) {
+    if (i.index >= space_size(i.kind)) return "import index out of range";
+  }
+  for (const Export& e : m.exports) {
+    if (e.index >= space_size(e.kind)) return "export index out of range";
+  }
+  for (const Function& f : m.functions) {
+    if (!func_type_ok(f.type_index)) return "function type index out of range";
+    if (!range_ok(f.body)) return "function body outside the wire bytes";
+  }
+  for (const Table& t : m.tables) {
+    if (!type_ok(t.elem_type) || !t.elem_type.is_ref()) return "bad table element type";
+    if (t.init && !range_ok(t.init->bytes)) return "table initializer outside the wire bytes";
+  }
+  for (const Memory& mem : m.memories) {
+    if (mem.page_size_log2 > 16) return "bad memory page size";
+  }
+  for (const Global& g : m.globals) {
+    if (!type_ok(g.type)) return "bad global type";
+    if (!range_ok(g.init.bytes)) return "global initializer outside the wire bytes";
+  }
+  for (const Tag& t : m.tags) {
+    if (!func_type_ok(t.type_index)) return "tag type index out of range";
+  }
+  if (m.start && *m.start >= m.functions.size()) return "start function out of range";
+  for (const ElemSegment& e : m.elems) {
+    if (e.mode == SegmentMode::kActive && e.table_index >= m.tables.size()) return "elem table out of range";
+    if (!range_ok(e.offset.bytes) || !type_ok(e.elem_type) || !e.elem_type.is_ref()) return "bad elem segment";
+    for (const ConstExpr& c : e.exprs) if (!range_ok(c.bytes)) return "elem expression outside the wire bytes";
+    for (uint32_t f : e.func_indices) if (f >= m.functions.size()) return "elem function out of range";
+  }
+  for (const DataSegment& d : m.data) {
+    if (d.mode == SegmentMode::kDeclarative) return "declarative data segment";
+    if (d.mode == SegmentMode::kActive && d.memory_index >= m.memories.size()) return "data memory out of range";
+    if (!range_ok(d.offset.bytes) || !range_ok(d.bytes)) return "data segment outside the wire bytes";
+  }
+  if (m.data_count && *m.data_count != m.data.size()) return "data count does not match";
+  for (const CustomSection& c : m.custom_sections) {
+    if (!range_ok(c.payload)) return "custom section outside the wire bytes";
+  }
+  for (const auto& [index, name] : m.names.functions) {
+    (void)name;
+    if (index >= m.functions.size()) return "function name index out of range";
+  }
+  if (!m.code.empty() && m.code.size() != m.functions.size()) return "code count does not match";
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Module>> DeserializeModule(
+    std::span<const uint8_t> bytes, std::optional<std::span<const uint8_t>> wire_bytes) {
+  if (bytes.size() > kMaxSerializedBytes) {
+    return CompileError{0, "serialized module too large"};
+  }
+  Reader r(bytes);
+  if (r.U32("magic") != kSerializedMagic) r.Fail("not a serialized wasmstream module");
+  uint32_t version = r.U32("format version");
+  if (r.ok() && version != kSerializationFormatVersion) {
+    r.Fail("serialized format version " + std::to_string(version) + ", expected " +
+           std::to_string(kSerializationFormatVersion));
+  }
+  uint32_t flags = r.U32("flags");
+  if (r.ok() && (flags & ~kKnownFlags)) r.Fail("unknown flags");
+  auto m = std::make_shared<Module>();
+  uint64_t feature_bits = r.U64("features");
+  m->features = Features::None();
+  for (unsigned bit = 0; bit < 64; ++bit) {
+    if (feature_bits >> bit & 1) m->features.enable(static_cast<Feature>(bit));
+  }
+  if (r.ok() && m->features.Bits() != feature_bits) r.Fail("unknown feature bits");
+  if (flags & kHasWireBytes) {
+    auto wire = r.Bytes("wire bytes");
+    if (r.ok() && wire_bytes &&
+        (wire.size() != wire_bytes->size() ||
+         (!wire.empty() && std::memcmp(wire.data(), wire_bytes->data(), wire.size()) != 0))) {
+      r.Fail("wire bytes differ from the streamed bytes");
+    }
+    m->wire_bytes.assign(wire.begin(), wire.end());
+  } else if (!wire_bytes) {
+    r.Fail("the payload has no wire bytes and none were given");
+  } else {
+    m->wire_bytes.assign(wire_bytes->begin(), wire_bytes->end());
+  }
+  if (!r.ok()) return *r.error();
+
+  auto vec = [&](auto& v, const char* what, size_t min_bytes, auto&& each) {
+    uint32_t n = r.Count(what, min_bytes);
+    v.reserve(n);
+    for (uint32_t i = 0; i < n && r.ok(); ++i) {
+      v.emplace_back();
+      each(v.back());
+    }
+  };
+  vec(m->types, "types", 18, [&](TypeDef& t) {
+    t.kind = r.Enum<CompositeKind>("composite kind", static_cast<uint8_t>(CompositeKind::kArray));
+    vec(t.func.params, "params", kValueTypeBytes, [&](ValueType& v) { v = r.Type("param"); });
+    vec(t.func.results, "results", kValueTypeBytes, [&](ValueType& v) { v = r.Type("result"); });
+    vec(t.fields, "fields", kValueTypeBytes + 2, [&](FieldType& f) {
+      f.type = r.Type("field");
+      f.packed = r.Enum<Packed>("packed type", static_cast<uint8_t>(Packed::kI16));
+      f.mutable_ = r.Bool("field mutability");
+    });
+    t.is_final = r.Bool("final");
+    vec(t.supertypes, "supertypes", 4, [&](uint32_t& s) { s = r.U32("supertype"); });
+    t.rec_group_start = r.U32("rec group start");
+    t.rec_group_size = r.U32("rec group size");
+  });
+  vec(m->imports, "imports", 13, [&](Import& i) {
+    i.module = r.Str("import module");
+    i.name = r.Str("import name");
+    i.kind = r.Enum<ExternalKind>("import kind", static_cast<uint8_t>(ExternalKind::kTag));
+    i.index = r.U32("import index");
+  });
+  vec(m->functions, "functions", 14, [&](Function& f) {
+    f.type_index = r.U32("function type");
+    f.imported = r.Bool("function imported");
+    f.declared = r.Bool("function declared");
+    f.body = r.Range("function body");
+  });
+  vec(m->tables, "tables", kValueTypeBytes + kLimitsBytes + 2 + kRangeBytes, [&](Table& t) {
+    t.elem_type = r.Type("table type");
+    t.limits = r.TheLimits("table limits");
+    t.imported = r.Bool("table imported");
+    bool has_init = r.Bool("table init");
+    ByteRange init = r.Range("table init");
+    if (has_init) t.init = ConstExpr{init};
+  });
+  vec(m->memories, "memories", kLimitsBytes + 5, [&](Memory& mem) {
+    mem.limits = r.TheLimits("memory limits");
+    mem.imported = r.Bool("memory imported");
+    mem.page_size_log2 = r.U32("memory page size");
+  });
+  vec(m->globals, "globals", kValueTypeBytes + 2 + kRangeBytes, [&](Global& g) {
+    g.type = r.Type("global type");
+    g.mutable_ = r.Bool("global mutability");
+    g.imported = r.Bool("global imported");
+    g.init.bytes = r.Range("global init");
+  });
+  vec(m->tags, "tags", 5, [&](Tag& t) {
+    t.type_index = r.U32("tag type");
+    t.imported = r.Bool("tag imported");
+  });
+  vec(m->exports, "exports", 9, [&](Export& e) {
+    e.name = r.Str("export name");
+    e.kind = r.Enum<ExternalKind>("export kind", static_cast<uint8_t>(ExternalKind::kTag));
+    e.index = r.U32("export index");
+  });
+  m->start = r.OptU32("start");
+  vec(m->elems, "elems", 1 + 4 + kRangeBytes + kValueTypeBytes + 9, [&](ElemSegment& e) {
+    e.mode = r.Enum<SegmentMode>("elem mode", static_cast<uint8_t>(SegmentMode::kDeclarative));
+    e.table_index = r.U32("elem table");
+    e.offset.bytes = r.Range("elem offset");
+    e.elem_type = r.Type("elem type");
+    vec(e.exprs, "elem exprs", kRangeBytes, [&](ConstExpr& c) { c.bytes = r.Range("elem expr"); });
+    vec(e.func_indices, "elem functions", 4, [&](uint32_t& f) { f = r.U32("elem function"); });
+    e.uses_exprs = r.Bool("elem uses exprs");
+  });
+  vec(m->data, "data", 1 + 4 + 2 * kRangeBytes, [&](DataSegment& d) {
+    d.mode = r.Enum<SegmentMode>("data mode", static_cast<uint8_t>(SegmentMode::kDeclarative));
+    d.memory_index = r.U32("data memory");
+    d.offset.bytes = r.Range("data offset");
+    d.bytes = r.Range("data bytes");
+  });
+  m->data_count = r.OptU32("data count");
+  vec(m->custom_sections, "custom sections", 4 + kRangeBytes, [&](CustomSection& c) {
+    c.name = r.Str("custom section name");
+    c.payload = r.Range("custom section payload");
+  });
+  m->names.module = r.Str("module name");
+  uint32_t nnames = r.Count("function names", 8);
+  for (uint32_t i = 0; i < nnames && r.ok(); ++i) {
+    uint32_t index = r.U32("function name index");
+    std::string name = r.Str("function name");
+    if (!m->names.functions.emplace(index, std::move(name)).second) r.Fail("duplicate function name");
+  }
+  m->num_imported_functions = r.U32("imported functions");
+  m->num_imported_tables = r.U32("imported tables");
+  m->num_imported_memories = r.U32("imported memories");
+  m->num_imported_globals = r.U32("imported globals");
+  m->num_imported_tags = r.U32("imported tags");
+  if (!r.ok()) return *r.error();
+
+  size_t pos = r.pos();
+  if (flags & kHasCode) {
+    std::string error;
+    if (!ReadCode(bytes, &pos, *m, &error)) return CompileError{static_cast<uint32_t>(pos), error};
+  }
+  if (pos != bytes.size()) {
+    return CompileError{static_cast<uint32_t>(pos), "trailing bytes after the serialized module"};
+  }
+  if (auto e = CheckConsistency(*m)) {
+    return CompileError{static_cast<uint32_t>(pos), "inconsistent serialized module: " + *e};
+  }
+  return std::shared_ptr<const Module>(std::move(m));
+}
+
+}  // namespace wasmstream::wasm

@@ -1,0 +1,60 @@
+// A compiled Module to bytes and back, for the code cache (cache/ stores the
+// bytes opaquely; bindings/cached_* glue the two).
+//
+// Format (all integers little-endian, fixed width; strings and vectors are a
+// uint32 count then the items):
+//
+//   "WSMC" | u32 format version | u32 flags | u64 feature bits
+//   [u32 n | n wire bytes]            when flags & kHasWireBytes
+//   types, imports, functions, tables, memories, globals, tags, exports,
+//   start, elems, data, data_count, custom sections, names, import counts,
+//   [code]                            when flags & kHasCode
+//
+// Loading treats the bytes as hostile (a cache entry may be corrupt or
+// crafted): every read is bounds-checked, every count is checked against the
+// bytes left before anything is allocated, and the loaded Module is checked
+// for internal consistency (indices in range, byte ranges inside the wire
+// bytes, import/definition order) so nothing downstream can index out of
+// bounds because of a bad entry. A failure is a CompileError naming the
+// offset in the serialized bytes; never a crash.
+#ifndef WASMSTREAM_WASM_SERIALIZER_H_
+#define WASMSTREAM_WASM_SERIALIZER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "wasm/module.h"
+#include "wasm/result.h"
+
+namespace wasmstream::wasm {
+
+// Bump on any change of the format or of what a Module holds: it is part of
+// the cache's engine fingerprint, so old entries are never read.
+inline constexpr uint32_t kSerializationFormatVersion = 1;
+inline constexpr uint32_t kSerializedMagic = 0x434d5357;  // "WSMC"
+
+// Largest serialized module the loader accepts (a sanity bound; the cache's
+// own entry limit is lower).
+inline constexpr uint64_t kMaxSerializedBytes = uint64_t{1} << 31;
+
+struct SerializeOptions {
+  // Leave the wire bytes out (the cache stores them beside the payload and
+  // compares them with the streamed bytes); the loader then needs them.
+  bool omit_wire_bytes = false;
+};
+
+std::vector<uint8_t> SerializeModule(const Module& module, SerializeOptions options = {});
+
+// {wire_bytes}: required when the payload omits them; when the payload holds
+// them too, they must be equal. The result is a fresh Module, equal to the
+// serialized one field by field.
+Result<std::shared_ptr<const Module>> DeserializeModule(
+    std::span<const uint8_t> bytes,
+    std::optional<std::span<const uint8_t>> wire_bytes = std::nullopt);
+
+}  // namespace wasmstream::wasm
+
+#endif  // WASMSTREAM_WASM_SERIALIZER_H_
