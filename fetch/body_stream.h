@@ -5,7 +5,7 @@
 // chunks as they arrive, then Close() or Error(). The buffer is bounded:
 // Push() returns false once buffered bytes reach the limit, and the producer
 // must stop (the Fetcher pauses libcurl) until the resume hook runs, which
-// happens when the reader has drained the buffer to kBodyResumeBytes.
+// happens when the reader has drained the buffer to half its limit.
 //
 // Consumer side: GetReader() takes the lock (a second reader is a TypeError).
 // Reader::Read() is asynchronous: the callback gets exactly one ReadResult, a
@@ -101,7 +101,7 @@ class BodyStream : public std::enable_shared_from_this<BodyStream> {
   void Error(FetchError error);
   // Hooks, set once by the producer before data flows. {on_resume} runs (on
   // the reader's thread) after Push() returned false and the reader drained
-  // the buffer to kBodyResumeBytes; {on_cancel} runs once when the consumer
+  // the buffer to half its limit; {on_cancel} runs once when the consumer
   // cancels. Both must be cheap and non-blocking.
   void SetProducerHooks(std::function<void()> on_resume, std::function<void()> on_cancel);
   bool WantsMore() const;  // buffered < limit and still open
@@ -120,7 +120,9 @@ class BodyStream : public std::enable_shared_from_this<BodyStream> {
   void ReleaseReader();
   void ReadFromReader(ReadCallback callback);
   void CancelFromReader();
-  void MaybeResumeLocked(std::function<void()>* resume);
+  // Under {mutex_}: returns the resume hook to run (outside the lock) if the
+  // producer is paused and the buffer drained enough.
+  std::function<void()> TakeResumeLocked();
 
   const size_t limit_;
   mutable std::mutex mutex_;

@@ -19,9 +19,8 @@ inline constexpr size_t kDefaultBodyBufferBytes = 1 << 20;  // 1 MiB
 // libcurl's own maximum write-callback size is 16 KiB (CURL_MAX_WRITE_SIZE);
 // with content decoding it can hand us a bit more, so we ask for this buffer.
 inline constexpr size_t kMaxNetworkChunkBytes = 64 * 1024;
-// A paused producer resumes once the reader has drained the buffer to this.
-inline constexpr size_t kBodyResumeBytes = kDefaultBodyBufferBytes / 2;
-static_assert(kBodyResumeBytes < kDefaultBodyBufferBytes);
+// A paused producer resumes once the reader has drained the buffer to half
+// of its limit (hysteresis, so a slow reader does not flip pause per chunk).
 
 // Default cap on a decoded body; larger bodies fail with a TypeError. Fits the
 // largest wasm module V8 accepts (kV8MaxWasmModuleSize is 1 GiB).
