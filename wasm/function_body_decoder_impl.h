@@ -1,0 +1,216 @@
+// Internals of the function-body decoder, shared by its .cc files (one per
+// instruction family). Include only to implement the decoder.
+//
+// The validator follows the core spec's appendix "Validation Algorithm" and
+// uses its names: an operand stack of value types (kBottom for the unknown
+// types of unreachable code), a control stack of frames (ControlFrame from
+// code_sink.h), push_ctrl / pop_ctrl, label_types, unreachable.
+//
+// Performance: no allocation per instruction (buffers are per thread and
+// reused), a flat operand stack, a switch on the opcode byte, and a generic
+// path for the many instructions whose signature the opcode table gives.
+#ifndef WASMSTREAM_WASM_FUNCTION_BODY_DECODER_IMPL_H_
+#define WASMSTREAM_WASM_FUNCTION_BODY_DECODER_IMPL_H_
+
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wasm/code_sink.h"
+#include "wasm/module.h"
+#include "wasm/opcodes.h"
+#include "wasm/result.h"
+#include "wasm/type_relations.h"
+
+namespace wasmstream::wasm::body {
+
+// Reusable per-thread storage, so decoding a body allocates nothing once the
+// buffers have grown to the largest function seen.
+struct Buffers {
+  std::vector<ValueType> stack;
+  std::vector<ValueType> locals;
+  std::vector<ControlFrame> control;
+  std::vector<uint32_t> br_targets;
+  std::vector<CatchClause> catches;
+  std::deque<ValueType> block_types;  // stable storage for one-value block types
+  std::vector<uint8_t> local_init;    // function references: is local i set?
+  std::vector<uint32_t> init_log;     // locals set in the current blocks (to reset at end)
+};
+
+class BodyDecoder {
+ public:
+  BodyDecoder(const Module& module, std::span<const uint8_t> bytes, uint32_t offset,
+              CodeSink* sink);
+
+  Status DecodeFunction(uint32_t func_index);
+  Result<uint32_t> DecodeConstExpr(ValueType expected, uint32_t num_globals);
+
+ private:
+  // ---- Errors. The first one sticks; afterwards reads return 0.
+  [[gnu::noinline, gnu::cold]] void Error(const uint8_t* at, std::string message);
+  [[gnu::noinline, gnu::cold]] void ErrorEnd();
+  uint32_t OffsetOf(const uint8_t* p) const {
+    return base_ + static_cast<uint32_t>(p - start_);
+  }
+
+  // ---- Reader.
+  uint8_t ReadU8() {
+    if (pc_ < end_) [[likely]] return *pc_++;
+    ErrorEnd();
+    return 0;
+  }
+  uint32_t ReadU32() {
+    if (pc_ < end_ && *pc_ < 0x80) [[likely]] return *pc_++;
+    return static_cast<uint32_t>(ReadLeb(32, false));
+  }
+  int32_t ReadS32() {
+    if (pc_ < end_ && *pc_ < 0x80) [[likely]] return static_cast<int32_t>(*pc_++ << 25) >> 25;
+    return static_cast<int32_t>(ReadLeb(32, true));
+  }
+  int64_t ReadS64() { return static_cast<int64_t>(ReadLeb(64, true)); }
+  int64_t ReadS33() { return static_cast<int64_t>(ReadLeb(33, true)); }
+  uint64_t ReadU64() { return ReadLeb(64, false); }
+  uint64_t ReadLeb(int bits, bool is_signed);
+  const uint8_t* ReadBytes(uint32_t n);
+
+  // Types in the instruction stream.
+  bool ReadValueType(ValueType* out);
+  bool ReadHeapType(HeapType* out);
+  bool ReadBlockType(BlockSig* out);
+  bool CheckFeature(bool enabled, const uint8_t* at, const char* what);
+
+  // ---- Operand stack.
+  void Push(ValueType t) {
+    if (sp_ == cap_) [[unlikely]] Grow();
+    stack_[sp_++] = t;
+  }
+  void PushTypes(std::span<const ValueType> types) {
+    for (const ValueType& t : types) Push(t);
+  }
+  void Grow();
+  bool Matches(ValueType actual, ValueType expected) const {
+    if (actual.kind == expected.kind && actual.kind != ValueKind::kRef) return true;
+    return IsSubtype(module_, actual, expected);
+  }
+  // pop_val(expected); returns false (with the error recorded) on mismatch.
+  bool Pop(ValueType expected) {
+    const ControlFrame& c = control_.back();
+    if (sp_ > c.height && Matches(stack_[sp_ - 1], expected)) [[likely]] {
+      --sp_;
+      return true;
+    }
+    return PopTypes({&expected, 1});
+  }
+  // pop_val(): any type. kBottom in unreachable code when the stack is empty.
+  bool PopAny(ValueType* out);
+  // pop_ref(): a reference (or kBottom).
+  bool PopRef(ValueType* out);
+  // pop_vals(types): the last type is on top.
+  bool PopTypes(std::span<const ValueType> expected);
+  // Checks that the top of the stack matches {expected} without popping.
+  bool PeekTypes(std::span<const ValueType> expected);
+  [[gnu::noinline, gnu::cold]] void TypeMismatch(const char* who,
+                                                 std::span<const ValueType> expected,
+                                                 uint32_t have);
+  bool PopSig(Sig sig);
+  bool PopAddress(bool is64) { return Pop(is64 ? ValueType::I64() : ValueType::I32()); }
+
+  // ---- Control stack.
+  void PushControl(FrameKind kind, BlockSig sig);
+  bool CheckFrameEnd(const ControlFrame& frame);  // pop_vals(end types) + height check
+  void SetUnreachable() {
+    ControlFrame& c = control_.back();
+    sp_ = c.height;
+    c.unreachable = true;
+  }
+  bool CheckLabel(uint32_t depth, const uint8_t* at);
+  std::span<const ValueType> LabelTypes(uint32_t depth) const {
+    return control_[control_.size() - 1 - depth].label_types();
+  }
+
+  // ---- Locals (function references: initialization of non-defaultable ones).
+  bool ReadLocals(const FuncType& type);
+  void MarkLocalSet(uint32_t index) {
+    if (!local_init_.empty() && !local_init_[index]) {
+      local_init_[index] = 1;
+      init_log_.push_back(index);
+    }
+  }
+
+  // ---- The walk.
+  bool DecodeInstructions();
+  bool DecodeOne();
+  bool DecodeControl(uint8_t opcode);
+  bool DecodeEnd();
+  bool DecodeElse();
+  bool DecodeBrTable();
+  bool DecodeCall(Opcode op);
+  bool DecodeVariable(uint8_t opcode);
+  bool DecodeSelect(bool typed);
+  bool DecodeConst(uint8_t opcode);
+  bool DecodeMemoryAccess(const OpcodeInfo& info);
+  bool DecodeMemoryOther(Opcode op);
+  bool DecodeTableOp(Opcode op);
+  bool DecodeMisc(uint32_t code);       // 0xFC
+  bool DecodeSimd(uint32_t code);       // 0xFD
+  bool DecodeAtomic(uint32_t code);     // 0xFE
+  bool DecodeReference(uint8_t opcode); // ref.null ... br_on_non_null
+  bool DecodeGc(uint32_t code);         // 0xFB
+  bool DecodeException(uint8_t opcode);
+  bool DecodeTryTable();
+  bool ReadMemArg(uint8_t natural_log2, bool atomic, MemArg* out);
+  bool CheckMemory(uint32_t index, const uint8_t* at);
+  bool CheckTable(uint32_t index, const uint8_t* at);
+  bool CheckDataSegment(uint32_t index, const uint8_t* at);
+  bool CheckElemSegment(uint32_t index, const uint8_t* at);
+  bool CheckType(uint32_t index, const uint8_t* at, const TypeDef** out);
+  bool CheckFuncType(uint32_t index, const uint8_t* at, const FuncType** out);
+  bool CheckStructType(uint32_t index, const uint8_t* at, const TypeDef** out);
+  bool CheckArrayType(uint32_t index, const uint8_t* at, const TypeDef** out);
+  bool CheckConstOpcode(Opcode op);
+  bool ReturnTypesMatch(const FuncType& callee);
+  bool IsMemory64(uint32_t index) const { return module_.memories[index].limits.is64; }
+  bool IsTable64(uint32_t index) const { return module_.tables[index].limits.is64; }
+  bool Unreachable() { SetUnreachable(); return true; }
+  std::span<const ValueType> OneType(ValueType t);
+  bool Emit();  // hands the current instruction to the sink
+
+  const Module& module_;
+  const Features& features_;
+  CodeSink* sink_;
+  const uint8_t* start_;
+  const uint8_t* pc_;
+  const uint8_t* end_;
+  uint32_t base_;
+
+  bool ok_ = true;
+  CompileError error_;
+
+  Buffers& buffers_;
+  ValueType* stack_ = nullptr;
+  uint32_t sp_ = 0;
+  uint32_t cap_ = 0;
+  std::vector<ControlFrame>& control_;
+  std::vector<ValueType>& locals_;
+  std::vector<uint8_t>& local_init_;
+  std::vector<uint32_t>& init_log_;
+
+  const FuncType* func_type_ = nullptr;
+  uint32_t func_index_ = 0;
+  bool const_expr_ = false;
+  uint32_t const_num_globals_ = 0;
+
+  // The instruction being decoded (for errors and the sink).
+  const uint8_t* instr_ = nullptr;
+  Opcode op_ = Opcode::kNop;
+  uint32_t sp_before_ = 0;
+  bool emitted_ = false;  // `end`/`else` emit themselves before changing frames
+  Immediates imm_;
+  ValueType operand_type_;
+};
+
+}  // namespace wasmstream::wasm::body
+
+#endif  // WASMSTREAM_WASM_FUNCTION_BODY_DECODER_IMPL_H_
