@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <future>
 #include <mutex>
@@ -81,7 +83,12 @@ struct Job {
   uint64_t abort_id = 0;
   std::shared_ptr<BodyStream> body;  // once responded with a body
   std::shared_ptr<Transfer> transfer;  // the current hop, if any
+  std::FILE* file = nullptr;           // a file: body being read
   bool finished = false;
+
+  ~Job() {
+    if (file) std::fclose(file);
+  }
 
   explicit Job(Request r) : request(std::move(r)) {}
   const Url& current_url() const { return url_list.back(); }
@@ -100,7 +107,6 @@ struct Transfer {
   curl_slist* header_list = nullptr;
   std::shared_ptr<Job> job;
   Phase phase = Phase::kHeaders;
-  bool is_file = false;
   int status = 0;
   std::string status_text;
   Headers headers;
@@ -154,6 +160,7 @@ class Fetcher::Core : public std::enable_shared_from_this<Core> {
   // Called on the network thread.
   void StartJob(std::shared_ptr<Job> job) {
     active_++;
+    jobs_[job.get()] = job;
     if (auto err = job->request.Validate()) return Fail(job, *err);
     job->url_list.push_back(job->request.url);
     if (job->request.signal) {
@@ -176,6 +183,9 @@ class Fetcher::Core : public std::enable_shared_from_this<Core> {
   void RunCommands(std::vector<std::function<void()>>* commands);
   void MainFetch(const std::shared_ptr<Job>& job);
   void StartCurl(const std::shared_ptr<Job>& job);
+  void StartFile(const std::shared_ptr<Job>& job);
+  void ReadFile(const std::shared_ptr<Job>& job);
+  void OnResume(const std::shared_ptr<Job>& job);
   void Respond(const std::shared_ptr<Job>& job, Response response);
   void Fail(const std::shared_ptr<Job>& job, FetchError error);
   void Abort(const std::shared_ptr<Job>& job, const FetchError& reason);
@@ -189,7 +199,7 @@ class Fetcher::Core : public std::enable_shared_from_this<Core> {
   size_t OnHeaderLine(Transfer* t, std::string_view line);
   bool OnHeadersComplete(Transfer* t);
   size_t OnBody(Transfer* t, const char* data, size_t n);
-  void OpenBody(Transfer* t, Response::Parts parts);
+  void OpenBody(const std::shared_ptr<Job>& job, Response::Parts parts);
 
   const FetcherOptions options_;
   CURLM* multi_;
@@ -201,6 +211,8 @@ class Fetcher::Core : public std::enable_shared_from_this<Core> {
   bool stop_requested_ = false;
   // Network thread only:
   std::unordered_map<CURL*, std::shared_ptr<Transfer>> transfers_;
+  std::unordered_map<Job*, std::shared_ptr<Job>> jobs_;  // started, not finished
+  bool shutting_down_ = false;
 };
 
 // ---------------------------------------------------------------- loop
@@ -221,6 +233,7 @@ void Fetcher::Core::Run() {
     }
     RunCommands(&commands);
     if (stop) {
+      shutting_down_ = true;
       // Commands posted by the last ones (an abort, say) still run.
       for (;;) {
         {
@@ -245,13 +258,9 @@ void Fetcher::Core::Run() {
     curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
   }
   // Shutting down: every job still running ends with an error.
-  std::vector<std::shared_ptr<Transfer>> left;
-  for (auto& [easy, t] : transfers_) left.push_back(t);
-  for (auto& t : left) {
-    auto job = t->job;
-    RemoveTransfer(t);
-    if (!job->finished) Fail(job, FetchError::Type("Fetcher shut down"));
-  }
+  std::vector<std::shared_ptr<Job>> left;
+  for (auto& [ptr, job] : jobs_) left.push_back(job);
+  for (auto& job : left) Fail(job, FetchError::Type("Fetcher shut down"));
 }
 
 void Fetcher::Core::Respond(const std::shared_ptr<Job>& job, Response response) {
@@ -266,7 +275,12 @@ void Fetcher::Core::Respond(const std::shared_ptr<Job>& job, Response response) 
 void Fetcher::Core::Finish(const std::shared_ptr<Job>& job) {
   if (job->finished) return;
   job->finished = true;
+  jobs_.erase(job.get());
   if (job->request.signal && job->abort_id) job->request.signal->RemoveAlgorithm(job->abort_id);
+  if (job->file) {
+    std::fclose(job->file);
+    job->file = nullptr;
+  }
   active_--;
 }
 
@@ -347,7 +361,7 @@ void Fetcher::Core::MainFetch(const std::shared_ptr<Job>& job) {
   if (scheme == "file") {
     if (req.method != "GET" && req.method != "HEAD")
       return Fail(job, FetchError::Type("file: URLs only support GET and HEAD"));
-    return StartCurl(job);
+    return StartFile(job);
   }
   if (scheme != "http" && scheme != "https")
     return Fail(job, FetchError::Type("URL scheme '" + scheme + "' is not supported."));
@@ -360,7 +374,6 @@ void Fetcher::Core::StartCurl(const std::shared_ptr<Job>& job) {
   auto t = std::make_shared<Transfer>();
   t->job = job;
   t->core = this;
-  t->is_file = url.scheme() == "file";
   CURL* e = curl_easy_init();
   t->easy = e;
   curl_easy_setopt(e, CURLOPT_URL, url.WithoutFragment().c_str());
@@ -370,35 +383,9 @@ void Fetcher::Core::StartCurl(const std::shared_ptr<Job>& job) {
   curl_easy_setopt(e, CURLOPT_BUFFERSIZE, static_cast<long>(kMaxNetworkChunkBytes));
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Core::WriteCallback);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 
-  if (t->is_file) {
-    // Headers come from stat(): 200 with Content-Length and a Content-Type
-    // by extension; the bytes stream through curl's file reader.
-    std::string path = PercentDecodePath(url.path());
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-      curl_easy_cleanup(e);
-      t->easy = nullptr;
-      return Fail(job, FetchError::Type("Failed to fetch " + url.href() + ": " + std::strerror(errno)));
-    }
-    if (!S_ISREG(st.st_mode)) {
-      curl_easy_cleanup(e);
-      t->easy = nullptr;
-      return Fail(job, FetchError::Type("Failed to fetch " + url.href() + ": not a regular file"));
-    }
-    if (static_cast<uint64_t>(st.st_size) > options_.max_body_bytes) {
-      curl_easy_cleanup(e);
-      t->easy = nullptr;
-      return Fail(job, FetchError::Type("Response body exceeds the maximum size of " +
-                                        std::to_string(options_.max_body_bytes) + " bytes"));
-    }
-    if (req.method == "HEAD") curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    t->status = 200;
-    t->status_text = "OK";
-    t->headers.AppendUnchecked("Content-Length", std::to_string(st.st_size));
-    t->headers.AppendUnchecked("Content-Type", ContentTypeForPath(path));
-  } else {
+  {
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Core::HeaderCallback);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every coding curl decodes
@@ -444,19 +431,71 @@ void Fetcher::Core::StartCurl(const std::shared_ptr<Job>& job) {
   transfers_[e] = t;
   job->transfer = t;
   curl_multi_add_handle(multi_, e);
-  if (t->is_file) {
-    Response::Parts parts;
-    parts.type = ResponseType::kBasic;
-    parts.url_list = job->url_list;
-    parts.status = 200;
-    parts.status_text = "OK";
-    parts.headers = t->headers;
-    if (req.method == "HEAD") {
-      t->phase = Phase::kDiscard;
-      Respond(job, Response::FromParts(std::move(parts)));
-    } else {
-      OpenBody(t.get(), std::move(parts));
+}
+
+// file: URLs. Headers come from stat(): 200 with Content-Length and a
+// Content-Type by extension. The bytes are read on the network thread, a
+// bounded slice per turn, paused by backpressure like a network body.
+void Fetcher::Core::StartFile(const std::shared_ptr<Job>& job) {
+  const Url& url = job->current_url();
+  std::string path = PercentDecodePath(url.path());
+  auto fail = [&](const std::string& why) {
+    Fail(job, FetchError::Type("Failed to fetch " + url.href() + ": " + why));
+  };
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return fail(std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return fail("not a regular file");
+  if (static_cast<uint64_t>(st.st_size) > options_.max_body_bytes)
+    return Fail(job, FetchError::Type("Response body exceeds the maximum size of " +
+                                      std::to_string(options_.max_body_bytes) + " bytes"));
+  Response::Parts parts;
+  parts.type = ResponseType::kBasic;
+  parts.url_list = job->url_list;
+  parts.status = 200;
+  parts.status_text = "OK";
+  parts.headers.AppendUnchecked("Content-Length", std::to_string(st.st_size));
+  parts.headers.AppendUnchecked("Content-Type", ContentTypeForPath(path));
+  if (job->request.method == "HEAD") {
+    Respond(job, Response::FromParts(std::move(parts)));
+    return Finish(job);
+  }
+  job->file = std::fopen(path.c_str(), "rb");
+  if (!job->file) return fail(std::strerror(errno));
+  OpenBody(job, std::move(parts));
+  ReadFile(job);
+}
+
+void Fetcher::Core::ReadFile(const std::shared_ptr<Job>& job) {
+  constexpr int kChunksPerTurn = 16;  // then yield to other transfers
+  for (int i = 0; i < kChunksPerTurn; ++i) {
+    if (shutting_down_ || job->finished || !job->file || !job->body || job->body->cancelled()) return;
+    if (!job->body->WantsMore()) return;  // OnResume() calls us again
+    Bytes chunk(kMaxNetworkChunkBytes);
+    size_t n = std::fread(chunk.data(), 1, chunk.size(), job->file);
+    if (n > 0) {
+      chunk.resize(n);
+      job->body->Push(std::move(chunk));
     }
+    if (n < kMaxNetworkChunkBytes) {
+      if (std::ferror(job->file))
+        return Fail(job, FetchError::Type("Error reading " + job->current_url().href()));
+      job->body->Close();
+      return Finish(job);
+    }
+  }
+  std::weak_ptr<Job> weak_job = job;
+  Post([this, weak_job] {
+    if (auto j = weak_job.lock()) ReadFile(j);
+  });
+}
+
+// The body's reader drained the buffer: continue the producer.
+void Fetcher::Core::OnResume(const std::shared_ptr<Job>& job) {
+  if (job->finished) return;
+  if (job->file) return ReadFile(job);
+  if (job->transfer && job->transfer->easy) {
+    job->transfer->paused = false;
+    curl_easy_pause(job->transfer->easy, CURLPAUSE_CONT);
   }
 }
 
@@ -608,13 +647,12 @@ bool Fetcher::Core::OnHeadersComplete(Transfer* t) {
     Respond(job, Response::FromParts(std::move(parts)));
     return false;  // nothing more to read; OnDone finishes the job
   }
-  OpenBody(t, std::move(parts));
+  OpenBody(job, std::move(parts));
   return true;
 }
 
 // Creates the body stream, hooks backpressure and cancel, responds.
-void Fetcher::Core::OpenBody(Transfer* t, Response::Parts parts) {
-  auto job = t->job;
+void Fetcher::Core::OpenBody(const std::shared_ptr<Job>& job, Response::Parts parts) {
   auto body = BodyStream::Create(options_.body_buffer_bytes);
   std::weak_ptr<Core> weak_core = shared_from_this();
   std::weak_ptr<Job> weak_job = job;
@@ -622,11 +660,8 @@ void Fetcher::Core::OpenBody(Transfer* t, Response::Parts parts) {
       [weak_core, weak_job] {  // resume: unpause on the network thread
         auto core = weak_core.lock();
         if (!core) return;
-        core->Post([weak_job] {
-          auto j = weak_job.lock();
-          if (!j || !j->transfer || !j->transfer->easy) return;
-          j->transfer->paused = false;
-          curl_easy_pause(j->transfer->easy, CURLPAUSE_CONT);
+        core->Post([c = core.get(), weak_job] {
+          if (auto j = weak_job.lock()) c->OnResume(j);
         });
       },
       [weak_core, weak_job] {  // cancel: end the transfer
@@ -640,7 +675,7 @@ void Fetcher::Core::OpenBody(Transfer* t, Response::Parts parts) {
         });
       });
   parts.body = body;
-  t->phase = Phase::kBody;
+  if (job->transfer) job->transfer->phase = Phase::kBody;
   Respond(job, Response::FromParts(std::move(parts)));
 }
 
