@@ -360,12 +360,18 @@ bool BodyDecoder::CheckFrameEnd(const ControlFrame& frame) {
   std::span<const ValueType> results = frame.sig.results;
   uint32_t n = static_cast<uint32_t>(results.size());
   uint32_t avail = sp_ - frame.height;
-  bool match = avail == n || (frame.unreachable && avail < n);
+  // As the reference interpreter: first pop_vals(results) ("instruction
+  // requires"), then the height check ("block requires").
+  bool match = avail >= n || frame.unreachable;
   uint32_t check = avail < n ? avail : n;
   for (uint32_t i = 0; match && i < check; ++i) {
     match = Matches(stack_[sp_ - check + i], results[n - check + i]);
   }
   if (!match) {
+    TypeMismatch("instruction", results, check);
+    return false;
+  }
+  if (avail > n) {
     TypeMismatch("block", results, avail);
     return false;
   }

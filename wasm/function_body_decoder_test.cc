@@ -151,7 +151,7 @@ TEST_F(FunctionBodyDecoderTest, BytesAfterEnd) {
 TEST_F(FunctionBodyDecoderTest, ResultMissing) {
   ExpectInvalid({0x00,    // no locals
                  0x0B},   // end  <- offset 1
-                i_v_, 1, "type mismatch: block requires [i32] but stack has []");
+                i_v_, 1, "type mismatch: instruction requires [i32] but stack has []");
 }
 
 TEST_F(FunctionBodyDecoderTest, ExtraValueAtEnd) {
@@ -256,7 +256,7 @@ TEST_F(FunctionBodyDecoderTest, BlockResultMismatch) {
                  0x42, 0x01,        //   i64.const 1
                  0x0B,              // end  <- offset 5
                  0x0B},             // end
-                i_v_, 5, "type mismatch: block requires [i32] but stack has [i64]");
+                i_v_, 5, "type mismatch: instruction requires [i32] but stack has [i64]");
 }
 
 TEST_F(FunctionBodyDecoderTest, MultiValueBlockWithParams) {
@@ -307,7 +307,7 @@ TEST_F(FunctionBodyDecoderTest, IfWithoutElseNeedsMatchingTypes) {
                  0x41, 0x02,      //   i32.const 2
                  0x0B,            // end  <- offset 7 (implicit else yields nothing)
                  0x0B},           // end
-                i_v_, 7, "type mismatch: block requires [i32] but stack has []");
+                i_v_, 7, "type mismatch: instruction requires [i32] but stack has []");
 }
 
 TEST_F(FunctionBodyDecoderTest, ElseWithoutIf) {
