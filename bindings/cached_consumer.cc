@@ -1,0 +1,339 @@
+#include "bindings/cached_consumer.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+
+#include "wasm/serializer.h"
+
+namespace wasmstream::bindings {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ModulePtr = std::shared_ptr<const wasm::Module>;
+
+// Streams longer than this are not retained for the cache (they bypass it and
+// just compile): far above any module the engines accept (V8: 1 GiB).
+constexpr uint64_t kMaxRetainedBytes = uint64_t{2} << 30;
+
+bool SameBytes(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
+
+// One stream's state, shared with the callbacks on other threads.
+class Stream : public std::enable_shared_from_this<Stream> {
+ public:
+  Stream(std::shared_ptr<CodeCache> cache, CachePolicy policy, ModuleStreamConsumerFactory* factory,
+         const StreamInfo& info)
+      : cache_(std::move(cache)),
+        policy_(policy),
+        factory_(factory),
+        info_(info),
+        fp_(EngineFingerprintFor(info.features)) {
+    cache::SqliteStore* store = cache_->store();
+    if (policy_ == CachePolicy::kUrlHint) {
+      validators_ = HintValidators(info_);
+      if (!validators_.empty() && store && store->usable()) {
+        hint_ = store->FindHint(info_.url, validators_);
+      }
+    }
+    // With a matching hint, only hash while streaming; otherwise compile too.
+    if (!hint_) inner_ = factory_->Create(info_);
+  }
+
+  // Loop thread.
+  void OnBytes(std::span<const uint8_t> chunk) {
+    hasher_.Update(chunk);
+    if (!overflow_) {
+      if (chunk.size() > kMaxRetainedBytes - bytes_.size()) {
+        overflow_ = true;
+        std::vector<uint8_t>().swap(bytes_);
+      } else {
+        bytes_.insert(bytes_.end(), chunk.begin(), chunk.end());
+      }
+    }
+    std::lock_guard<std::mutex> lock(inner_mutex_);
+    if (inner_) inner_->OnBytes(chunk);
+  }
+
+  // Loop thread.
+  void Finish(ModuleStreamConsumer::FinishCallback done) {
+    finish_time_ = Clock::now();
+    {
+      std::lock_guard<std::mutex> lock(done_mutex_);
+      done_ = std::move(done);
+    }
+    if (overflow_) {
+      CompileInner("module too large to cache");
+      return;
+    }
+    key_ = hasher_.Finish(fp_);
+    std::string prefix;
+    if (hint_) prefix = *hint_ == key_ ? "hint matched; " : "hint stale; ";
+    prefix_ = prefix;
+
+    auto self = shared_from_this();
+    std::unique_lock<std::mutex> lock(inner_mutex_);  // orders OnWaited after the abort below
+    auto claim = cache_->map().ClaimKey(key_, [self](ModulePtr p) { self->OnWaited(std::move(p)); });
+    switch (claim.outcome) {
+      case cache::ModuleMap<wasm::Module>::Outcome::kFound:
+        lock.unlock();
+        if (SameBytes(claim.value->wire_bytes, bytes_)) {
+          AbortInner();
+          Hit(claim.value, "in-process map");
+        } else {
+          CompileInner("key collision with an in-process module");
+        }
+        return;
+      case cache::ModuleMap<wasm::Module>::Outcome::kWait:
+        // Another stream of the same bytes is producing the module: stop our
+        // own compile and take its result (OnWaited).
+        if (inner_) inner_->Abort();
+        inner_.reset();
+        return;
+      case cache::ModuleMap<wasm::Module>::Outcome::kProduce:
+        producing_ = true;
+        break;
+    }
+    lock.unlock();
+    cache::SqliteStore* store = cache_->store();
+    if (!store) {
+      CompileInner("not in memory (no persistent cache)");
+    } else if (!store->usable()) {
+      CompileInner("not in memory; persistent cache unusable");
+    } else if (bytes_.size() < store->options().min_module_bytes) {
+      CompileInner("module below --cache-min-bytes (" +
+                   std::to_string(store->options().min_module_bytes) + ")");
+    } else {
+      cache_->PostIo([self] { self->LookupStore(); });
+    }
+  }
+
+  // Loop thread. Idempotent.
+  void Abort() {
+    {
+      std::lock_guard<std::mutex> lock(inner_mutex_);
+      aborted_ = true;
+      if (inner_) inner_->Abort();
+    }
+    if (producing_.exchange(false)) cache_->map().Publish(key_, nullptr);
+  }
+
+ private:
+  std::string Detail(const std::string& what) const {
+    return std::string("policy=") + CachePolicyName(policy_) + "; " + prefix_ + what;
+  }
+
+  double MsSinceFinish() const {
+    return std::chrono::duration<double, std::milli>(Clock::now() - finish_time_).count();
+  }
+
+  void Complete(ModuleResult result, ConsumerReport report) {
+    ModuleStreamConsumer::FinishCallback done;
+    {
+      std::lock_guard<std::mutex> lock(done_mutex_);
+      if (completed_) return;
+      completed_ = true;
+      done = std::move(done_);
+    }
+    if (done) done(std::move(result), std::move(report));
+  }
+
+  void Hit(ModulePtr module, const std::string& where) {
+    ConsumerReport report;
+    report.cache = "hit";
+    report.cache_detail = Detail("hit: " + where);
+    report.compile_ms = MsSinceFinish();
+    Complete(ModuleResult(std::move(module)), std::move(report));
+  }
+
+  void AbortInner() {
+    std::lock_guard<std::mutex> lock(inner_mutex_);
+    if (inner_) inner_->Abort();
+  }
+
+  // I/O thread: the SQLite tier.
+  void LookupStore() {
+    cache::SqliteStore* store = cache_->store();
+    cache::LookupResult r = store->Lookup(key_, bytes_);
+    if (r.hit()) {
+      auto loaded = wasm::DeserializeModule(r.payload, std::span<const uint8_t>(bytes_));
+      if (loaded.ok()) {
+        AbortInner();
+        ModulePtr module = std::move(loaded).value();
+        if (producing_.exchange(false)) cache_->map().Publish(key_, module);
+        Hit(std::move(module), "sqlite");
+        return;
+      }
+      store->Reject(key_, loaded.error().Format());
+      CompileInner("cached entry rejected: " + loaded.error().message);
+      return;
+    }
+    CompileInner(cache::ToString(r.reason));
+  }
+
+  // Producer's thread: a concurrent identical stream finished.
+  void OnWaited(ModulePtr module) {
+    if (module && SameBytes(module->wire_bytes, bytes_)) {
+      Hit(std::move(module), "in-process map (waited for a concurrent compile)");
+      return;
+    }
+    CompileInner("the concurrent compile of these bytes failed");
+  }
+
+  // Any thread: compile (or finish compiling) and report a miss for {reason}.
+  void CompileInner(const std::string& reason) {
+    std::lock_guard<std::mutex> lock(inner_mutex_);
+    if (aborted_) return;
+    if (!inner_) {
+      // Hash-only (url-hint) or after waiting: compile from the retained bytes.
+      inner_ = factory_->Create(info_);
+      inner_->OnBytes(bytes_);
+    }
+    auto self = shared_from_this();
+    inner_->Finish([self, reason](ModuleResult result, ConsumerReport report) {
+      self->OnCompiled(std::move(result), std::move(report), reason);
+    });
+  }
+
+  // Compile worker (or the thread that called Finish on the inner consumer).
+  void OnCompiled(ModuleResult result, ConsumerReport report, const std::string& reason) {
+    if (result.ok()) {
+      const ModulePtr& module = result.value();
+      if (producing_.exchange(false)) cache_->map().Publish(key_, module);
+      cache::SqliteStore* store = cache_->store();
+      if (store && store->usable() && !overflow_ &&
+          module->wire_bytes.size() >= store->options().min_module_bytes) {
+        std::vector<uint8_t> payload =
+            wasm::SerializeModule(*module, {.omit_wire_bytes = true});
+        store->StoreAsync(key_, fp_.ToString(), module->wire_bytes, module, std::move(payload));
+      }
+      if (store && policy_ == CachePolicy::kUrlHint && !validators_.empty() && !overflow_) {
+        store->PutHintAsync(info_.url, validators_, key_);
+      }
+    } else if (producing_.exchange(false)) {
+      cache_->map().Publish(key_, nullptr);
+    }
+    report.cache = "miss";
+    report.cache_detail = Detail("miss: " + reason);
+    Complete(std::move(result), std::move(report));
+  }
+
+  const std::shared_ptr<CodeCache> cache_;
+  const CachePolicy policy_;
+  ModuleStreamConsumerFactory* const factory_;
+  const StreamInfo info_;
+  const cache::EngineFingerprint fp_;
+  std::string validators_;
+  std::optional<cache::CacheKey> hint_;
+
+  // Written on the loop thread before Finish; read-only afterwards.
+  cache::KeyHasher hasher_;
+  std::vector<uint8_t> bytes_;
+  bool overflow_ = false;
+  cache::CacheKey key_;
+  std::string prefix_;
+  Clock::time_point finish_time_;
+
+  std::atomic<bool> producing_{false};  // we hold the map's claim on {key_}
+
+  std::mutex inner_mutex_;
+  // Protected by {inner_mutex_}:
+  std::unique_ptr<ModuleStreamConsumer> inner_;
+  bool aborted_ = false;
+
+  std::mutex done_mutex_;
+  // Protected by {done_mutex_}:
+  ModuleStreamConsumer::FinishCallback done_;
+  bool completed_ = false;
+};
+
+class CachedConsumer final : public ModuleStreamConsumer {
+ public:
+  explicit CachedConsumer(std::shared_ptr<Stream> stream) : stream_(std::move(stream)) {}
+  ~CachedConsumer() override = default;
+  void OnBytes(std::span<const uint8_t> bytes) override { stream_->OnBytes(bytes); }
+  void Finish(FinishCallback done) override { stream_->Finish(std::move(done)); }
+  void Abort() override { stream_->Abort(); }
+
+ private:
+  std::shared_ptr<Stream> stream_;
+};
+
+}  // namespace
+
+std::optional<CachePolicy> CachePolicyFromName(std::string_view name) {
+  if (name == "off") return CachePolicy::kOff;
+  if (name == "content") return CachePolicy::kContent;
+  if (name == "url-hint") return CachePolicy::kUrlHint;
+  return std::nullopt;
+}
+
+const char* CachePolicyName(CachePolicy p) {
+  switch (p) {
+    case CachePolicy::kOff: return "off";
+    case CachePolicy::kContent: return "content";
+    case CachePolicy::kUrlHint: return "url-hint";
+  }
+  return "?";
+}
+
+cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features) {
+  return {wasm::kSerializationFormatVersion, features.Bits(), kCompilerVersion};
+}
+
+std::string HintValidators(const StreamInfo& info) {
+  if (!info.etag && !info.last_modified) return "";
+  std::string v;
+  if (info.etag) v += "etag=" + *info.etag + ";";
+  if (info.last_modified) v += "last-modified=" + *info.last_modified + ";";
+  if (info.content_length) v += "length=" + std::to_string(*info.content_length) + ";";
+  return v;
+}
+
+CodeCache::CodeCache(std::unique_ptr<cache::SqliteStore> store)
+    : store_(std::move(store)), io_([this] { IoLoop(); }) {}
+
+CodeCache::~CodeCache() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  io_.join();
+}
+
+void CodeCache::PostIo(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+void CodeCache::IoLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+    if (tasks_.empty()) return;  // stopping, nothing left
+    auto task = std::move(tasks_.front());
+    tasks_.pop_front();
+    lock.unlock();
+    task();
+    lock.lock();
+  }
+}
+
+CachedConsumerFactory::CachedConsumerFactory(std::shared_ptr<CodeCache> cache, CachePolicy policy,
+                                             ModuleStreamConsumerFactory* inner)
+    : cache_(std::move(cache)),
+      policy_(policy),
+      inner_(inner),
+      name_(std::string("cache:") + CachePolicyName(policy)) {}
+
+std::unique_ptr<ModuleStreamConsumer> CachedConsumerFactory::Create(const StreamInfo& info) {
+  if (policy_ == CachePolicy::kOff || !cache_) return inner_->Create(info);
+  return std::make_unique<CachedConsumer>(std::make_shared<Stream>(cache_, policy_, inner_, info));
+}
+
+}  // namespace wasmstream::bindings

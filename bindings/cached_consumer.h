@@ -1,0 +1,113 @@
+// The code cache as a ModuleStreamConsumer (bindings is the only layer that
+// knows wasm, the cache and the controller; DESIGN.md).
+//
+// A CachedConsumerFactory wraps another factory (normally
+// DefaultConsumerFactory(), the streaming compiler) and runs one policy:
+//
+//   off       pass-through: compile, report cache "off".
+//   content   compile while streaming and hash the same chunks; at the end,
+//             the key (XXH3-128 + engine fingerprint) is looked up in the
+//             in-process map, then in SQLite; on a hit the remaining compile
+//             work is aborted and the cached module is used. A miss stores the
+//             compiled module (serialized off the loop, written by the store's
+//             writer thread).
+//   url-hint  remember URL + validators (ETag, Last-Modified, Content-Length)
+//             → key. When a new stream's URL and validators match a hint, it
+//             only hashes while streaming (no compile), confirms the key at the
+//             end and compiles from the retained bytes only if the key differs
+//             or the entry is gone. Without a hint it behaves like `content`
+//             and records one.
+//
+// Every hit is confirmed: the in-process module's wire bytes, or the SQLite
+// entry's stored wire bytes, must equal the streamed bytes. A cached module
+// that fails to load is a miss (the entry is deleted), never an error.
+//
+// The per-stream record (ConsumerReport) says which policy ran, hit or miss,
+// and why: cache = "off" | "hit" | "miss", cache_detail e.g.
+// "policy=content; hit: in-process map", "policy=url-hint; miss: not found".
+//
+// Threads: Create/OnBytes/Finish/Abort on the loop thread (the controller's
+// contract). SQLite reads run on the CodeCache's I/O thread, writes on the
+// store's writer thread, compiles on the inner consumer's workers; {done} is
+// called from one of those.
+#ifndef WASMSTREAM_BINDINGS_CACHED_CONSUMER_H_
+#define WASMSTREAM_BINDINGS_CACHED_CONSUMER_H_
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "bindings/module_stream_consumer.h"
+#include "cache/cache_key.h"
+#include "cache/module_map.h"
+#include "cache/sqlite_store.h"
+
+namespace wasmstream::bindings {
+
+enum class CachePolicy { kOff, kContent, kUrlHint };
+std::optional<CachePolicy> CachePolicyFromName(std::string_view name);  // "off", "content", "url-hint"
+const char* CachePolicyName(CachePolicy p);
+
+// Bump when the compiled code the runtime produces changes meaning: it is part
+// of the engine fingerprint, so entries of an older compiler are never read.
+inline constexpr char kCompilerVersion[] = "wasmstream-interp-1";
+
+// The engine fingerprint for modules compiled with {features}.
+cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features);
+
+// One per process (or per test): the in-process map, the optional SQLite
+// store and an I/O thread for store reads.
+class CodeCache {
+ public:
+  // {store}: null for the in-process map alone (no persistent cache).
+  explicit CodeCache(std::unique_ptr<cache::SqliteStore> store);
+  ~CodeCache();  // runs queued I/O tasks, then joins
+  CodeCache(const CodeCache&) = delete;
+  CodeCache& operator=(const CodeCache&) = delete;
+
+  cache::SqliteStore* store() const { return store_.get(); }
+  cache::ModuleMap<wasm::Module>& map() { return map_; }
+  // Runs {task} on the I/O thread.
+  void PostIo(std::function<void()> task);
+
+ private:
+  void IoLoop();
+  std::unique_ptr<cache::SqliteStore> store_;
+  cache::ModuleMap<wasm::Module> map_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  // Protected by {mutex_}:
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_ = false;
+  std::thread io_;
+};
+
+class CachedConsumerFactory final : public ModuleStreamConsumerFactory {
+ public:
+  // {inner} compiles (not owned; must outlive the factory and its consumers).
+  CachedConsumerFactory(std::shared_ptr<CodeCache> cache, CachePolicy policy,
+                        ModuleStreamConsumerFactory* inner);
+  std::unique_ptr<ModuleStreamConsumer> Create(const StreamInfo& info) override;
+  std::string_view name() const override { return name_; }
+  CachePolicy policy() const { return policy_; }
+
+ private:
+  std::shared_ptr<CodeCache> cache_;
+  CachePolicy policy_;
+  ModuleStreamConsumerFactory* inner_;
+  std::string name_;
+};
+
+// "etag=…;last-modified=…;length=…" from the parts present; "" when the
+// response had neither ETag nor Last-Modified (nothing to validate a hint).
+std::string HintValidators(const StreamInfo& info);
+
+}  // namespace wasmstream::bindings
+
+#endif  // WASMSTREAM_BINDINGS_CACHED_CONSUMER_H_

@@ -1,0 +1,339 @@
+// The caching consumer's policies, driven as the controller drives a consumer.
+// The inner "compiler" here is a small stand-in that builds a Module holding
+// the wire bytes (the streaming compiler is tested on its own; the end-to-end
+// test in tests/ uses the real one); it counts its work so the tests can prove
+// that a hit does no compile work, and it can hold its result back to make
+// streams overlap.
+#include "bindings/cached_consumer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "wasm/serializer.h"
+
+namespace wasmstream::bindings {
+namespace {
+
+struct Gate {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = true;
+  void Close() { std::lock_guard<std::mutex> l(mu); open = false; }
+  void Open() { { std::lock_guard<std::mutex> l(mu); open = true; } cv.notify_all(); }
+  void Wait() { std::unique_lock<std::mutex> l(mu); cv.wait(l, [&] { return open; }); }
+};
+
+struct Counts {
+  std::atomic<int> created{0}, bytes_fed{0}, finished{0}, aborted{0}, completed{0}, exited{0};
+};
+
+class StandInCompiler final : public ModuleStreamConsumer {
+ public:
+  StandInCompiler(Counts& c, Gate& g) : c_(c), g_(g), s_(std::make_shared<Shared>()) {}
+  void OnBytes(std::span<const uint8_t> b) override {
+    c_.bytes_fed += static_cast<int>(b.size());
+    s_->bytes.insert(s_->bytes.end(), b.begin(), b.end());
+  }
+  void Finish(FinishCallback done) override {
+    ++c_.finished;
+    // Detached: the consumer may be destroyed on this very thread.
+    std::thread([s = s_, &c = c_, &g = g_, done = std::move(done)] {
+      struct Exit {
+        Counts& c;
+        ~Exit() { ++c.exited; }
+      } exit{c};
+      g.Wait();
+      if (s->aborted) return;
+      if (s->bytes.size() < 8 || s->bytes[0] != 0 || s->bytes[1] != 'a') {
+        done(wasm::CompileError{0, "expected magic word"}, ConsumerReport{});
+        return;
+      }
+      auto m = std::make_shared<wasm::Module>();
+      m->wire_bytes = s->bytes;
+      m->custom_sections.push_back({"tail", {8, static_cast<uint32_t>(s->bytes.size() - 8)}});
+      m->exports.push_back({"e", wasm::ExternalKind::kMemory, 0});
+      m->memories.push_back({});
+      ++c.completed;
+      done(std::shared_ptr<const wasm::Module>(std::move(m)), ConsumerReport{});
+    }).detach();
+  }
+  void Abort() override {
+    s_->aborted = true;
+    ++c_.aborted;
+  }
+
+ private:
+  struct Shared {
+    std::vector<uint8_t> bytes;
+    std::atomic<bool> aborted{false};
+  };
+  Counts& c_;
+  Gate& g_;
+  std::shared_ptr<Shared> s_;
+};
+
+class StandInFactory final : public ModuleStreamConsumerFactory {
+ public:
+  std::unique_ptr<ModuleStreamConsumer> Create(const StreamInfo&) override {
+    ++counts.created;
+    return std::make_unique<StandInCompiler>(counts, gate);
+  }
+  std::string_view name() const override { return "stand-in"; }
+  Counts counts;
+  Gate gate;
+};
+
+std::vector<uint8_t> ModuleBytes(size_t n, uint8_t seed) {
+  std::vector<uint8_t> v = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  for (size_t i = 8; i < n; ++i) v.push_back(static_cast<uint8_t>(i * 11 + seed));
+  return v;
+}
+
+struct Outcome {
+  bool ok = false;
+  std::shared_ptr<const wasm::Module> module;
+  ConsumerReport report;
+};
+
+class CachedConsumerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = ::testing::TempDir() + "/cached_consumer_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
+    cache::SqliteStore::DestroyFile(path_, nullptr);
+  }
+
+  // A new CodeCache on the same file: what a new process sees.
+  std::shared_ptr<CodeCache> NewCache(uint64_t min_bytes = 64) {
+    cache::StoreOptions o;
+    o.path = path_;
+    o.min_module_bytes = min_bytes;
+    o.warn = [this](const std::string& w) { warnings_.push_back(w); };
+    return std::make_shared<CodeCache>(cache::SqliteStore::Open(o));
+  }
+
+  std::unique_ptr<ModuleStreamConsumer> Start(CachedConsumerFactory& f,
+                                              const std::vector<uint8_t>& bytes,
+                                              StreamInfo info = {}) {
+    auto c = f.Create(info);
+    for (size_t i = 0; i < bytes.size(); i += 100) {
+      c->OnBytes(std::span(bytes).subspan(i, std::min<size_t>(100, bytes.size() - i)));
+    }
+    return c;
+  }
+
+  std::future<Outcome> FinishAsync(ModuleStreamConsumer& c) {
+    auto p = std::make_shared<std::promise<Outcome>>();
+    c.Finish([p](ModuleResult r, ConsumerReport rep) {
+      Outcome o;
+      o.ok = r.ok();
+      if (r.ok()) o.module = r.value();
+      o.report = std::move(rep);
+      p->set_value(std::move(o));
+    });
+    return p->get_future();
+  }
+
+  Outcome Run(CachedConsumerFactory& f, const std::vector<uint8_t>& bytes, StreamInfo info = {}) {
+    auto c = Start(f, bytes, info);
+    return FinishAsync(*c).get();
+  }
+
+  void TearDown() override {
+    // The stand-in's threads use {inner_}: wait until every one has exited.
+    while (inner_.counts.exited < inner_.counts.finished) std::this_thread::yield();
+  }
+
+  std::string path_;
+  std::vector<std::string> warnings_;
+  StandInFactory inner_;
+};
+
+TEST_F(CachedConsumerTest, MissStoresThenANewProcessHitsSqliteWithoutCompiling) {
+  auto bytes = ModuleBytes(5000, 1);
+  {
+    auto cache = NewCache();
+    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+    Outcome miss = Run(f, bytes);
+    ASSERT_TRUE(miss.ok);
+    EXPECT_EQ(miss.report.cache, "miss");
+    EXPECT_EQ(miss.report.cache_detail, "policy=content; miss: not found");
+    cache->store()->Flush();
+  }
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  int completed_before = inner_.counts.completed;
+  Outcome hit = Run(f, bytes);
+  ASSERT_TRUE(hit.ok);
+  EXPECT_EQ(hit.report.cache, "hit");
+  EXPECT_EQ(hit.report.cache_detail, "policy=content; hit: sqlite");
+  EXPECT_EQ(hit.module->wire_bytes, bytes);
+  ASSERT_EQ(hit.module->custom_sections.size(), 1u);
+  EXPECT_EQ(hit.module->custom_sections[0].name, "tail");
+  EXPECT_EQ(inner_.counts.completed, completed_before);  // the compile was aborted
+  EXPECT_GE(inner_.counts.aborted, 1);
+  EXPECT_TRUE(warnings_.empty());
+}
+
+TEST_F(CachedConsumerTest, SameBytesInOneProcessShareOneCompiledModule) {
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  auto bytes = ModuleBytes(3000, 2);
+  Outcome a = Run(f, bytes);
+  Outcome b = Run(f, bytes);
+  ASSERT_TRUE(a.ok && b.ok);
+  EXPECT_EQ(b.report.cache_detail, "policy=content; hit: in-process map");
+  EXPECT_EQ(a.module.get(), b.module.get());
+  EXPECT_EQ(inner_.counts.completed, 1);
+}
+
+TEST_F(CachedConsumerTest, ConcurrentIdenticalStreamsCompileOnce) {
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  auto bytes = ModuleBytes(3000, 3);
+  inner_.gate.Close();  // hold the first compile back
+  auto c1 = Start(f, bytes);
+  auto c2 = Start(f, bytes);
+  auto f1 = FinishAsync(*c1);
+  // Let c1 claim the key and miss in SQLite (its compile is then held).
+  while (inner_.counts.finished < 1) std::this_thread::yield();
+  auto f2 = FinishAsync(*c2);
+  inner_.gate.Open();
+  Outcome o1 = f1.get(), o2 = f2.get();
+  ASSERT_TRUE(o1.ok && o2.ok);
+  EXPECT_EQ(o1.module.get(), o2.module.get());
+  EXPECT_EQ(o2.report.cache_detail,
+            "policy=content; hit: in-process map (waited for a concurrent compile)");
+  EXPECT_EQ(inner_.counts.completed, 1);
+}
+
+TEST_F(CachedConsumerTest, CorruptEntryIsAMissWithAWarningAndTheModuleIsStillRight) {
+  auto bytes = ModuleBytes(5000, 4);
+  {
+    auto cache = NewCache();
+    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+    ASSERT_TRUE(Run(f, bytes).ok);
+    cache->store()->Flush();
+  }
+  // Replace the payload with a valid-checksum but unloadable one: the store's
+  // checks pass, the serializer's must catch it.
+  {
+    auto store = cache::SqliteStore::Open({.path = path_, .min_module_bytes = 64});
+    cache::CacheKey key = cache::KeyFor(bytes, EngineFingerprintFor(wasm::Features::Default()));
+    ASSERT_TRUE(store->Lookup(key, bytes).hit());
+    store->Reject(key, "test: replace");
+    store->Flush();
+    auto owner = std::make_shared<std::vector<uint8_t>>(bytes);
+    std::vector<uint8_t> junk(100, 0x5a);
+    ASSERT_TRUE(store->StoreAsync(key, "fp", *owner, owner, junk));
+    store->Flush();
+  }
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  Outcome o = Run(f, bytes);
+  ASSERT_TRUE(o.ok);
+  EXPECT_EQ(o.report.cache, "miss");
+  EXPECT_NE(o.report.cache_detail.find("cached entry rejected"), std::string::npos);
+  EXPECT_EQ(o.module->wire_bytes, bytes);
+  EXPECT_EQ(warnings_.size(), 1u);
+}
+
+TEST_F(CachedConsumerTest, OtherFeaturesAreAnotherFingerprintAndMiss) {
+  auto bytes = ModuleBytes(5000, 5);
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  ASSERT_TRUE(Run(f, bytes).ok);
+  StreamInfo other;
+  other.features = wasm::Features::All();
+  Outcome o = Run(f, bytes, other);
+  EXPECT_EQ(o.report.cache, "miss");
+}
+
+TEST_F(CachedConsumerTest, UrlHintSkipsCompilingWhileStreamingAndCatchesStaleHints) {
+  StreamInfo info;
+  info.url = "http://127.0.0.1/m.wasm";
+  info.etag = "\"v1\"";
+  auto v1 = ModuleBytes(5000, 6);
+  {
+    auto cache = NewCache();
+    CachedConsumerFactory f(cache, CachePolicy::kUrlHint, &inner_);
+    Outcome first = Run(f, v1, info);
+    EXPECT_EQ(first.report.cache_detail, "policy=url-hint; miss: not found");
+    cache->store()->Flush();
+  }
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kUrlHint, &inner_);
+  int created = inner_.counts.created;
+  auto c = Start(f, v1, info);
+  EXPECT_EQ(inner_.counts.created, created);  // hash only: no compiler made
+  Outcome hit = FinishAsync(*c).get();
+  EXPECT_EQ(hit.report.cache_detail, "policy=url-hint; hint matched; hit: sqlite");
+  EXPECT_EQ(inner_.counts.created, created);
+
+  // The server changed the bytes but not the ETag: the key check catches it.
+  auto v2 = ModuleBytes(5000, 7);
+  auto cache2 = NewCache();
+  CachedConsumerFactory f2(cache2, CachePolicy::kUrlHint, &inner_);
+  Outcome stale = Run(f2, v2, info);
+  ASSERT_TRUE(stale.ok);
+  EXPECT_EQ(stale.report.cache_detail, "policy=url-hint; hint stale; miss: not found");
+  EXPECT_EQ(stale.module->wire_bytes, v2);
+}
+
+TEST_F(CachedConsumerTest, OffPolicyIsThePlainCompiler) {
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kOff, &inner_);
+  Outcome o = Run(f, ModuleBytes(5000, 8));
+  ASSERT_TRUE(o.ok);
+  EXPECT_EQ(o.report.cache, "off");
+  EXPECT_EQ(f.name(), "cache:off");
+}
+
+TEST_F(CachedConsumerTest, SmallModulesSkipSqlite) {
+  auto cache = NewCache(/*min_bytes=*/10'000);
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  Outcome o = Run(f, ModuleBytes(500, 9));
+  EXPECT_EQ(o.report.cache_detail, "policy=content; miss: module below --cache-min-bytes (10000)");
+  cache->store()->Flush();
+  EXPECT_EQ(cache->store()->Stats().entries, 0u);
+}
+
+TEST_F(CachedConsumerTest, CompileErrorsPassThroughAndAreNotCached) {
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  std::vector<uint8_t> junk(500, 0x42);
+  Outcome o = Run(f, junk);
+  EXPECT_FALSE(o.ok);
+  EXPECT_EQ(o.report.cache, "miss");
+  Outcome again = Run(f, junk);  // the failed claim was released
+  EXPECT_FALSE(again.ok);
+  cache->store()->Flush();
+  EXPECT_EQ(cache->store()->Stats().entries, 0u);
+}
+
+TEST_F(CachedConsumerTest, AbortBeforeTheResultNeverCallsDone) {
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  auto bytes = ModuleBytes(3000, 10);
+  inner_.gate.Close();
+  auto c = Start(f, bytes);
+  std::atomic<bool> called{false};
+  c->Finish([&](ModuleResult, ConsumerReport) { called = true; });
+  while (inner_.counts.finished < 1) std::this_thread::yield();
+  c->Abort();
+  c->Abort();  // idempotent
+  inner_.gate.Open();
+  // The claim was released: the same bytes compile again.
+  Outcome o = Run(f, bytes);
+  EXPECT_TRUE(o.ok);
+  c.reset();
+  EXPECT_FALSE(called.load());
+}
+
+}  // namespace
+}  // namespace wasmstream::bindings
