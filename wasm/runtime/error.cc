@@ -1,0 +1,47 @@
+#include "wasm/runtime/error.h"
+
+namespace wasmstream::wasm {
+
+const char* TrapMessage(TrapKind k) {
+  switch (k) {
+    case TrapKind::kNone: return "no trap";
+    case TrapKind::kUnreachable: return "unreachable";
+    case TrapKind::kDivByZero: return "integer divide by zero";
+    case TrapKind::kIntOverflow: return "integer overflow";
+    case TrapKind::kInvalidConversion: return "invalid conversion to integer";
+    case TrapKind::kMemoryOutOfBounds: return "out of bounds memory access";
+    case TrapKind::kTableOutOfBounds: return "out of bounds table access";
+    case TrapKind::kUndefinedElement: return "undefined element";
+    case TrapKind::kUninitializedElement: return "uninitialized element";
+    case TrapKind::kIndirectCallMismatch: return "indirect call type mismatch";
+    case TrapKind::kNullReference: return "null function reference";
+    case TrapKind::kCallStackExhausted: return "call stack exhausted";
+    case TrapKind::kUnalignedAtomic: return "unaligned atomic";
+    case TrapKind::kUncaughtException: return "uncaught exception";
+    case TrapKind::kHostError: return "host function failed";
+    case TrapKind::kDataSegmentOutOfBounds: return "out of bounds memory access";
+    case TrapKind::kArrayOutOfBounds: return "out of bounds array access";
+    case TrapKind::kCastFailure: return "cast failure";
+  }
+  return "trap";
+}
+
+const char* ToString(ErrorKind k) {
+  switch (k) {
+    case ErrorKind::kLinkError: return "LinkError";
+    case ErrorKind::kTypeError: return "TypeError";
+    case ErrorKind::kRuntimeError: return "RuntimeError";
+    case ErrorKind::kRangeError: return "RangeError";
+    case ErrorKind::kException: return "Exception";
+  }
+  return "Error";
+}
+
+Error Error::Trap(TrapKind k) {
+  ErrorKind kind = k == TrapKind::kCallStackExhausted ? ErrorKind::kRangeError
+                   : k == TrapKind::kUncaughtException ? ErrorKind::kException
+                                                       : ErrorKind::kRuntimeError;
+  return Error{kind, TrapMessage(k), k};
+}
+
+}  // namespace wasmstream::wasm

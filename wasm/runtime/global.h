@@ -1,0 +1,44 @@
+// Globals and exception tags.
+#ifndef WASMSTREAM_WASM_RUNTIME_GLOBAL_H_
+#define WASMSTREAM_WASM_RUNTIME_GLOBAL_H_
+
+#include <cstdint>
+
+#include "wasm/runtime/value.h"
+#include "wasm/types.h"
+
+namespace wasmstream::wasm {
+
+class GlobalInstance {
+ public:
+  GlobalInstance(ValueType type, bool mutable_, const Value& init)
+      : type_(type), mutable__(mutable_) {
+    Set(init);
+  }
+  ValueType type() const { return type_; }
+  bool is_mutable() const { return mutable__; }
+  Value Get() const { return LoadFromSlots(type_, slots_); }
+  void Set(const Value& v) { StoreToSlots(v, slots_); }
+  // The interpreter reads and writes the slots directly.
+  uint64_t* slots() { return slots_; }
+
+ private:
+  ValueType type_;
+  bool mutable__;
+  uint64_t slots_[2] = {0, 0};
+};
+
+// An exception tag: identity is the object's address; the type is a function
+// type with no results (the exception's payload).
+class TagInstance {
+ public:
+  explicit TagInstance(FuncType type) : type_(std::move(type)) {}
+  const FuncType& type() const { return type_; }
+
+ private:
+  FuncType type_;
+};
+
+}  // namespace wasmstream::wasm
+
+#endif  // WASMSTREAM_WASM_RUNTIME_GLOBAL_H_

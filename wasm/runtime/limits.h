@@ -1,0 +1,37 @@
+// The runtime's own limits (STYLE.md habit 3). Each is checked at one place
+// and has a test (runtime_limits_test.cc).
+#ifndef WASMSTREAM_WASM_RUNTIME_LIMITS_H_
+#define WASMSTREAM_WASM_RUNTIME_LIMITS_H_
+
+#include <cstdint>
+
+#include "wasm/limits.h"
+
+namespace wasmstream::wasm {
+
+// Nested wasm calls on one thread before "call stack exhausted" (a RangeError).
+// V8 allows roughly 10-20k frames of a small function with its 1 MiB stack.
+constexpr uint32_t kMaxCallDepth = 20'000;
+
+// 8-byte slots of the interpreter's value stack per thread (locals, constants
+// and operands of every active frame): 64 MiB. A call whose frame does not fit
+// traps with "call stack exhausted" as deep recursion does.
+constexpr uint32_t kValueStackSlots = 8 * 1024 * 1024;
+
+// Host (C++) -> wasm -> host re-entry depth; each costs C++ stack.
+constexpr uint32_t kMaxHostReentry = 200;
+
+// A linear memory never grows past these (the JS API's limits): bytes are
+// reserved lazily with mmap, so the bound is on address space, not RAM.
+constexpr uint64_t kMaxMemory32Pages = kSpecMaxMemory32Pages;
+constexpr uint64_t kMaxMemory64Pages = kSpecMaxMemory64Pages;
+
+// Elements of one table, initial or grown.
+constexpr uint64_t kMaxTableElements = kSpecMaxTableSize;
+
+// Code words of one compiled function: uint32 branch targets must fit.
+constexpr uint32_t kMaxCodeWords = 1u << 30;
+
+}  // namespace wasmstream::wasm
+
+#endif  // WASMSTREAM_WASM_RUNTIME_LIMITS_H_

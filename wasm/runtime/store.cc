@@ -1,0 +1,72 @@
+#include "wasm/runtime/store.h"
+
+#include "wasm/runtime/instance.h"
+#include "wasm/runtime/interpreter.h"
+
+namespace wasmstream::wasm {
+
+Store::Store() = default;
+Store::~Store() = default;
+
+FuncInstance* Store::NewHostFunction(FuncType type, HostFunction fn) {
+  auto f = std::make_unique<FuncInstance>();
+  f->sig_id = InternSig(type);
+  f->type = std::move(type);
+  f->host = std::move(fn);
+  funcs_.push_back(std::move(f));
+  return funcs_.back().get();
+}
+
+FuncInstance* Store::NewFunction() {
+  funcs_.push_back(std::make_unique<FuncInstance>());
+  return funcs_.back().get();
+}
+
+MemoryInstance* Store::NewMemory(const Limits& limits, uint32_t page_size_log2) {
+  auto m = std::make_unique<MemoryInstance>(limits, page_size_log2);
+  if (!m->ok()) return nullptr;
+  memories_.push_back(std::move(m));
+  return memories_.back().get();
+}
+
+TableInstance* Store::NewTable(ValueType elem, const Limits& limits, RefBits init) {
+  auto t = std::make_unique<TableInstance>(elem, limits, init);
+  if (!t->ok()) return nullptr;
+  tables_.push_back(std::move(t));
+  return tables_.back().get();
+}
+
+GlobalInstance* Store::NewGlobal(ValueType type, bool mutable_, const Value& init) {
+  globals_.push_back(std::make_unique<GlobalInstance>(type, mutable_, init));
+  return globals_.back().get();
+}
+
+TagInstance* Store::NewTag(FuncType type) {
+  tags_.push_back(std::make_unique<TagInstance>(std::move(type)));
+  return tags_.back().get();
+}
+
+Exception* Store::NewException(const TagInstance* tag, std::vector<uint64_t> payload) {
+  auto e = std::make_unique<Exception>();
+  e->tag = tag;
+  e->payload = std::move(payload);
+  exceptions_.push_back(std::move(e));
+  return exceptions_.back().get();
+}
+
+Instance* Store::AddInstance(std::unique_ptr<Instance> instance) {
+  instances_.push_back(std::move(instance));
+  return instances_.back().get();
+}
+
+uint32_t Store::InternSig(const FuncType& type) {
+  auto [it, inserted] = sig_ids_.emplace(ToString(type), static_cast<uint32_t>(sig_ids_.size()));
+  return it->second;
+}
+
+ExecStack& Store::stack() {
+  if (!stack_) stack_ = NewExecStack();
+  return *stack_;
+}
+
+}  // namespace wasmstream::wasm
