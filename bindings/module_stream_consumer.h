@@ -37,6 +37,7 @@
 #include "wasm/features.h"
 #include "wasm/module.h"
 #include "wasm/result.h"
+#include "wasm/streaming_compiler.h"
 
 namespace wasmstream::bindings {
 
@@ -50,6 +51,9 @@ struct StreamInfo {
   std::optional<std::string> etag;
   std::optional<std::string> last_modified;
   std::optional<uint64_t> content_length;
+  // The realm's compiler of function bodies (wasm/runtime/), or null to only
+  // validate; a consumer that compiles passes it to wasm::StreamingOptions.
+  std::shared_ptr<wasm::CodeSinkFactory> sink_factory;
 };
 
 // Filled by a consumer, handed back with the result.

@@ -1,0 +1,81 @@
+// Realm: the environment a WebAssembly call runs in (issue 7) — its origin
+// and base URL (CORS-same-origin, relative URLs), its CSP list and violation
+// observer, its fetcher, its module consumer (compiler or code cache), its
+// enabled wasm features and its event loop.
+//
+// Configure the fields, then use it from the loop thread. The Realm must
+// outlive every promise it made (EventLoop::RunUntilIdle waits for them).
+#ifndef WASMSTREAM_BINDINGS_REALM_H_
+#define WASMSTREAM_BINDINGS_REALM_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bindings/csp.h"
+#include "bindings/event_loop.h"
+#include "bindings/module_stream_consumer.h"
+#include "bindings/promise.h"
+#include "bindings/stream_record.h"
+#include "fetch/fetcher.h"
+#include "fetch/request.h"
+#include "fetch/response.h"
+#include "fetch/url.h"
+#include "wasm/features.h"
+
+namespace wasmstream::bindings {
+
+// fetch()'s RequestInit, the parts tests and the CLI need.
+struct FetchInit {
+  fetch::RequestMode mode = fetch::RequestMode::kCors;
+  fetch::RedirectMode redirect = fetch::RedirectMode::kFollow;
+  std::shared_ptr<fetch::AbortSignal> signal;
+  std::vector<fetch::Headers::Entry> headers;
+};
+
+// Maps a fetch-layer error to its JS error (TypeError or AbortError).
+Error FromFetchError(const fetch::FetchError& e);
+
+class Realm {
+ public:
+  explicit Realm(EventLoop& loop) : loop_(loop) {}
+  Realm(const Realm&) = delete;
+  Realm& operator=(const Realm&) = delete;
+
+  EventLoop& loop() const { return loop_; }
+
+  // nullopt: a client without origin (no CORS checks; every response basic).
+  std::optional<fetch::Origin> origin;
+  std::optional<fetch::Url> base_url;  // for relative URLs and CSP reports
+  CspList csp;
+  CspViolationObserver csp_observer;   // gets every violation report
+  wasm::Features features = wasm::Features::Default();
+  fetch::Fetcher* fetcher = nullptr;   // not owned; null: fetch() rejects
+  // Null: compile with wasm::StreamingCompiler (DefaultConsumerFactory()).
+  std::shared_ptr<ModuleStreamConsumerFactory> consumer_factory;
+  // Compiles function bodies while they validate (the runtime's compiler);
+  // null: validate only. Passed to consumers in StreamInfo.
+  std::shared_ptr<wasm::CodeSinkFactory> sink_factory;
+  // Called on the loop thread with the record of every compile request, when
+  // its promise settles (successes and failures).
+  std::function<void(const StreamRecord&)> record_observer;
+
+  // Sets origin and base URL from a page URL ("http://host:port/page").
+  bool SetPageUrl(std::string_view url);
+
+  // fetch(url, init): resolves with the Response once its headers arrived
+  // (the body streams on); rejects with TypeError on a network error or an
+  // invalid URL, with AbortError when {init.signal} aborts first.
+  Promise<fetch::Response> Fetch(std::string_view url, FetchInit init = {});
+
+  ModuleStreamConsumerFactory& consumer_factory_or_default();
+
+ private:
+  EventLoop& loop_;
+};
+
+}  // namespace wasmstream::bindings
+
+#endif  // WASMSTREAM_BINDINGS_REALM_H_

@@ -1,0 +1,105 @@
+#include "bindings/wasm_namespace.h"
+
+#include <vector>
+
+#include "bindings/streaming_job.h"
+#include "wasm/streaming_compiler.h"
+
+namespace wasmstream::bindings {
+namespace {
+
+// W-2: whatever the source is, it becomes a promise of a SourceValue.
+Promise<SourceValue> WrapSource(EventLoop& loop, StreamingSource source) {
+  Promise<SourceValue> wrapped(loop);
+  if (auto* r = std::get_if<fetch::Response>(&source)) {
+    wrapped.Resolve(SourceValue(*r));
+  } else if (auto* p = std::get_if<Promise<fetch::Response>>(&source)) {
+    // A rejection passes through Then unchanged (same Error, W-3).
+    wrapped.Resolve(p->Then([](const fetch::Response& r) { return SourceValue(r); }));
+  } else if (auto* pv = std::get_if<Promise<SourceValue>>(&source)) {
+    wrapped.Resolve(*pv);
+  } else {
+    wrapped.Resolve(SourceValue(std::get<NotAResponse>(source)));
+  }
+  return wrapped;
+}
+
+}  // namespace
+
+bool WebAssembly::Validate(std::span<const uint8_t> bytes) const {
+  // J-5: not CSP-gated; an empty buffer is simply invalid.
+  if (bytes.empty()) return false;
+  wasm::StreamingOptions options;
+  options.features = realm_.features;
+  options.validate_inline = true;  // synchronous by contract
+  return wasm::CompileModule(bytes, std::move(options)).ok();
+}
+
+Promise<Module> WebAssembly::Compile(std::span<const uint8_t> bytes) {
+  EventLoop& loop = realm_.loop();
+  Promise<Module> result(loop);
+  // The CSP hook runs before anything is decoded (§2.8, §3.4).
+  if (auto blocked = realm_.csp.EnsureCanCompileWasmBytes(
+          realm_.csp_observer, realm_.base_url ? realm_.base_url->href() : "")) {
+    result.Reject(*blocked);
+    return result;
+  }
+  if (bytes.empty()) {
+    result.Reject(Error::Compile("BufferSource argument is empty"));
+    return result;
+  }
+  // J-1: a copy, taken now; compiled from a task, so nothing runs inside this call.
+  auto copy = std::make_shared<std::vector<uint8_t>>(bytes.begin(), bytes.end());
+  auto record = std::make_shared<StreamRecord>();
+  record->consumer = std::string(realm_.consumer_factory_or_default().name());
+  Realm* realm = &realm_;
+  EventLoop::KeepAlive hold = loop.Hold();
+  loop.PostTask([realm, copy, record, result, hold]() mutable {
+    StreamInfo info;
+    info.features = realm->features;
+    info.sink_factory = realm->sink_factory;
+    info.content_length = copy->size();
+    // The holder is reset when the result is back, which breaks the cycle
+    // consumer -> compiler -> callback -> holder.
+    auto consumer = std::make_shared<std::unique_ptr<ModuleStreamConsumer>>(
+        realm->consumer_factory_or_default().Create(info));
+    record->time_to_first_byte_ms = record->time_to_compile_start_ms = record->MsSinceStart();
+    (*consumer)->OnBytes(*copy);
+    record->bytes = copy->size();
+    record->time_to_last_byte_ms = record->MsSinceStart();
+    EventLoop* loop = &realm->loop();
+    (*consumer)->Finish([=](ModuleResult r, ConsumerReport report) mutable {
+      auto boxed = std::make_shared<ModuleResult>(std::move(r));
+      loop->PostTask([=]() mutable {
+        consumer->reset();
+        record->cache = report.cache;
+        record->cache_detail = report.cache_detail;
+        record->compile_ms = report.compile_ms;
+        if (boxed->ok()) {
+          record->time_to_module_ms = record->MsSinceStart();
+          result.Resolve(Module(std::move(*boxed).value(), record));
+        } else {
+          record->error = Error::Compile(boxed->error().Format());
+          result.Reject(*record->error);
+        }
+        if (realm->record_observer) realm->record_observer(*record);
+        hold.Reset();
+      });
+    });
+  });
+  return result;
+}
+
+Promise<Module> WebAssembly::CompileStreaming(StreamingSource source, StreamingOptions options) {
+  EventLoop& loop = realm_.loop();
+  Promise<Module> result(loop);
+  auto job = std::make_shared<StreamingJob>(realm_, result, std::move(options));
+  // W-3: react to the source; reactions are microtasks, so the Response is
+  // not looked at (or locked) inside this call.
+  WrapSource(loop, std::move(source))
+      .Then([job](const SourceValue& v) { job->OnSourceFulfilled(v); },
+            [job](const Error& e) { job->OnSourceRejected(e); });
+  return result;
+}
+
+}  // namespace wasmstream::bindings

@@ -1,0 +1,67 @@
+// The WebAssembly namespace for C++ embedders (issue 7): validate, compile,
+// compileStreaming, with the JS API's and Web API's checks, order and error
+// kinds (spec/compile-streaming.md). Every method runs on the realm's loop
+// thread and never throws or blocks; failures are rejected promises.
+#ifndef WASMSTREAM_BINDINGS_WASM_NAMESPACE_H_
+#define WASMSTREAM_BINDINGS_WASM_NAMESPACE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+
+#include "bindings/messages.h"
+#include "bindings/module_object.h"
+#include "bindings/promise.h"
+#include "bindings/realm.h"
+#include "fetch/response.h"
+
+namespace wasmstream::bindings {
+
+// A JS value that is not a Response (undefined, null, a number, a plain
+// object…), for the W-4 / invalid-args.any.js cases. {description} names it
+// in the TypeError's message.
+struct NotAResponse {
+  std::string description = "undefined";
+};
+
+// What a Promise<Response>-typed argument can be fulfilled with.
+using SourceValue = std::variant<fetch::Response, NotAResponse>;
+
+// compileStreaming's source argument (W-2): a Response, a promise of one, a
+// promise of anything, or anything else.
+using StreamingSource =
+    std::variant<fetch::Response, Promise<fetch::Response>, Promise<SourceValue>, NotAResponse>;
+
+struct StreamingOptions {
+  // Progress, on the loop thread, after each body chunk: bytes so far and the
+  // Content-Length if the response had one. For the CLI's progress bar.
+  std::function<void(uint64_t received, std::optional<uint64_t> total)> on_progress;
+};
+
+class WebAssembly {
+ public:
+  explicit WebAssembly(Realm& realm) : realm_(realm) {}
+
+  // J-5: true if the bytes decode and validate. Synchronous; not CSP-gated.
+  bool Validate(std::span<const uint8_t> bytes) const;
+
+  // J-7: copies the bytes; rejects with CompileError if CSP blocks (checked
+  // before any byte is decoded) or the bytes do not compile.
+  Promise<Module> Compile(std::span<const uint8_t> bytes);
+
+  // "compile a potential WebAssembly response" (W-2..W-16). The response is
+  // looked at only in a promise reaction, never inside this call.
+  Promise<Module> CompileStreaming(StreamingSource source, StreamingOptions options = {});
+
+  Realm& realm() const { return realm_; }
+
+ private:
+  Realm& realm_;
+};
+
+}  // namespace wasmstream::bindings
+
+#endif  // WASMSTREAM_BINDINGS_WASM_NAMESPACE_H_
