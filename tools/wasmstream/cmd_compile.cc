@@ -1,0 +1,264 @@
+// wasmstream compile [--origin ORIGIN] [--csp POLICY]... [--csp-report-only POLICY]...
+//                    [--json] [cache flags] URL-or-PATH
+// Runs WebAssembly.compileStreaming(fetch(url)) through bindings/ exactly as
+// an embedder would, then prints the module's imports, exports and timings,
+// or the rejection ("TypeError: …"). Exit 0 on success, 1 when the promise
+// rejects, 2 on bad usage.
+//
+// Without --origin the realm's origin is the module URL's own (as if the page
+// came from the same server); a PATH is fetched as a file: URL by a realm
+// without an origin (no CORS).
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bindings/compiling_consumer.h"
+#include "bindings/wasm_namespace.h"
+#include "fetch/fetcher.h"
+#include "fetch/url.h"
+#include "tools/wasmstream/cache_flags.h"
+#include "tools/wasmstream/command.h"
+
+namespace wasmstream::cli {
+namespace {
+
+using bindings::CspDisposition;
+using bindings::CspViolation;
+using bindings::Error;
+using bindings::Module;
+using bindings::StreamRecord;
+
+constexpr char kUsage[] =
+    "usage: wasmstream compile [--origin ORIGIN] [--csp POLICY]... [--csp-report-only POLICY]...\n"
+    "                          [--json] [cache flags] URL-or-PATH\n"
+    "  --origin ORIGIN          the page's origin (default: the module URL's own)\n"
+    "  --csp POLICY             a Content-Security-Policy (enforced); repeatable\n"
+    "  --csp-report-only POLICY a Content-Security-Policy-Report-Only; repeatable\n"
+    "  --json                   one JSON object on stdout\n";
+
+// The progress bar appears for bodies at least this large, or after this long.
+constexpr uint64_t kProgressMinBytes = 1 << 20;
+constexpr double kProgressMinMs = 500;
+constexpr int kProgressWidth = 30;
+
+struct Options {
+  std::optional<std::string> origin;
+  std::vector<std::string> csp, csp_report_only;
+  bool json = false;
+  std::string target;
+  CacheFlags cache;
+};
+
+// A URL if {target} parses as one with a scheme we fetch; else a file: URL.
+std::optional<fetch::Url> TargetUrl(const std::string& target) {
+  auto url = fetch::Url::Parse(target);
+  if (url.ok()) {
+    const std::string& s = url.value().scheme();
+    if (s == "http" || s == "https" || s == "file" || s == "data") return url.value();
+  }
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(target, ec);
+  if (ec) return std::nullopt;
+  auto file = fetch::Url::Parse("file://" + abs.string());
+  if (!file.ok()) return std::nullopt;
+  return file.value();
+}
+
+std::string Ms(const std::optional<double>& v) {
+  if (!v) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", *v);
+  return buf;
+}
+
+nlohmann::ordered_json TimingsJson(const StreamRecord& r) {
+  nlohmann::ordered_json t = nlohmann::ordered_json::object();
+  auto put = [&](const char* name, const std::optional<double>& v) {
+    if (v) t[name] = *v;
+  };
+  put("first_byte_ms", r.time_to_first_byte_ms);
+  put("compile_start_ms", r.time_to_compile_start_ms);
+  put("last_byte_ms", r.time_to_last_byte_ms);
+  put("module_ms", r.time_to_module_ms);
+  put("compile_ms", r.compile_ms);
+  put("last_byte_to_module_ms", r.last_byte_to_module_ms());
+  return t;
+}
+
+class ProgressBar {
+ public:
+  ProgressBar() : enabled_(isatty(STDERR_FILENO) == 1) {}
+  void Update(uint64_t received, std::optional<uint64_t> total) {
+    if (!enabled_) return;
+    bool big = total && *total >= kProgressMinBytes;
+    if (!shown_ && !big && clock_.MsSinceStart() < kProgressMinMs) return;
+    shown_ = true;
+    double mb = received / 1e6;
+    if (total && *total > 0) {
+      int filled = static_cast<int>(kProgressWidth * std::min<double>(1.0, double(received) / *total));
+      std::fprintf(stderr, "\r[%s%s] %5.1f%% %.1f/%.1f MB", std::string(filled, '#').c_str(),
+                   std::string(kProgressWidth - filled, '-').c_str(), 100.0 * received / *total, mb,
+                   *total / 1e6);
+    } else {
+      std::fprintf(stderr, "\r%.1f MB", mb);
+    }
+    std::fflush(stderr);
+  }
+  void Clear() {
+    if (shown_) std::fprintf(stderr, "\r%*s\r", kProgressWidth + 30, "");
+    shown_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+  StreamRecord clock_;  // only for its start time
+};
+
+int Usage(const std::string& message) {
+  std::fprintf(stderr, "wasmstream compile: %s\n%s%s", message.c_str(), kUsage, kCacheFlagsHelp);
+  return 2;
+}
+
+int RunCompile(const std::vector<std::string>& args) {
+  Options o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string* out) {
+      if (i + 1 >= args.size()) return false;
+      *out = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      std::printf("%s%s", kUsage, kCacheFlagsHelp);
+      return 0;
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (a == "--origin") {
+      if (!value(&v)) return Usage("--origin needs a value");
+      o.origin = v;
+    } else if (a == "--csp") {
+      if (!value(&v)) return Usage("--csp needs a value");
+      o.csp.push_back(v);
+    } else if (a == "--csp-report-only") {
+      if (!value(&v)) return Usage("--csp-report-only needs a value");
+      o.csp_report_only.push_back(v);
+    } else if (a.rfind("--", 0) == 0) {
+      std::string error;
+      if (!ParseCacheFlag(args, i, o.cache, &error)) {
+        return Usage(error.empty() ? "unknown option '" + a + "'" : error);
+      }
+      if (!error.empty()) return Usage(error);
+    } else if (o.target.empty()) {
+      o.target = a;
+    } else {
+      return Usage("only one URL or PATH");
+    }
+  }
+  if (o.target.empty()) return Usage("a URL or PATH is required");
+  std::optional<fetch::Url> url = TargetUrl(o.target);
+  if (!url) return Usage("cannot make a URL of '" + o.target + "'");
+
+  bindings::EventLoop loop;
+  fetch::Fetcher fetcher;
+  bindings::Realm realm(loop);
+  realm.fetcher = &fetcher;
+  if (o.origin) {
+    if (!realm.SetPageUrl(*o.origin)) return Usage("bad --origin '" + *o.origin + "'");
+  } else if (url->scheme() == "http" || url->scheme() == "https") {
+    realm.SetPageUrl(url->href());
+  } else {
+    realm.base_url = *url;  // file:, data: — a client without an origin
+  }
+  for (const std::string& p : o.csp) realm.csp.AddHeader(p, CspDisposition::kEnforce);
+  for (const std::string& p : o.csp_report_only) realm.csp.AddHeader(p, CspDisposition::kReport);
+  std::vector<CspViolation> violations;
+  realm.csp_observer = [&](const CspViolation& v) { violations.push_back(v); };
+  realm.consumer_factory = MakeCacheConsumerFactory(o.cache, &bindings::DefaultConsumerFactory());
+  std::optional<StreamRecord> record;
+  realm.record_observer = [&](const StreamRecord& r) { record = r; };
+
+  bindings::WebAssembly wasm(realm);
+  ProgressBar bar;
+  bindings::StreamingOptions so;
+  so.on_progress = [&](uint64_t received, std::optional<uint64_t> total) {
+    bar.Update(received, total);
+  };
+  auto promise = wasm.CompileStreaming(realm.Fetch(url->href()), std::move(so));
+  promise.Then([](const Module&) {}, [](const Error&) {});
+  bool settled = loop.RunUntil([&] { return !promise.is_pending(); },
+                               std::chrono::milliseconds(fetch::kDefaultIdleTimeoutMs + 5000));
+  bar.Clear();
+
+  for (const CspViolation& v : violations) {
+    std::fprintf(stderr, "CSP violation (%s): %s blocked %s under \"%s\"\n",
+                 std::string(CspDispositionName(v.disposition)).c_str(), v.effective_directive.c_str(),
+                 v.blocked_uri.c_str(), v.original_policy.c_str());
+  }
+  if (!settled) {
+    Error e = Error::Type("timed out waiting for the module");
+    if (o.json) {
+      std::printf("%s\n", nlohmann::ordered_json{{"ok", false}, {"error", {{"name", e.name()}, {"message", e.message}}}}.dump().c_str());
+    } else {
+      std::fprintf(stderr, "%s\n", e.ToString().c_str());
+    }
+    return 1;
+  }
+  if (promise.is_rejected()) {
+    const Error& e = promise.reason();
+    if (o.json) {
+      nlohmann::ordered_json j = {{"ok", false},
+                          {"error", {{"name", std::string(e.name())}, {"message", e.message}}}};
+      if (record) j["timings"] = TimingsJson(*record);
+      std::printf("%s\n", j.dump().c_str());
+    } else {
+      std::fprintf(stderr, "%s\n", e.ToString().c_str());
+    }
+    return 1;
+  }
+
+  const Module& m = promise.value();
+  const StreamRecord& r = record ? *record : *m.record();
+  if (o.json) {
+    nlohmann::ordered_json imports = nlohmann::ordered_json::array(), exports = nlohmann::ordered_json::array();
+    for (const auto& i : m.Imports()) {
+      imports.push_back({{"kind", i.kind}, {"module", i.module}, {"name", i.name}});
+    }
+    for (const auto& e : m.Exports()) exports.push_back({{"kind", e.kind}, {"name", e.name}});
+    nlohmann::ordered_json j = {{"ok", true},     {"url", r.url},        {"imports", imports},
+                        {"exports", exports}, {"bytes", r.bytes}, {"cache", r.cache},
+                        {"timings", TimingsJson(r)}};
+    if (!r.cache_detail.empty()) j["cache_detail"] = r.cache_detail;
+    std::printf("%s\n", j.dump().c_str());
+    return 0;
+  }
+  std::printf("url:     %s\n", r.url.c_str());
+  std::printf("bytes:   %llu\n", static_cast<unsigned long long>(r.bytes));
+  std::printf("cache:   %s%s%s\n", r.cache.c_str(), r.cache_detail.empty() ? "" : " — ",
+              r.cache_detail.c_str());
+  std::printf("imports: %zu\n", m.Imports().size());
+  for (const auto& i : m.Imports()) {
+    std::printf("  %-8s %s.%s\n", i.kind.c_str(), i.module.c_str(), i.name.c_str());
+  }
+  std::printf("exports: %zu\n", m.Exports().size());
+  for (const auto& e : m.Exports()) std::printf("  %-8s %s\n", e.kind.c_str(), e.name.c_str());
+  std::printf("timings (ms from the call): first byte %s, last byte %s, module %s; compile %s; "
+              "last byte to module %s\n",
+              Ms(r.time_to_first_byte_ms).c_str(), Ms(r.time_to_last_byte_ms).c_str(),
+              Ms(r.time_to_module_ms).c_str(), Ms(r.compile_ms).c_str(),
+              Ms(r.last_byte_to_module_ms()).c_str());
+  return 0;
+}
+
+Command compile("compile", "[--origin O] [--csp P]... [--json] URL-or-PATH  compileStreaming(fetch(url))",
+                RunCompile);
+
+}  // namespace
+}  // namespace wasmstream::cli
