@@ -62,7 +62,7 @@ uint64_t Decoder::ReadLeb(int bits, bool is_signed, int64_t* signed_out) {
       // The last byte: the continuation bit must be clear and the bits beyond
       // the width must be zero (unsigned) or copies of the sign bit (signed).
       if (b & 0x80) {
-        FailHere("integer representation too long");
+        Fail(offset() - 1, "integer representation too long");
         return 0;
       }
       int used = bits - shift;  // meaningful bits in this byte

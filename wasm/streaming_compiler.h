@@ -1,0 +1,100 @@
+// StreamingCompiler: bytes in any chunking -> a validated (and, with a
+// CodeSinkFactory, compiled) Module, or the CompileError a sequential
+// validator would report first.
+//
+// Sections are decoded on the thread that delivers the bytes, as soon as each
+// is complete; function bodies go to a WorkerPool the moment their last byte
+// arrives (in batches of at most kBodyBatchBytes per chunk), so they validate
+// while later bytes are still on the wire. The result never depends on timing
+// or on the chunking: when several bodies are invalid the lowest function
+// index wins, and a body error wins over any later decoding error (the body
+// comes first in the byte stream).
+//
+// Threads: OnBytesReceived / Finish / FinishAsync / Abort are called from one
+// thread at a time (any thread). The FinishAsync callback runs on a worker
+// thread or, when nothing is pending, on the thread calling FinishAsync.
+#ifndef WASMSTREAM_WASM_STREAMING_COMPILER_H_
+#define WASMSTREAM_WASM_STREAMING_COMPILER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+
+#include "wasm/features.h"
+#include "wasm/limits.h"
+#include "wasm/module.h"
+#include "wasm/result.h"
+
+namespace wasmstream::wasm {
+
+class CodeSink;  // wasm/code_sink.h
+class WorkerPool;
+
+// Lets a compiler (wasm/runtime/) compile each body in the same walk that
+// validates it.
+class CodeSinkFactory {
+ public:
+  virtual ~CodeSinkFactory() = default;
+  // On a worker thread, once per defined function about to be decoded; the
+  // sink lives until that body's DecodeFunctionBody() returns. May return null.
+  virtual std::unique_ptr<CodeSink> NewSink(const Module& module, uint32_t func_index) = 0;
+  // Once, after every body validated and before the Module is frozen (any
+  // thread; never concurrently with NewSink). An error fails the compile.
+  virtual Status Finish(Module& module) { (void)module; return Ok{}; }
+};
+
+struct StreamingOptions {
+  Features features = Features::Default();
+  // Bodies validate on this pool (WorkerPool::Shared() when null)...
+  WorkerPool* pool = nullptr;
+  // ...or, when true, synchronously on the thread delivering the bytes.
+  bool validate_inline = false;
+  std::shared_ptr<CodeSinkFactory> sink_factory;
+  uint64_t max_module_size = kSpecMaxModuleSize;
+};
+
+using CompileResult = Result<std::shared_ptr<const Module>>;
+
+// Bodies handed to a worker at once, at most (bytes).
+constexpr size_t kBodyBatchBytes = 64 * 1024;
+
+class StreamingCompiler {
+ public:
+  explicit StreamingCompiler(StreamingOptions options = {});
+  // Aborts if unfinished; pending worker tasks finish on their own.
+  ~StreamingCompiler();
+  StreamingCompiler(const StreamingCompiler&) = delete;
+  StreamingCompiler& operator=(const StreamingCompiler&) = delete;
+
+  // The next chunk; the caller keeps ownership of {bytes}.
+  void OnBytesReceived(std::span<const uint8_t> bytes);
+  // End of stream. Blocks until every body is validated.
+  CompileResult Finish();
+  // End of stream; {done} gets the result exactly once (unless aborted).
+  void FinishAsync(std::function<void(CompileResult)> done);
+  // Stops decoding, drops queued bodies, never calls {done}. Idempotent.
+  void Abort();
+
+  // Whether an error is already known (later bytes are ignored).
+  bool failed() const;
+
+ private:
+  struct State;
+  class Processor;
+  std::shared_ptr<State> state_;
+  std::unique_ptr<Processor> processor_;
+};
+
+// The whole module at once (a convenience over StreamingCompiler).
+CompileResult CompileModule(std::span<const uint8_t> bytes,
+                            Features features = Features::Default());
+CompileResult CompileModule(std::span<const uint8_t> bytes, StreamingOptions options);
+
+// "Compiling function #3 "add" failed: <message>" (without a name when the
+// name section has none).
+std::string FunctionErrorPrefix(uint32_t func_index, const Names& names);
+
+}  // namespace wasmstream::wasm
+
+#endif  // WASMSTREAM_WASM_STREAMING_COMPILER_H_
