@@ -3,6 +3,8 @@
 #include <cstring>
 #include <string>
 
+#include "wasm/runtime/code.h"
+
 namespace wasmstream::wasm {
 namespace {
 
@@ -173,15 +175,9 @@ constexpr size_t kLimitsBytes = 19;
 
 }  // namespace
 
-// Defined in serializer_code.cc: compiled function code (when this build can
-// serialize it; otherwise a loaded module has no code and compiles lazily).
-bool CodeSerializationSupported();
-void WriteCode(const Module& module, std::vector<uint8_t>& out);
-bool ReadCode(std::span<const uint8_t> bytes, size_t* pos, Module& module, std::string* error);
-
 std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) {
   Writer w;
-  uint32_t flags = (options.omit_wire_bytes ? 0 : kHasWireBytes) | (!m.code.empty() && CodeSerializationSupported() ? kHasCode : 0);
+  uint32_t flags = (options.omit_wire_bytes ? 0 : kHasWireBytes) | (m.code.empty() ? 0 : kHasCode);
   w.U32(kSerializedMagic);
   w.U32(kSerializationFormatVersion);
   w.U32(flags);
@@ -273,9 +269,34 @@ std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) 
   w.U32(m.num_imported_memories);
   w.U32(m.num_imported_globals);
   w.U32(m.num_imported_tags);
-  std::vector<uint8_t> out = w.Take();
-  if (flags & kHasCode) WriteCode(m, out);
-  return out;
+  if (flags & kHasCode) {
+    // Compiled interpreter code (wasm/runtime/code.h): position-independent
+    // words, so it is stored as is. Null for imports.
+    w.Vec(m.code, [&](const std::shared_ptr<const FunctionCode>& c) {
+      w.Bool(c != nullptr);
+      if (!c) return;
+      w.U32(c->func_index);
+      w.U32(c->num_param_slots);
+      w.U32(c->num_result_slots);
+      w.U32(c->num_local_slots);
+      w.U32(c->frame_slots);
+      w.Vec(c->code, [&](uint32_t x) { w.U32(x); });
+      w.Vec(c->consts, [&](uint64_t x) { w.U64(x); });
+      w.Vec(c->try_regions, [&](const TryRegion& t) {
+        w.U32(t.begin);
+        w.U32(t.end);
+        w.U32(t.first_handler);
+        w.U32(t.num_handlers);
+      });
+      w.Vec(c->handlers, [&](const CatchHandler& h) {
+        w.U32(h.kind);
+        w.U32(h.tag);
+        w.U32(h.target);
+        w.U32(h.dst_slot);
+      });
+    });
+  }
+  return w.Take();
 }
 
 namespace {
@@ -377,6 +398,38 @@ std::optional<std::string> CheckConsistency(const Module& m) {
     if (index >= m.functions.size()) return "function name index out of range";
   }
   if (!m.code.empty() && m.code.size() != m.functions.size()) return "code count does not match";
+  // The frame layout and the exception tables of compiled code. The
+  // instruction words themselves are trusted as V8 trusts its code cache:
+  // the payload checksum and the wire-bytes compare guard them.
+  for (size_t i = 0; i < m.code.size(); ++i) {
+    const FunctionCode* c = m.code[i].get();
+    if (m.functions[i].imported) {
+      if (c) return "code for an imported function";
+      continue;
+    }
+    if (!c) return "function " + std::to_string(i) + " has no code";
+    const FuncType& ft = m.types[m.functions[i].type_index].func;
+    if (c->func_index != i) return "code of function " + std::to_string(i) + " names another";
+    if (c->num_param_slots < ft.params.size() || c->num_result_slots < ft.results.size() ||
+        c->num_param_slots > c->num_local_slots || c->num_local_slots > c->frame_slots ||
+        c->num_result_slots > c->frame_slots ||
+        c->consts.size() > c->frame_slots - c->num_local_slots) {
+      return "bad frame layout for function " + std::to_string(i);
+    }
+    if (c->code.empty()) return "empty code for function " + std::to_string(i);
+    if (c->code[0] >= static_cast<uint32_t>(IOp::kCount)) return "bad first instruction";
+    for (const TryRegion& t : c->try_regions) {
+      if (t.begin > t.end || t.end > c->code.size() ||
+          uint64_t{t.first_handler} + t.num_handlers > c->handlers.size()) {
+        return "bad try region in function " + std::to_string(i);
+      }
+    }
+    for (const CatchHandler& h : c->handlers) {
+      if (h.target >= c->code.size() || h.dst_slot >= c->frame_slots) {
+        return "bad catch handler in function " + std::to_string(i);
+      }
+    }
+  }
   return std::nullopt;
 }
 
@@ -515,11 +568,35 @@ Result<std::shared_ptr<const Module>> DeserializeModule(
   m->num_imported_tags = r.U32("imported tags");
   if (!r.ok()) return *r.error();
 
-  size_t pos = r.pos();
   if (flags & kHasCode) {
-    std::string error;
-    if (!ReadCode(bytes, &pos, *m, &error)) return CompileError{static_cast<uint32_t>(pos), error};
+    vec(m->code, "code", 1, [&](std::shared_ptr<const FunctionCode>& out) {
+      if (!r.Bool("code present")) return;
+      auto c = std::make_shared<FunctionCode>();
+      c->func_index = r.U32("code function");
+      c->num_param_slots = r.U32("param slots");
+      c->num_result_slots = r.U32("result slots");
+      c->num_local_slots = r.U32("local slots");
+      c->frame_slots = r.U32("frame slots");
+      vec(c->code, "code words", 4, [&](uint32_t& x) { x = r.U32("code word"); });
+      vec(c->consts, "constants", 8, [&](uint64_t& x) { x = r.U64("constant"); });
+      vec(c->try_regions, "try regions", 16, [&](TryRegion& t) {
+        t.begin = r.U32("try begin");
+        t.end = r.U32("try end");
+        t.first_handler = r.U32("try handlers");
+        t.num_handlers = r.U32("try handler count");
+      });
+      vec(c->handlers, "handlers", 16, [&](CatchHandler& h) {
+        h.kind = r.U32("handler kind");
+        h.tag = r.U32("handler tag");
+        h.target = r.U32("handler target");
+        h.dst_slot = r.U32("handler slot");
+      });
+      out = std::move(c);
+    });
+    if (r.ok() && m->code.empty() && !m->functions.empty()) r.Fail("code flag without code");
   }
+  if (!r.ok()) return *r.error();
+  size_t pos = r.pos();
   if (pos != bytes.size()) {
     return CompileError{static_cast<uint32_t>(pos), "trailing bytes after the serialized module"};
   }

@@ -2,7 +2,7 @@
 // input). Built outside Bazel, with clang:
 //
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
-//     wasm/serializer_fuzzer.cc wasm/serializer.cc wasm/serializer_code.cc \
+//     wasm/serializer_fuzzer.cc wasm/serializer.cc \
 //     wasm/features.cc wasm/types.cc -o /tmp/serializer_fuzzer
 //   /tmp/serializer_fuzzer -max_total_time=300 -max_len=4096
 //

@@ -1,5 +1,7 @@
 #include "wasm/serializer.h"
 
+#include "wasm/runtime/code.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -207,6 +209,84 @@ TEST(SerializerTest, InconsistentIndicesAreRejected) {
   auto r2 = DeserializeModule(SerializeModule(m2));
   ASSERT_FALSE(r2.ok());
   EXPECT_NE(r2.error().message.find("outside the wire bytes"), std::string::npos);
+}
+
+// Compiled code as the runtime's compiler leaves it in module.code.
+Module SampleWithCode() {
+  Module m = SampleModule();
+  m.code.resize(m.functions.size());
+  for (uint32_t i = 1; i < m.functions.size(); ++i) {
+    auto c = std::make_shared<FunctionCode>();
+    c->func_index = i;
+    const FuncType& ft = m.func_type(i);
+    c->num_param_slots = static_cast<uint32_t>(ft.params.size());
+    c->num_result_slots = static_cast<uint32_t>(ft.results.size());
+    c->num_local_slots = c->num_param_slots + 2;
+    c->frame_slots = c->num_local_slots + 6;
+    c->code = {static_cast<uint32_t>(IOp::kI32Add), 3, 0, 1, static_cast<uint32_t>(IOp::kReturn)};
+    c->consts = {42, 0xffff'ffff'ffff'ffffull};
+    c->try_regions = {{0, 4, 0, 1}};
+    c->handlers = {{0, 0, 4, 3}};
+    m.code[i] = std::move(c);
+  }
+  return m;
+}
+
+TEST(SerializerTest, CompiledCodeRoundTrips) {
+  Module m = SampleWithCode();
+  auto r = DeserializeModule(SerializeModule(m));
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  const Module& l = *r.value();
+  ASSERT_EQ(l.code.size(), m.code.size());
+  EXPECT_EQ(l.code[0], nullptr);  // the import
+  for (size_t i = 1; i < m.code.size(); ++i) {
+    EXPECT_EQ(l.code[i]->code, m.code[i]->code);
+    EXPECT_EQ(l.code[i]->consts, m.code[i]->consts);
+    EXPECT_EQ(l.code[i]->frame_slots, m.code[i]->frame_slots);
+    EXPECT_EQ(l.code[i]->handlers[0].target, 4u);
+  }
+  EXPECT_EQ(SerializeModule(l), SerializeModule(m));
+}
+
+TEST(SerializerTest, BadCodeLayoutIsRejected) {
+  {
+    Module m = SampleWithCode();
+    auto c = std::make_shared<FunctionCode>(*m.code[1]);
+    c->handlers[0].target = 99;  // past the code
+    m.code[1] = c;
+    auto r = DeserializeModule(SerializeModule(m));
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("bad catch handler"), std::string::npos);
+  }
+  {
+    Module m = SampleWithCode();
+    auto c = std::make_shared<FunctionCode>(*m.code[2]);
+    c->num_local_slots = c->frame_slots + 1;
+    m.code[2] = c;
+    auto r = DeserializeModule(SerializeModule(m));
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("bad frame layout"), std::string::npos);
+  }
+  {
+    Module m = SampleWithCode();
+    m.code[2] = nullptr;
+    ASSERT_FALSE(DeserializeModule(SerializeModule(m)).ok());
+  }
+}
+
+TEST(SerializerTest, EveryByteChangeOfCompiledCodeLoadsConsistentlyOrFails) {
+  std::vector<uint8_t> good = SerializeModule(SampleWithCode());
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::vector<uint8_t> bad = good;
+    bad[i] ^= 0xa5;
+    auto r = DeserializeModule(bad);
+    if (!r.ok()) continue;
+    for (const auto& c : r.value()->code) {
+      if (!c) continue;
+      ASSERT_LE(c->num_local_slots, c->frame_slots);
+      for (const CatchHandler& h : c->handlers) ASSERT_LT(h.target, c->code.size());
+    }
+  }
 }
 
 }  // namespace
