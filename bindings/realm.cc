@@ -1,6 +1,7 @@
 #include "bindings/realm.h"
 
 #include "bindings/compiling_consumer.h"
+#include "wasm/runtime/sink_factory.h"
 
 namespace wasmstream::bindings {
 
@@ -14,6 +15,16 @@ bool Realm::SetPageUrl(std::string_view url) {
   origin = parsed.value().origin();
   base_url = parsed.value();
   return true;
+}
+
+std::shared_ptr<wasm::CodeSinkFactory> Realm::NewSinkFactory() const {
+  if (!compile_code) return nullptr;
+  return std::make_shared<wasm::InterpreterSinkFactory>();
+}
+
+const std::shared_ptr<wasm::Store>& Realm::store() {
+  if (!store_) store_ = std::make_shared<wasm::Store>();
+  return store_;
 }
 
 ModuleStreamConsumerFactory& Realm::consumer_factory_or_default() {

@@ -24,6 +24,7 @@
 #include "fetch/response.h"
 #include "fetch/url.h"
 #include "wasm/features.h"
+#include "wasm/runtime/store.h"
 
 namespace wasmstream::bindings {
 
@@ -55,9 +56,15 @@ class Realm {
   fetch::Fetcher* fetcher = nullptr;   // not owned; null: fetch() rejects
   // Null: compile with wasm::StreamingCompiler (DefaultConsumerFactory()).
   std::shared_ptr<ModuleStreamConsumerFactory> consumer_factory;
-  // Compiles function bodies while they validate (the runtime's compiler);
-  // null: validate only. Passed to consumers in StreamInfo.
-  std::shared_ptr<wasm::CodeSinkFactory> sink_factory;
+  // Compile function bodies to interpreter code while they validate (the
+  // runtime's compiler, a fresh wasm::InterpreterSinkFactory per compile,
+  // passed to consumers in StreamInfo). Off: validate only; such modules
+  // cannot be instantiated.
+  bool compile_code = true;
+  std::shared_ptr<wasm::CodeSinkFactory> NewSinkFactory() const;
+
+  // The store instances of this realm live in (created on first use).
+  const std::shared_ptr<wasm::Store>& store();
   // Called on the loop thread with the record of every compile request, when
   // its promise settles (successes and failures).
   std::function<void(const StreamRecord&)> record_observer;
@@ -74,6 +81,7 @@ class Realm {
 
  private:
   EventLoop& loop_;
+  std::shared_ptr<wasm::Store> store_;
 };
 
 }  // namespace wasmstream::bindings

@@ -66,7 +66,7 @@ void StreamingJob::CheckResponse(const fetch::Response& response) {
   StreamInfo info;
   info.url = record_->url;
   info.features = realm_.features;
-  info.sink_factory = realm_.sink_factory;
+  info.sink_factory = realm_.NewSinkFactory();
   info.etag = response.headers().Get("ETag");
   info.last_modified = response.headers().Get("Last-Modified");
   if (auto cl = response.headers().Get("Content-Length")) {

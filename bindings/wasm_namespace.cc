@@ -57,7 +57,7 @@ Promise<Module> WebAssembly::Compile(std::span<const uint8_t> bytes) {
   loop.PostTask([realm, copy, record, result, hold]() mutable {
     StreamInfo info;
     info.features = realm->features;
-    info.sink_factory = realm->sink_factory;
+    info.sink_factory = realm->NewSinkFactory();
     info.content_length = copy->size();
     // The holder is reset when the result is back, which breaks the cycle
     // consumer -> compiler -> callback -> holder.
@@ -100,6 +100,64 @@ Promise<Module> WebAssembly::CompileStreaming(StreamingSource source, StreamingO
       .Then([job](const SourceValue& v) { job->OnSourceFulfilled(v); },
             [job](const Error& e) { job->OnSourceRejected(e); });
   return result;
+}
+
+void WebAssembly::AsyncInstantiate(const Module& module, std::shared_ptr<const ImportObject> imports,
+                                   Promise<Instance> result) {
+  const std::shared_ptr<const wasm::Module>& m = module.module();
+  std::shared_ptr<wasm::Store> store = realm_.store();
+  for (size_t i = m->num_imported_functions; i < m->functions.size(); ++i) {
+    if (i >= m->code.size() || !m->code[i]) {
+      result.Reject(Error::Link("Module has no compiled code (the realm only validated it)"));
+      return;
+    }
+  }
+  // Read the imports synchronously, in this job (§2.6).
+  auto read = ReadImports(*m, imports.get(), *store);
+  if (!read.ok()) {
+    result.Reject(read.error());
+    return;
+  }
+  std::shared_ptr<wasm::Imports> runtime_imports = read.value();
+  EventLoop::KeepAlive hold = realm_.loop().Hold();
+  // Then a task instantiates the core (and runs the start function).
+  realm_.loop().PostTask([m, store, runtime_imports, result, hold]() mutable {
+    auto instance = wasm::Instance::Instantiate(*store, m, *runtime_imports);
+    if (instance.ok()) {
+      result.Resolve(Instance(instance.value(), store));
+    } else {
+      result.Reject(FromRuntimeError(instance.error()));
+    }
+    hold.Reset();
+  });
+}
+
+Promise<Instance> WebAssembly::Instantiate(const Module& module,
+                                           std::shared_ptr<const ImportObject> imports) {
+  Promise<Instance> result(realm_.loop());
+  AsyncInstantiate(module, std::move(imports), result);
+  return result;
+}
+
+Promise<InstantiatedSource> WebAssembly::InstantiatePromiseOfModule(
+    Promise<Module> module, std::shared_ptr<const ImportObject> imports) {
+  // Rejections pass through unchanged (§2.6).
+  return module.Then([this, imports](const Module& m) {
+    Promise<Instance> instance(realm_.loop());
+    AsyncInstantiate(m, imports, instance);
+    return instance.Then([m](const Instance& i) { return InstantiatedSource{m, i}; });
+  });
+}
+
+Promise<InstantiatedSource> WebAssembly::Instantiate(std::span<const uint8_t> bytes,
+                                                     std::shared_ptr<const ImportObject> imports) {
+  return InstantiatePromiseOfModule(Compile(bytes), std::move(imports));
+}
+
+Promise<InstantiatedSource> WebAssembly::InstantiateStreaming(
+    StreamingSource source, std::shared_ptr<const ImportObject> imports, StreamingOptions options) {
+  return InstantiatePromiseOfModule(CompileStreaming(std::move(source), std::move(options)),
+                                    std::move(imports));
 }
 
 }  // namespace wasmstream::bindings

@@ -12,6 +12,7 @@
 #include <string>
 #include <variant>
 
+#include "bindings/instance_object.h"
 #include "bindings/messages.h"
 #include "bindings/module_object.h"
 #include "bindings/promise.h"
@@ -56,9 +57,29 @@ class WebAssembly {
   // looked at only in a promise reaction, never inside this call.
   Promise<Module> CompileStreaming(StreamingSource source, StreamingOptions options = {});
 
+  // instantiate(moduleObject, importObject) (§2.6 "asynchronously
+  // instantiate"): the imports are read inside this call (TypeError /
+  // LinkError reject the promise), instantiation runs in a task (LinkError;
+  // RuntimeError if the start function traps). Not CSP-gated (§3.2).
+  // {imports} null: the importObject argument was omitted.
+  Promise<Instance> Instantiate(const Module& module, std::shared_ptr<const ImportObject> imports);
+  // instantiate(bytes, importObject): Compile(), then instantiate.
+  Promise<InstantiatedSource> Instantiate(std::span<const uint8_t> bytes,
+                                          std::shared_ptr<const ImportObject> imports);
+  // W-17: CompileStreaming(), then "instantiate a promise of a module"; the
+  // imports are not looked at before the module is compiled.
+  Promise<InstantiatedSource> InstantiateStreaming(StreamingSource source,
+                                                   std::shared_ptr<const ImportObject> imports,
+                                                   StreamingOptions options = {});
+
   Realm& realm() const { return realm_; }
 
  private:
+  void AsyncInstantiate(const Module& module, std::shared_ptr<const ImportObject> imports,
+                        Promise<Instance> result);
+  Promise<InstantiatedSource> InstantiatePromiseOfModule(
+      Promise<Module> module, std::shared_ptr<const ImportObject> imports);
+
   Realm& realm_;
 };
 
