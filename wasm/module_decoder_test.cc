@@ -244,7 +244,7 @@ TEST(MemorySectionTest, MultipleMemories) {
 
 TEST(MemorySectionTest, SharedNeedsThreadsAndMax) {
   Bytes shared = Cat({Preamble(), Section(5, {0x01, 0x03, 0x01, 0x02})});
-  ExpectFailure(shared, 11, "malformed memory limits flags");
+  ExpectFailure(shared, 11, "malformed limits flags");
   Features threads = Features::Default().enable(Feature::kThreads);
   ExpectVerifies(shared, threads);
   ExpectFailure(Cat({Preamble(), Section(5, {0x01, 0x02, 0x01})}), 11,
@@ -255,7 +255,7 @@ TEST(MemorySectionTest, Memory64) {
   Features m64 = Features::Default().enable(Feature::kMemory64);
   Bytes m = Cat({Preamble(), Section(5, {0x01, 0x05, 0x01, 0x80, 0x80, 0x04})});  // i64 1..65536
   ExpectVerifies(m, m64);
-  ExpectFailure(m, 11, "malformed memory limits flags");
+  ExpectFailure(m, 11, "malformed limits flags");
 }
 
 TEST(TableSectionTest, LimitsAndTypes) {

@@ -134,9 +134,13 @@ Limits ReadLimits(Decoder& d, const Features& f, LimitsKind kind) {
   uint8_t allowed = 0x01;
   if (kind == LimitsKind::kMemory && f.has(Feature::kThreads)) allowed |= 0x02;
   if (f.has(Feature::kMemory64)) allowed |= 0x04;
+  if (flags & 0x80) {  // a flags "LEB" of more than one byte
+    d.Fail(at, "integer representation too long");
+    return l;
+  }
   if (flags & ~allowed) {
-    d.Fail(at, kind == LimitsKind::kMemory ? "malformed memory limits flags"
-                                           : "malformed table limits flags");
+    d.Fail(at, kind == LimitsKind::kMemory ? "malformed limits flags (memory)"
+                                           : "malformed limits flags (table)");
     return l;
   }
   l.has_max = flags & 0x01;

@@ -50,14 +50,14 @@ Table ModuleDecoder::ReadTableType(Decoder& d) {
 void ModuleDecoder::CheckTableType(Decoder& d, const Table& t, uint32_t at) {
   // The core spec bounds a table32 by 2^32-1 (any u32); the JS API limits the
   // initial size. Like V8, a larger maximum is accepted (it is only a cap).
+  if (t.limits.has_max && t.limits.max < t.limits.min) {
+    d.Fail(at, "size minimum must not be greater than maximum");
+    return;
+  }
   if (t.limits.min > kSpecMaxTableSize) {
     d.Fail(at, "initial table size (" + std::to_string(t.limits.min) +
                    " elements) is larger than implementation limit (" +
                    std::to_string(kSpecMaxTableSize) + " elements)");
-    return;
-  }
-  if (t.limits.has_max && t.limits.max < t.limits.min) {
-    d.Fail(at, "size minimum must not be greater than maximum");
   }
 }
 

@@ -69,7 +69,8 @@ bool ReadComposite(Decoder& d, const Features& f, uint8_t form, uint32_t at,
     default:
       break;
   }
-  d.Fail(at, "malformed type");  // wording of V8 and wabt; the spec says "integer too large"
+  // A form byte with the continuation bit is a LEB128 of more than one byte.
+  d.Fail(at, (form & 0x80) ? "integer representation too long" : "malformed type");
   return false;
 }
 
