@@ -8,9 +8,23 @@ import sys
 import xml.etree.ElementTree as ET
 
 
-def main(root: str) -> int:
+def test_xmls(root: str, targets: list[str]):
+    """The test.xml of each named target (//pkg:name), or every one under root."""
+    if not targets:
+        yield from pathlib.Path(root).rglob("test.xml")
+        return
+    for t in targets:
+        pkg, _, name = t.lstrip("/").partition(":")
+        xml = pathlib.Path(root, pkg, name, "test.xml")
+        if xml.exists():
+            yield xml
+        else:  # sharded or missing: take what there is
+            yield from pathlib.Path(root, pkg, name).rglob("test.xml")
+
+
+def main(root: str, targets: list[str]) -> int:
     passed = failed = skipped = 0
-    for xml in pathlib.Path(root).rglob("test.xml"):
+    for xml in test_xmls(root, targets):
         try:
             tree = ET.parse(xml)
         except ET.ParseError as e:
@@ -36,4 +50,4 @@ def main(root: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "bazel-testlogs"))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "bazel-testlogs", sys.argv[2:]))
