@@ -12,6 +12,15 @@ constexpr uint32_t kMemArgMemoryFlag = 0x40;  // multi-memory: a memory index fo
 }  // namespace
 
 bool BodyDecoder::ReadMemArg(uint8_t natural_log2, bool atomic, MemArg* out) {
+  // Fast path: one-byte flags naming memory 0, a u32 offset (without
+  // memory64, where offsets are u64 and range-checked below).
+  if (end_ - pc_ >= 2 && *pc_ <= natural_log2 && !atomic && !module_.memories.empty() &&
+      (pc_[1] < 0x80 || !features_.has(Feature::kMemory64))) [[likely]] {
+    uint32_t flags = *pc_++;
+    uint32_t offset = ReadU32();
+    *out = MemArg{flags, 0, offset};
+    return ok_;
+  }
   const uint8_t* at = pc_;
   uint32_t flags = ReadU32();
   if (!ok_) return false;
@@ -62,12 +71,24 @@ bool BodyDecoder::DecodeMemoryAccess(const OpcodeInfo& info) {
       return false;
     }
   }
-  std::span<const ValueType> params = SigParams(info.sig);
+  const SigRow& row = SigRowOf(info.sig);
+  ValueKind address = IsMemory64(imm_.mem.memory) ? ValueKind::kI64 : ValueKind::kI32;
+  uint32_t n = row.num_params;
+  // Fast path: operands present with exactly the expected numeric types.
+  if (sp_ - control_.back().height >= n) [[likely]] {
+    bool match = stack_[sp_ - n].kind == address;
+    for (uint32_t i = 1; i < n; ++i) match &= stack_[sp_ - n + i].kind == row.params[i].kind;
+    if (match) [[likely]] {
+      sp_ -= n;
+      if (row.num_results) Push(row.results[0]);
+      return true;
+    }
+  }
   ValueType types[3];
-  std::copy(params.begin(), params.end(), types);
-  types[0] = IsMemory64(imm_.mem.memory) ? ValueType::I64() : ValueType::I32();
-  if (!PopTypes({types, params.size()})) return false;
-  PushTypes(SigResults(info.sig));
+  for (uint32_t i = 0; i < n; ++i) types[i] = row.params[i];
+  types[0] = address == ValueKind::kI64 ? ValueType::I64() : ValueType::I32();
+  if (!PopTypes({types, n})) return false;
+  if (row.num_results) Push(row.results[0]);
   return true;
 }
 

@@ -39,6 +39,7 @@ BodyDecoder::BodyDecoder(const Module& module, std::span<const uint8_t> bytes, u
       pc_(bytes.data()),
       end_(bytes.data() + bytes.size()),
       base_(offset),
+      gate_mask_(GateMask(module.features)),
       buffers_(t_buffers),
       control_(t_buffers.control),
       locals_(t_buffers.locals),
@@ -114,6 +115,23 @@ uint64_t BodyDecoder::ReadLeb(int bits, bool is_signed) {
   }
   pc_ = p;
   return result;
+}
+
+uint32_t BodyDecoder::ReadU32Slow() {
+  // Up to 4 bytes with the continuation bit can only be well formed; the
+  // 5th byte and the edge cases take the checked path.
+  if (end_ - pc_ >= 5) {
+    uint32_t result = 0;
+    for (int i = 0; i < 4; ++i) {
+      uint8_t b = pc_[i];
+      result |= static_cast<uint32_t>(b & 0x7F) << (7 * i);
+      if (!(b & 0x80)) {
+        pc_ += i + 1;
+        return result;
+      }
+    }
+  }
+  return static_cast<uint32_t>(ReadLeb(32, false));
 }
 
 const uint8_t* BodyDecoder::ReadBytes(uint32_t n) {
@@ -435,6 +453,7 @@ bool BodyDecoder::Emit() {
   return true;
 }
 
+// DecodeOne() is inlined here: one call less per instruction.
 bool BodyDecoder::DecodeInstructions() {
   while (!control_.empty()) {
     if (pc_ >= end_) {
@@ -447,11 +466,37 @@ bool BodyDecoder::DecodeInstructions() {
   return ok_;
 }
 
-bool BodyDecoder::DecodeOne() {
+[[gnu::always_inline]] inline bool BodyDecoder::DecodeOne() {
   instr_ = pc_;
   sp_before_ = sp_;
   emitted_ = false;
   uint8_t b = *pc_++;
+  // The most frequent instructions, when simple, skip the table.
+  switch (b) {
+    case 0x20:  // local.get with a one-byte index
+      if (pc_ < end_ && *pc_ < 0x80 && *pc_ < locals_.size() && local_init_.empty()) {
+        op_ = Opcode::kLocalGet;
+        imm_.index = *pc_++;
+        Push(locals_[imm_.index]);
+        return true;
+      }
+      break;
+    case 0x21:    // local.set
+    case 0x22: {  // local.tee
+      if (pc_ < end_ && *pc_ < 0x80 && *pc_ < locals_.size()) {
+        ValueType t = locals_[*pc_];
+        if (sp_ > control_.back().height && stack_[sp_ - 1] == t && !t.is_ref()) {
+          op_ = b == 0x21 ? Opcode::kLocalSet : Opcode::kLocalTee;
+          imm_.index = *pc_++;
+          if (b == 0x21) --sp_;
+          return true;
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
   const OpcodeInfo* info;
   uint32_t code = b;
   if (b >= kGcPrefix && b <= kAtomicPrefix) {
@@ -459,9 +504,9 @@ bool BodyDecoder::DecodeOne() {
     if (!ok_) return false;
     info = LookupOpcode(b, code);
   } else {
-    info = LookupOpcode(0, b);
+    info = LookupOneByteOpcode(b);
   }
-  if (info == nullptr || !GateOpen(info->gate, features_)) [[unlikely]] {
+  if (info == nullptr || !(gate_mask_ >> static_cast<uint32_t>(info->gate) & 1)) [[unlikely]] {
     std::string name = Hex(b);
     if (b >= kGcPrefix && b <= kAtomicPrefix) name += " " + Hex(code);
     Error(instr_, "illegal opcode " + name);
@@ -472,7 +517,23 @@ bool BodyDecoder::DecodeOne() {
 
   switch (info->imm) {
     case ImmKind::kNone:
-      if (info->sig != Sig::kSpecial) return PopSig(info->sig);
+      if (info->sig != Sig::kSpecial) {
+        // Fast path: the operands are present with exactly the (numeric or
+        // vector) param types; anything else (errors, unreachable code)
+        // takes the general path.
+        const SigRow& row = SigRowOf(info->sig);
+        uint32_t n = row.num_params;
+        if (sp_ - control_.back().height >= n) [[likely]] {
+          bool match = true;
+          for (uint32_t i = 0; i < n; ++i) match &= stack_[sp_ - n + i].kind == row.params[i].kind;
+          if (match) [[likely]] {
+            sp_ -= n;
+            if (row.num_results) Push(row.results[0]);
+            return true;
+          }
+        }
+        return PopSig(info->sig);
+      }
       break;
     case ImmKind::kMemArg:
     case ImmKind::kMemArgLane:

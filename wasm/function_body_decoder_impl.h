@@ -63,8 +63,9 @@ class BodyDecoder {
   }
   uint32_t ReadU32() {
     if (pc_ < end_ && *pc_ < 0x80) [[likely]] return *pc_++;
-    return static_cast<uint32_t>(ReadLeb(32, false));
+    return ReadU32Slow();
   }
+  uint32_t ReadU32Slow();
   int32_t ReadS32() {
     if (pc_ < end_ && *pc_ < 0x80) [[likely]] return static_cast<int32_t>(*pc_++ << 25) >> 25;
     return static_cast<int32_t>(ReadLeb(32, true));
@@ -187,6 +188,7 @@ class BodyDecoder {
 
   bool ok_ = true;
   CompileError error_;
+  uint32_t gate_mask_;  // GateMask(features): a bit per open Gate
 
   Buffers& buffers_;
   ValueType* stack_ = nullptr;

@@ -34,15 +34,11 @@ const OpcodeInfo* Find(const std::array<uint16_t, N>& index, uint32_t code) {
   return &kOpcodes[index[code] - 1];
 }
 
-struct SigRow {
-  Sig sig;
-  ValueType params[3];
-  uint8_t num_params;
-  ValueType results[1];
-  uint8_t num_results;
-};
 
-constexpr SigRow kSigs[] = {
+}  // namespace
+
+namespace opcode_tables {
+constexpr SigRow kSigRows[] = {
     {Sig::kSpecial, {}, 0, {}, 0},
     {Sig::kD_D, {ValueType::F64()}, 1, {ValueType::F64()}, 1},
     {Sig::kD_DD, {ValueType::F64(), ValueType::F64()}, 2, {ValueType::F64()}, 1},
@@ -97,14 +93,29 @@ constexpr SigRow kSigs[] = {
 };
 
 constexpr bool SigsInOrder() {
-  for (size_t i = 0; i < sizeof(kSigs) / sizeof(kSigs[0]); ++i) {
-    if (static_cast<size_t>(kSigs[i].sig) != i) return false;
+  for (size_t i = 0; i < sizeof(kSigRows) / sizeof(kSigRows[0]); ++i) {
+    if (static_cast<size_t>(kSigRows[i].sig) != i) return false;
   }
   return true;
 }
-static_assert(SigsInOrder(), "kSigs rows must follow the Sig enum");
+static_assert(SigsInOrder(), "kSigRows rows must follow the Sig enum");
 
-}  // namespace
+constexpr std::array<const OpcodeInfo*, 256> BuildOneBytePointers() {
+  std::array<const OpcodeInfo*, 256> out{};
+  for (size_t b = 0; b < 256; ++b) out[b] = kOneByte[b] ? &kOpcodes[kOneByte[b] - 1] : nullptr;
+  return out;
+}
+constexpr std::array<const OpcodeInfo*, 256> kOneByteRows = BuildOneBytePointers();
+
+}  // namespace opcode_tables
+
+uint32_t GateMask(const Features& features) {
+  uint32_t mask = 0;
+  for (uint32_t g = 0; g <= static_cast<uint32_t>(Gate::kGc); ++g) {
+    if (GateOpen(static_cast<Gate>(g), features)) mask |= 1u << g;
+  }
+  return mask;
+}
 
 bool GateOpen(Gate gate, const Features& f) {
   switch (gate) {
@@ -145,12 +156,12 @@ const OpcodeInfo& InfoOf(Opcode op) { return *LookupOpcode(PrefixOf(op), CodeOf(
 std::span<const OpcodeInfo> AllOpcodes() { return {kOpcodes, kNumOpcodes}; }
 
 std::span<const ValueType> SigParams(Sig sig) {
-  const SigRow& row = kSigs[static_cast<size_t>(sig)];
+  const SigRow& row = opcode_tables::kSigRows[static_cast<size_t>(sig)];
   return {row.params, row.num_params};
 }
 
 std::span<const ValueType> SigResults(Sig sig) {
-  const SigRow& row = kSigs[static_cast<size_t>(sig)];
+  const SigRow& row = opcode_tables::kSigRows[static_cast<size_t>(sig)];
   return {row.results, row.num_results};
 }
 

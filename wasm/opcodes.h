@@ -16,6 +16,7 @@
 #ifndef WASMSTREAM_WASM_OPCODES_H_
 #define WASMSTREAM_WASM_OPCODES_H_
 
+#include <array>
 #include <cstdint>
 #include <span>
 
@@ -753,6 +754,25 @@ std::span<const OpcodeInfo> AllOpcodes();
 
 std::span<const ValueType> SigParams(Sig sig);
 std::span<const ValueType> SigResults(Sig sig);
+
+// Fast paths for the body decoder's hot loop (tables in opcodes.cc).
+struct SigRow {
+  Sig sig;
+  ValueType params[3];
+  uint8_t num_params;
+  ValueType results[1];
+  uint8_t num_results;
+};
+namespace opcode_tables {
+extern const std::array<const OpcodeInfo*, 256> kOneByteRows;  // null where no opcode
+extern const SigRow kSigRows[];
+}  // namespace opcode_tables
+inline const OpcodeInfo* LookupOneByteOpcode(uint8_t b) { return opcode_tables::kOneByteRows[b]; }
+inline const SigRow& SigRowOf(Sig sig) {
+  return opcode_tables::kSigRows[static_cast<size_t>(sig)];
+}
+// A bit per Gate, set when {features} open it.
+uint32_t GateMask(const Features& features);
 
 }  // namespace wasmstream::wasm
 
