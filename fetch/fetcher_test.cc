@@ -2,7 +2,11 @@
 #include "fetch/fetcher.h"
 
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <fstream>
@@ -366,6 +370,35 @@ TEST(FetcherLimitsTest, IdleHeadTimesOut) {
   Response r = fetcher.FetchBlocking(Req(server.Url("/silent")));
   ASSERT_TRUE(r.is_network_error());
   EXPECT_EQ(r.error().kind, ErrorKind::kTypeError);
+}
+
+TEST(FetcherLimitsTest, ConnectTimesOut) {
+  // A listener that never accepts, with its accept queue already full: the
+  // kernel drops further SYNs, so a new connection can only time out.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    fillers.push_back(fd);
+  }
+  std::this_thread::sleep_for(100ms);  // let the handshakes settle
+  FetcherOptions options;
+  options.connect_timeout_ms = 500;
+  Fetcher fetcher(options);
+  Response r = fetcher.FetchBlocking(
+      Req("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/x"));
+  ASSERT_TRUE(r.is_network_error());
+  EXPECT_NE(r.error().message.find("Timeout was reached"), std::string::npos) << r.error().message;
+  for (int fd : fillers) ::close(fd);
+  ::close(listener);
 }
 
 // ---------------------------------------------------------------- abort, cancel, clone
