@@ -34,7 +34,9 @@ struct StreamingCompiler::State {
   // Used on the delivering thread; read-only for workers once the code
   // section started (ModuleDecoder's contract).
   ModuleDecoder decoder;
-  std::vector<uint8_t> wire;
+  // The chunks as received; they become the module's wire bytes.
+  std::vector<std::shared_ptr<std::vector<uint8_t>>> chunks;
+  size_t wire_size = 0;
   std::optional<CompileError> decode_error;
   uint32_t total_length = 0;
 
@@ -95,7 +97,15 @@ struct StreamingCompiler::State {
     Status s = decoder.Finish(total_length);
     if (!s.ok()) return s.error();
     std::shared_ptr<Module> m = decoder.TakeModule();
-    m->wire_bytes = std::move(wire);
+    // One chunk nobody else holds any more (the usual whole-buffer case)
+    // becomes the wire bytes without a copy.
+    if (chunks.size() == 1 && chunks[0].use_count() == 1) {
+      m->wire_bytes = std::move(*chunks[0]);
+    } else {
+      m->wire_bytes.reserve(wire_size);
+      for (const auto& c : chunks) m->wire_bytes.insert(m->wire_bytes.end(), c->begin(), c->end());
+    }
+    chunks.clear();
     if (options.sink_factory) {
       Status fs = options.sink_factory->Finish(*m);
       if (!fs.ok()) return fs.error();
@@ -158,8 +168,9 @@ class StreamingCompiler::Processor : public StreamingProcessor {
       ++state_->pending;
     }
     std::shared_ptr<State> state = state_;
-    state_->pool->Post([state, batch = std::move(batch_)] {
+    state_->pool->Post([state, batch = std::move(batch_)]() mutable {
       for (const State::Body& b : batch) state->ValidateBody(b);
+      batch.clear();  // releases the chunks before the result may take them
       {
         std::lock_guard<std::mutex> lock(state->mutex);
         --state->pending;
@@ -204,8 +215,13 @@ bool StreamingCompiler::failed() const {
 void StreamingCompiler::OnBytesReceived(std::span<const uint8_t> bytes) {
   State& s = *state_;
   if (s.aborted.load() || processor_->decoder().stopped()) return;
-  processor_->decoder().OnBytesReceived(bytes);
-  if (!s.decode_error) s.wire.insert(s.wire.end(), bytes.begin(), bytes.end());
+  if (bytes.empty()) return;
+  auto chunk = std::make_shared<std::vector<uint8_t>>(bytes.begin(), bytes.end());
+  processor_->decoder().OnChunk(chunk);
+  if (!s.decode_error) {
+    s.wire_size += chunk->size();
+    s.chunks.push_back(std::move(chunk));
+  }
   // Bodies completed by this chunk go to the workers now, not at the next one.
   processor_->Flush();
 }

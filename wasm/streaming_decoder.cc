@@ -73,8 +73,17 @@ void StreamingDecoder::OnBytesReceived(std::span<const uint8_t> bytes) {
          "module size exceeds internal limit of " + std::to_string(max_module_size_) + " bytes");
     return;
   }
-  total_ += bytes.size();
-  auto chunk = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
+  OnChunk(std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end()));
+}
+
+void StreamingDecoder::OnChunk(std::shared_ptr<const std::vector<uint8_t>> chunk) {
+  if (stopped_ || chunk->empty()) return;
+  if (chunk->size() > max_module_size_ - std::min<uint64_t>(total_, max_module_size_)) {
+    Fail(static_cast<uint32_t>(std::min<uint64_t>(max_module_size_, UINT32_MAX)),
+         "module size exceeds internal limit of " + std::to_string(max_module_size_) + " bytes");
+    return;
+  }
+  total_ += chunk->size();
   size_t pos = 0;
   while (!stopped_ && Step(chunk, pos)) {
   }

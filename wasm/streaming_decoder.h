@@ -60,6 +60,9 @@ class StreamingDecoder {
   // Feeds the next chunk; the caller keeps ownership of {bytes}. Does nothing
   // once stopped.
   void OnBytesReceived(std::span<const uint8_t> bytes);
+  // The same for a chunk already in shared storage: pieces inside it are
+  // handed on without a copy.
+  void OnChunk(std::shared_ptr<const std::vector<uint8_t>> chunk);
   // End of stream: a truncated module is an error; otherwise the processor's
   // OnFinishedStream.
   void Finish();
