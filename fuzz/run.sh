@@ -2,10 +2,12 @@
 # Builds the decoder/validator fuzzer with clang (libFuzzer + ASan + UBSan) and
 # runs it. Seeds: the spec testsuite's modules converted by wast2json when
 # $WASM_TESTSUITE_DIR (or ../shared/wasm-testsuite) is there.
-#   fuzz/run.sh [SECONDS]        default 300; output in fuzz/out/ (gitignored via /fuzz/out)
+#   fuzz/run.sh [SECONDS] [libFuzzer flags...]   default 300 s; output in fuzz/out/ (gitignored)
+#   fuzz/run.sh 300 -fork=1 -ignore_crashes=1     keep going after a crash (reproducers: crash-*)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-300}"
+shift || true
 out=fuzz/out
 mkdir -p "$out/obj" "$out/corpus" "$out/seeds"
 
@@ -36,4 +38,5 @@ if [[ -d "$suite/2.0" && -z "$(ls -A "$out/seeds")" ]]; then
   rm -f "$out/seeds"/*.json
 fi
 ASAN_OPTIONS=detect_leaks=1 "$out/validate_fuzzer" "$out/corpus" "$out/seeds" \
-  -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+  -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -artifact_prefix="$out/" "$@"
