@@ -1,0 +1,39 @@
+// Plugs the interpreter compiler into the StreamingCompiler: each function
+// body is compiled on the worker thread that validates it, and Finish() hands
+// the code to the Module (module.code). CompileRunnable() is the one-call form.
+#ifndef WASMSTREAM_WASM_RUNTIME_SINK_FACTORY_H_
+#define WASMSTREAM_WASM_RUNTIME_SINK_FACTORY_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "wasm/code_sink.h"
+#include "wasm/runtime/code.h"
+#include "wasm/streaming_compiler.h"
+
+namespace wasmstream::wasm {
+
+class InterpreterSinkFactory final : public CodeSinkFactory {
+ public:
+  std::unique_ptr<CodeSink> NewSink(const Module& module, uint32_t func_index) override;
+  Status Finish(Module& module) override;
+
+  // Called by the sinks (any worker thread).
+  void Deliver(uint32_t func_index, std::unique_ptr<FunctionCode> code);
+
+ private:
+  std::mutex mutex_;
+  // Protected by {mutex_}:
+  std::vector<std::pair<uint32_t, std::unique_ptr<FunctionCode>>> done_;
+};
+
+// Validates and compiles {bytes} into a Module that Instance can run.
+CompileResult CompileRunnable(std::span<const uint8_t> bytes,
+                              Features features = Features::Default());
+
+}  // namespace wasmstream::wasm
+
+#endif  // WASMSTREAM_WASM_RUNTIME_SINK_FACTORY_H_

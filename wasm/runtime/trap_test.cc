@@ -1,0 +1,224 @@
+// One test per trap kind, each through a real module: compiled by the
+// StreamingCompiler with the interpreter's CodeSink, run by the interpreter.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "wasm/runtime/instance.h"
+#include "wasm/runtime/interpreter.h"
+#include "wasm/runtime/limits.h"
+#include "wasm/runtime/runtime_test_util.h"
+
+namespace wasmstream::wasm {
+namespace {
+
+class TrapTest : public ::testing::Test {
+ protected:
+  Instance* Load(const std::string& wat) {
+    auto m = testing::Compile(wat);
+    EXPECT_NE(m, nullptr);
+    if (!m) return nullptr;
+    auto inst = Instance::Instantiate(store_, m, Imports());
+    EXPECT_TRUE(inst.ok()) << inst.error().Format();
+    return inst.ok() ? inst.value() : nullptr;
+  }
+  Instance* LoadBytes(const std::vector<uint8_t>& bytes) {
+    auto m = CompileRunnable(bytes, Features::All());
+    EXPECT_TRUE(m.ok()) << m.error().Format();
+    if (!m.ok()) return nullptr;
+    auto inst = Instance::Instantiate(store_, m.value(), Imports());
+    EXPECT_TRUE(inst.ok()) << inst.error().Format();
+    return inst.ok() ? inst.value() : nullptr;
+  }
+  // Calls {name} and returns the error's message ("" when it returned).
+  std::string Trap(Instance* inst, const char* name, std::vector<Value> args = {},
+                   ErrorKind kind = ErrorKind::kRuntimeError) {
+    auto r = inst->CallExport(name, args);
+    if (r.ok()) return "";
+    EXPECT_EQ(r.error().kind, kind) << r.error().Format();
+    return r.error().message;
+  }
+  Store store_;
+};
+
+TEST_F(TrapTest, Unreachable) {
+  Instance* i = Load(R"((module (func (export "f") unreachable)))");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(Trap(i, "f"), "unreachable");
+}
+
+TEST_F(TrapTest, IntegerDivideByZero) {
+  Instance* i = Load(R"((module
+    (func (export "div32") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+    (func (export "rem64") (param i64 i64) (result i64) (i64.rem_u (local.get 0) (local.get 1)))))");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(Trap(i, "div32", {Value::I32(7), Value::I32(0)}), "integer divide by zero");
+  EXPECT_EQ(Trap(i, "rem64", {Value::I64(7), Value::I64(0)}), "integer divide by zero");
+  auto ok = i->CallExport("div32", std::vector<Value>{Value::I32(-7), Value::I32(2)});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(static_cast<int32_t>(ok.value()[0].u.i32), -3);
+}
+
+TEST_F(TrapTest, IntegerOverflow) {
+  Instance* i = Load(R"((module
+    (func (export "f") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+    (func (export "r") (param i32 i32) (result i32) (i32.rem_s (local.get 0) (local.get 1)))))");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(Trap(i, "f", {Value::I32(0x8000'0000u), Value::I32(-1)}), "integer overflow");
+  // rem_s of the same operands is 0, not a trap.
+  auto r = i->CallExport("r", std::vector<Value>{Value::I32(0x8000'0000u), Value::I32(-1)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value()[0].u.i32, 0u);
+}
+
+TEST_F(TrapTest, InvalidConversionAndOverflowOnTrunc) {
+  Instance* i = Load(R"((module
+    (func (export "t") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+    (func (export "sat") (param f64) (result i32) (i32.trunc_sat_f64_s (local.get 0)))))");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(Trap(i, "t", {Value::F64(NAN)}), "invalid conversion to integer");
+  EXPECT_EQ(Trap(i, "t", {Value::F64(3e9)}), "integer overflow");
+  auto r = i->CallExport("t", std::vector<Value>{Value::F64(-2147483648.9)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(static_cast<int32_t>(r.value()[0].u.i32), INT32_MIN);
+  auto s = i->CallExport("sat", std::vector<Value>{Value::F64(3e9)});
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s.value()[0].u.i32, 0x7FFF'FFFFu);
+}
+
+TEST_F(TrapTest, MemoryOutOfBounds) {
+  Instance* i = Load(R"((module (memory 1)
+    (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+    (func (export "store") (param i32) (i64.store offset=8 (local.get 0) (i64.const 1)))
+    (func (export "fill") (param i32 i32) (memory.fill (local.get 0) (i32.const 0) (local.get 1)))))");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(Trap(i, "load", {Value::I32(65532)}), "");
+  EXPECT_EQ(Trap(i, "load", {Value::I32(65533)}), "out of bounds memory access");
+  EXPECT_EQ(Trap(i, "load", {Value::I32(0xFFFF'FFFFu)}), "out of bounds memory access");
+  EXPECT_EQ(Trap(i, "store", {Value::I32(65528)}), "out of bounds memory access");
+  EXPECT_EQ(Trap(i, "fill", {Value::I32(65000), Value::I32(537)}), "out of bounds memory access");
+  EXPECT_EQ(Trap(i, "fill", {Value::I32(65000), Value::I32(536)}), "");
+}
+
+TEST_F(TrapTest, TableOutOfBounds) {
+  Instance* i = Load(R"((module (table 2 funcref)
+    (func (export "get") (param i32) (result funcref) (table.get 0 (local.get 0)))))");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(Trap(i, "get", {Value::I32(1)}), "");
+  EXPECT_EQ(Trap(i, "get", {Value::I32(2)}), "out of bounds table access");
+}
+
+TEST_F(TrapTest, CallIndirectFailures) {
+  Instance* i = Load(R"((module
+    (type $v (func))
+    (type $i (func (result i32)))
+    (table 3 funcref)
+    (elem (i32.const 0) $f)
+    (func $f (result i32) (i32.const 42))
+    (func (export "call_i") (param i32) (result i32) (call_indirect (type $i) (local.get 0)))
+    (func (export "call_v") (param i32) (call_indirect (type $v) (local.get 0)))))");
+  ASSERT_NE(i, nullptr);
+  auto r = i->CallExport("call_i", std::vector<Value>{Value::I32(0)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value()[0].u.i32, 42u);
+  EXPECT_EQ(Trap(i, "call_v", {Value::I32(0)}), "indirect call type mismatch");
+  EXPECT_EQ(Trap(i, "call_i", {Value::I32(1)}), "uninitialized element");
+  EXPECT_EQ(Trap(i, "call_i", {Value::I32(3)}), "undefined element");
+}
+
+TEST_F(TrapTest, NullFunctionReference) {
+  // wabt 1.0.32 cannot assemble call_ref: (func (export "f") (call_ref $t (ref.null $t)))
+  const std::vector<uint8_t> bytes = {
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // preamble
+      0x01, 0x04, 0x01, 0x60, 0x00, 0x00,              // type: (func)
+      0x03, 0x02, 0x01, 0x00,                          // function: type 0
+      0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00,         // export "f"
+      0x0a, 0x08, 0x01, 0x06, 0x00,                    // code: one body, no locals
+      0xd0, 0x00, 0x14, 0x00, 0x0b,                    // ref.null 0, call_ref 0, end
+  };
+  Instance* i = LoadBytes(bytes);
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(Trap(i, "f"), "null function reference");
+}
+
+TEST_F(TrapTest, CallStackExhaustedIsARangeError) {
+  Instance* i = Load(R"((module
+    (func $r (export "r") (param i32) (result i32) (i32.add (call $r (local.get 0)) (i32.const 1)))))");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(Trap(i, "r", {Value::I32(0)}, ErrorKind::kRangeError), "call stack exhausted");
+  // The stack is usable again afterwards.
+  EXPECT_EQ(Trap(i, "r", {Value::I32(0)}, ErrorKind::kRangeError), "call stack exhausted");
+}
+
+TEST_F(TrapTest, DeepRecursionBelowTheLimitWorks) {
+  Instance* i = Load(R"((module
+    (func $d (export "d") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+        (else (i32.add (call $d (i32.sub (local.get 0) (i32.const 1))) (i32.const 1)))))))");
+  ASSERT_NE(i, nullptr);
+  uint32_t depth = kMaxCallDepth - 10;
+  auto r = i->CallExport("d", std::vector<Value>{Value::I32(depth)});
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  EXPECT_EQ(r.value()[0].u.i32, depth);
+  EXPECT_EQ(Trap(i, "d", {Value::I32(kMaxCallDepth + 10)}, ErrorKind::kRangeError),
+            "call stack exhausted");
+}
+
+TEST_F(TrapTest, UncaughtExceptionAndCatch) {
+  // wabt 1.0.32 cannot assemble try_table, so the bytes are written out:
+  //   (tag $e (param i32))
+  //   (func $thrower (param i32) (throw $e (local.get 0)))
+  //   (func (export "uncaught") (call $thrower (i32.const 5)))
+  //   (func (export "caught") (param i32) (result i32)
+  //     (block $h (result i32)
+  //       (try_table (catch $e $h) (call $thrower (local.get 0)))
+  //       (i32.const -1)))
+  const std::vector<uint8_t> bytes = {
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // preamble
+      0x01, 0x0d, 0x03,                                // type section, 3 types
+      0x60, 0x01, 0x7f, 0x00,                          // 0: [i32] -> []
+      0x60, 0x01, 0x7f, 0x01, 0x7f,                    // 1: [i32] -> [i32]
+      0x60, 0x00, 0x00,                                // 2: [] -> []
+      0x03, 0x04, 0x03, 0x00, 0x02, 0x01,              // function section
+      0x0d, 0x03, 0x01, 0x00, 0x00,                    // tag section: tag of type 0
+      0x07, 0x15, 0x02,                                // export section, 2 exports
+      0x08, 'u', 'n', 'c', 'a', 'u', 'g', 'h', 't', 0x00, 0x01,
+      0x06, 'c', 'a', 'u', 'g', 'h', 't', 0x00, 0x02,
+      0x0a, 0x22, 0x03,                                // code section, 3 bodies
+      0x06, 0x00, 0x20, 0x00, 0x08, 0x00, 0x0b,        // thrower
+      0x06, 0x00, 0x41, 0x05, 0x10, 0x00, 0x0b,        // uncaught
+      0x12, 0x00,                                      // caught: 18 bytes, no locals
+      0x02, 0x7f,                                      //   block (result i32)
+      0x1f, 0x40, 0x01, 0x00, 0x00, 0x00,              //   try_table (catch tag 0 label 0)
+      0x20, 0x00, 0x10, 0x00,                          //     local.get 0, call 0
+      0x0b,                                            //   end
+      0x41, 0x7f,                                      //   i32.const -1
+      0x0b, 0x0b,                                      // end, end
+  };
+  Instance* i = LoadBytes(bytes);
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(Trap(i, "uncaught", {}, ErrorKind::kException), "uncaught wasm exception");
+  auto r = i->CallExport("caught", std::vector<Value>{Value::I32(77)});
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  EXPECT_EQ(r.value()[0].u.i32, 77u);
+}
+
+TEST_F(TrapTest, TrapInStartFunctionFailsInstantiation) {
+  auto m = testing::Compile(R"((module (func $s unreachable) (start $s)))");
+  ASSERT_NE(m, nullptr);
+  auto inst = Instance::Instantiate(store_, m, Imports());
+  ASSERT_FALSE(inst.ok());
+  EXPECT_EQ(inst.error().kind, ErrorKind::kRuntimeError);
+  EXPECT_EQ(inst.error().message, "unreachable");
+}
+
+TEST_F(TrapTest, DataSegmentOutOfBoundsAtInstantiation) {
+  auto m = testing::Compile(R"((module (memory 1) (data (i32.const 65535) "ab")))");
+  ASSERT_NE(m, nullptr);
+  auto inst = Instance::Instantiate(store_, m, Imports());
+  ASSERT_FALSE(inst.ok());
+  EXPECT_EQ(inst.error().message, "out of bounds memory access");
+}
+
+}  // namespace
+}  // namespace wasmstream::wasm

@@ -1,0 +1,34 @@
+// Runs a spec test script converted by wabt's wast2json (a JSON command list
+// plus one .wasm file per module): module, register, action, assert_return,
+// assert_trap, assert_exhaustion, assert_exception, assert_invalid,
+// assert_malformed (binary), assert_unlinkable, assert_uninstantiable.
+// Text-format modules (assert_malformed/invalid of .wat) are skipped.
+#ifndef WASMSTREAM_WASM_RUNTIME_WAST_SCRIPT_RUNNER_H_
+#define WASMSTREAM_WASM_RUNTIME_WAST_SCRIPT_RUNNER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wasm/features.h"
+
+namespace wasmstream::wasm {
+
+struct WastOptions {
+  Features features = Features::Default();
+  bool print = false;  // let spectest.print_* print
+};
+
+struct WastResult {
+  uint32_t passed = 0;
+  uint32_t failed = 0;
+  uint32_t skipped = 0;
+  std::vector<std::string> failures;  // "file:line: what went wrong"
+  std::string error;                  // the script itself could not be read
+};
+
+WastResult RunWastJson(const std::string& json_path, const WastOptions& options);
+
+}  // namespace wasmstream::wasm
+
+#endif  // WASMSTREAM_WASM_RUNTIME_WAST_SCRIPT_RUNNER_H_
