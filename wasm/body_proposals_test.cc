@@ -376,6 +376,22 @@ TEST_F(BodyProposalsTest, Arrays) {
                 v_v_, 12, "immutable array");
 }
 
+TEST_F(BodyProposalsTest, ArrayNewFixedLengthLimit) {
+  uint32_t a = AddArray(FieldType{kI32, Packed::kNone, true});
+  ExpectInvalid({0x00,                                  // no locals
+                 0x00,                                  // unreachable (pops are free)
+                 0xFB, 0x08, static_cast<uint8_t>(a),   // array.new_fixed a
+                 0x91, 0x4E,                            //   10001  <- at 5
+                 0x1A, 0x0B},                           // drop, end
+                v_v_, 5, "array.new_fixed length 10001 exceeds internal limit of 10000");
+  ExpectValid({0x00,                                    // no locals
+               0x00,                                    // unreachable
+               0xFB, 0x08, static_cast<uint8_t>(a),     // array.new_fixed a
+               0x90, 0x4E,                              //   10000
+               0x1A, 0x0B},                             // drop, end
+              v_v_);
+}
+
 TEST_F(BodyProposalsTest, I31AndConversions) {
   ExpectValid({0x00,                          // no locals
                0x41, 0x05,                    // i32.const 5

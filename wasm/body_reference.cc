@@ -6,6 +6,10 @@ namespace wasmstream::wasm::body {
 
 namespace {
 
+// Operands of one array.new_fixed, at most: V8's limit (it keeps the operand
+// walk bounded, also in unreachable code where each pop is free).
+constexpr uint32_t kMaxArrayNewFixedLength = 10'000;
+
 ValueType AbstractRef(AbstractHeap h, bool nullable) {
   return ValueType::Ref(HeapType::Abstract(h), nullable);
 }
@@ -173,8 +177,14 @@ bool BodyDecoder::DecodeGc(uint32_t code) {
       Push(ref_to(type_index, false));
       return true;
     case 8: {  // array.new_fixed x n
+      const uint8_t* n_at = pc_;
       uint32_t n = ReadU32();
       if (!ok_) return false;
+      if (n > kMaxArrayNewFixedLength) {
+        Error(n_at, "array.new_fixed length " + std::to_string(n) +
+                        " exceeds internal limit of " + std::to_string(kMaxArrayNewFixedLength));
+        return false;
+      }
       imm_.index2 = n;
       ValueType elem = t->fields[0].Unpacked();
       for (uint32_t i = 0; i < n; ++i) {

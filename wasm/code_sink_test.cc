@@ -104,5 +104,33 @@ TEST_F(CodeSinkTest, NothingAfterAnError) {
   EXPECT_EQ(sink.log, (std::vector<std::string>{"start f0 locals 0", "nop 0->0 depth 1"}));
 }
 
+// A sink that decodes while being called (as a compiler evaluating a constant
+// expression might) must not disturb the walk that calls it.
+class NestingSink : public RecordingSink {
+ public:
+  explicit NestingSink(const Module& m) : module_(m) {}
+  void OnInstruction(const Instruction& in, const ValidatorState& state) override {
+    Bytes expr = {0x41, 0x07, 0x0B};  // i32.const 7, end
+    nested_ok = nested_ok && DecodeConstExpr(module_, expr, 0, ValueType::I32(), 0).ok();
+    RecordingSink::OnInstruction(in, state);
+  }
+  const Module& module_;
+  bool nested_ok = true;
+};
+
+TEST_F(CodeSinkTest, NestedDecodingKeepsTheOuterWalk) {
+  uint32_t i_v = AddType({}, {ValueType::I32()});
+  NestingSink sink(module_);
+  Bytes body = {0x00,                  // no locals
+                0x02, 0x7F,            // block (result i32)
+                0x41, 0x01,            //   i32.const 1
+                0x0B,                  // end
+                0x0B};                 // end
+  Status s = Validate(body, i_v, &sink);
+  ASSERT_TRUE(s.ok()) << s.error().Format();
+  EXPECT_TRUE(sink.nested_ok);
+  EXPECT_EQ(sink.log.size(), 6u);  // start, block, i32.const, end, end, function end
+}
+
 }  // namespace
 }  // namespace wasmstream::wasm::testing

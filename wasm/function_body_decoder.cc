@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "wasm/function_body_decoder_impl.h"
 #include "wasm/limits.h"
@@ -15,6 +16,15 @@ namespace body {
 namespace {
 
 thread_local Buffers t_buffers;
+thread_local int t_depth = 0;  // decoders alive on this thread
+
+// The thread's buffers, or fresh ones for a nested decoder (a sink that
+// decodes while being called), so the outer walk's state stays intact.
+Buffers& AcquireBuffers(std::unique_ptr<Buffers>* own) {
+  if (t_depth++ == 0) return t_buffers;
+  *own = std::make_unique<Buffers>();
+  return **own;
+}
 
 std::string Hex(uint32_t v) {
   char buf[16];
@@ -40,11 +50,11 @@ BodyDecoder::BodyDecoder(const Module& module, std::span<const uint8_t> bytes, u
       end_(bytes.data() + bytes.size()),
       base_(offset),
       gate_mask_(GateMask(module.features)),
-      buffers_(t_buffers),
-      control_(t_buffers.control),
-      locals_(t_buffers.locals),
-      local_init_(t_buffers.local_init),
-      init_log_(t_buffers.init_log) {
+      buffers_(AcquireBuffers(&own_buffers_)),
+      control_(buffers_.control),
+      locals_(buffers_.locals),
+      local_init_(buffers_.local_init),
+      init_log_(buffers_.init_log) {
   if (buffers_.stack.size() < 64) buffers_.stack.resize(64);
   stack_ = buffers_.stack.data();
   cap_ = static_cast<uint32_t>(buffers_.stack.size());
@@ -54,6 +64,8 @@ BodyDecoder::BodyDecoder(const Module& module, std::span<const uint8_t> bytes, u
   init_log_.clear();
   buffers_.block_types.clear();
 }
+
+BodyDecoder::~BodyDecoder() { --t_depth; }
 
 // ---------------------------------------------------------------- errors
 

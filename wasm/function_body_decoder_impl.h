@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ class BodyDecoder {
  public:
   BodyDecoder(const Module& module, std::span<const uint8_t> bytes, uint32_t offset,
               CodeSink* sink);
+  ~BodyDecoder();
+  BodyDecoder(const BodyDecoder&) = delete;
+  BodyDecoder& operator=(const BodyDecoder&) = delete;
 
   Status DecodeFunction(uint32_t func_index);
   Result<uint32_t> DecodeConstExpr(ValueType expected, uint32_t num_globals);
@@ -190,6 +194,7 @@ class BodyDecoder {
   CompileError error_;
   uint32_t gate_mask_;  // GateMask(features): a bit per open Gate
 
+  std::unique_ptr<Buffers> own_buffers_;  // only when nested (see AcquireBuffers)
   Buffers& buffers_;
   ValueType* stack_ = nullptr;
   uint32_t sp_ = 0;
