@@ -1,6 +1,5 @@
 #include "fetch/body_stream.h"
 
-#include <future>
 
 namespace wasmstream::fetch {
 namespace {
@@ -49,6 +48,7 @@ void BodyStream::ReleaseReader() {
     pending = std::move(pending_read_);
     pending_read_ = nullptr;
   }
+  cv_.notify_all();
   if (pending) pending(ReadResult::Fail(FetchError::Type("Reader was released")));
 }
 
@@ -58,8 +58,21 @@ std::function<void()> BodyStream::TakeResumeLocked() {
   return on_resume_;
 }
 
+std::optional<ReadResult> BodyStream::TakeReadyLocked(std::function<void()>* resume) {
+  if (!chunks_.empty()) {
+    ReadResult result = ReadResult::Chunk(std::move(chunks_.front()));
+    chunks_.pop_front();
+    buffered_ -= result.chunk.size();
+    *resume = TakeResumeLocked();
+    return result;
+  }
+  if (state_ == State::kErrored) return ReadResult::Fail(error_);
+  if (state_ != State::kOpen) return ReadResult::Done();  // closed or cancelled
+  return std::nullopt;
+}
+
 void BodyStream::ReadFromReader(ReadCallback callback) {
-  ReadResult result;
+  std::optional<ReadResult> result;
   std::function<void()> resume;
   {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -69,27 +82,44 @@ void BodyStream::ReadFromReader(ReadCallback callback) {
       callback(ReadResult::Fail(FetchError::Type("A read is already pending")));
       return;
     }
-    if (!chunks_.empty()) {
-      result = ReadResult::Chunk(std::move(chunks_.front()));
-      chunks_.pop_front();
-      buffered_ -= result.chunk.size();
-      resume = TakeResumeLocked();
-    } else if (state_ == State::kErrored) {
-      result = ReadResult::Fail(error_);
-    } else if (state_ == State::kOpen) {
+    result = TakeReadyLocked(&resume);
+    if (!result) {
       pending_read_ = std::move(callback);
       // An empty buffer is the reader asking for more: a paused producer
-      // must resume even if it was never told (limit of zero pending).
+      // must resume.
       resume = TakeResumeLocked();
-      lock.unlock();
-      if (resume) resume();
-      return;
-    } else {
-      result = ReadResult::Done();  // closed or cancelled
     }
   }
   if (resume) resume();
-  callback(std::move(result));
+  if (result) callback(std::move(*result));
+}
+
+// Waits on {cv_} instead of a pending callback: no allocation per read, and
+// the producer only signals when a blocking reader is actually waiting.
+ReadResult BodyStream::ReadBlockingFromReader() {
+  std::optional<ReadResult> result;
+  std::function<void()> resume;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    disturbed_ = true;
+    if (pending_read_) return ReadResult::Fail(FetchError::Type("A read is already pending"));
+    result = TakeReadyLocked(&resume);
+    if (!result) {
+      std::function<void()> wake = TakeResumeLocked();
+      if (wake) {
+        lock.unlock();
+        wake();
+        lock.lock();
+      }
+      ++blocking_readers_;
+      cv_.wait(lock, [&] { return !chunks_.empty() || state_ != State::kOpen || !locked_; });
+      --blocking_readers_;
+      if (!locked_) return ReadResult::Fail(FetchError::Type("Reader was released"));
+      result = TakeReadyLocked(&resume);
+    }
+  }
+  if (resume) resume();
+  return std::move(*result);
 }
 
 void BodyStream::CancelFromReader() {
@@ -130,12 +160,7 @@ BodyStream::Reader::~Reader() { stream_->ReleaseReader(); }
 
 void BodyStream::Reader::Read(ReadCallback callback) { stream_->ReadFromReader(std::move(callback)); }
 
-ReadResult BodyStream::Reader::ReadBlocking() {
-  std::promise<ReadResult> promise;
-  auto future = promise.get_future();
-  Read([&promise](ReadResult r) { promise.set_value(std::move(r)); });
-  return future.get();
-}
+ReadResult BodyStream::Reader::ReadBlocking() { return stream_->ReadBlockingFromReader(); }
 
 void BodyStream::Reader::Cancel() { stream_->CancelFromReader(); }
 
@@ -247,6 +272,7 @@ bool BodyStream::Push(Bytes chunk) {
       buffered_ += chunk.size();
       if (buffered_ > peak_buffered_) peak_buffered_ = buffered_;
       chunks_.push_back(std::move(chunk));
+      if (blocking_readers_ > 0) cv_.notify_one();
       if (buffered_ >= limit_) {
         producer_paused_ = true;
         return false;

@@ -119,6 +119,9 @@ class BodyStream : public std::enable_shared_from_this<BodyStream> {
   enum class State { kOpen, kClosed, kErrored, kCancelled };
   void ReleaseReader();
   void ReadFromReader(ReadCallback callback);
+  ReadResult ReadBlockingFromReader();
+  // Under {mutex_}: takes the next result if one is ready (chunk, end, error).
+  std::optional<ReadResult> TakeReadyLocked(std::function<void()>* resume);
   void CancelFromReader();
   // Under {mutex_}: returns the resume hook to run (outside the lock) if the
   // producer is paused and the buffer drained enough.
@@ -137,6 +140,7 @@ class BodyStream : public std::enable_shared_from_this<BodyStream> {
   bool locked_ = false;
   bool disturbed_ = false;
   bool producer_paused_ = false;  // Push() returned false; resume owed
+  int blocking_readers_ = 0;      // threads waiting in ReadBlocking() on {cv_}
   ReadCallback pending_read_;
   std::function<void()> on_resume_;
   std::function<void()> on_cancel_;

@@ -110,17 +110,10 @@ class FetcherHttp2Test : public ::testing::Test {
   std::string dir_, body_;
 };
 
-TEST_F(FetcherHttp2Test, CleartextPriorKnowledge) {
-  std::string log = ::testing::TempDir() + "/nghttpd-h2c.log";
-  Nghttpd server(dir_, log);
-  ASSERT_TRUE(server.running());
-  FetcherOptions options;
-  options.http_version = HttpVersion::kHttp2PriorKnowledge;
-  Fetcher fetcher(options);
-  std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/module.bin";
-  // Several at once: HTTP/2 multiplexes them on one connection.
+// Fetches {url} {n} times at once on {fetcher} and checks every body.
+void FetchConcurrently(Fetcher& fetcher, const std::string& url, int n, const std::string& body) {
   std::vector<std::future<Response>> futures;
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < n; ++i) {
     auto promise = std::make_shared<std::promise<Response>>();
     futures.push_back(promise->get_future());
     fetcher.Fetch(std::move(Request::Create(url).value()),
@@ -133,8 +126,23 @@ TEST_F(FetcherHttp2Test, CleartextPriorKnowledge) {
     EXPECT_EQ(r.status_text(), "");  // HTTP/2 has no reason phrase
     auto text = r.TextBlocking();
     ASSERT_TRUE(text.ok()) << text.error().message;
-    EXPECT_TRUE(text.value() == body_);
+    EXPECT_TRUE(text.value() == body);
   }
+}
+
+// One request only: with libcurl 7.88 a second request on a reused h2c
+// prior-knowledge connection to nghttpd fails with "Error in the HTTP2
+// framing layer" (the curl 7.88 command-line program does the same:
+// `curl --http2-prior-knowledge URL URL`), so reuse is not tested here.
+TEST_F(FetcherHttp2Test, CleartextPriorKnowledge) {
+  std::string log = ::testing::TempDir() + "/nghttpd-h2c.log";
+  Nghttpd server(dir_, log);
+  ASSERT_TRUE(server.running());
+  FetcherOptions options;
+  options.http_version = HttpVersion::kHttp2PriorKnowledge;
+  Fetcher fetcher(options);
+  FetchConcurrently(fetcher, "http://127.0.0.1:" + std::to_string(server.port()) + "/module.bin",
+                    1, body_);
   std::string frames = ReadFileText(log);
   EXPECT_NE(frames.find("recv HEADERS frame"), std::string::npos);
   EXPECT_NE(frames.find(":path: /module.bin"), std::string::npos);
@@ -149,12 +157,9 @@ TEST_F(FetcherHttp2Test, TlsNegotiatesHttp2ByAlpn) {
   FetcherOptions options;
   options.extra_ca_file = cert;
   Fetcher fetcher(options);
-  Response r = fetcher.FetchBlocking(std::move(
-      Request::Create("https://127.0.0.1:" + std::to_string(server.port()) + "/module.bin").value()));
-  ASSERT_FALSE(r.is_network_error()) << r.error().message;
-  auto text = r.TextBlocking();
-  ASSERT_TRUE(text.ok()) << text.error().message;
-  EXPECT_TRUE(text.value() == body_);
+  // Several at once: multiplexed as streams of one HTTP/2 connection.
+  FetchConcurrently(fetcher, "https://127.0.0.1:" + std::to_string(server.port()) + "/module.bin",
+                    8, body_);
   EXPECT_NE(ReadFileText(log).find("recv HEADERS frame"), std::string::npos);
 }
 
