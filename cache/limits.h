@@ -20,9 +20,20 @@ static_assert(kDefaultMaxEntryBytes <= kDefaultMaxTotalBytes);
 inline constexpr uint64_t kDefaultMinModuleBytes = 16 * 1024;
 // How long a statement waits for another process's lock before giving up.
 inline constexpr int kDefaultBusyTimeoutMs = 10'000;
+// Opening retries this often, this far apart, when another process holds the
+// file in a state SQLite does not wait for (creation, WAL switch): ~2 s.
+inline constexpr int kMaxOpenAttempts = 100;
+inline constexpr int kOpenRetryDelayMs = 20;
 // Writes queued for the writer thread beyond this many bytes are dropped
 // (counted as store failures) so a slow disk cannot grow memory without bound.
 inline constexpr uint64_t kMaxPendingWriteBytes = 256 * kMiB;
+// Page size of a new cache file: entries are multi-megabyte blobs, and 64 KiB
+// pages (SQLite's largest) make their overflow chains 16x shorter than 4 KiB.
+inline constexpr int kSqlitePageSize = 65536;
+// Reads go through a memory map of up to this many bytes (PRAGMA mmap_size).
+inline constexpr uint64_t kSqliteMmapBytes = 1024 * kMiB;
+// The stored wire bytes are compared with the streamed ones in slices this big.
+inline constexpr uint64_t kCompareSliceBytes = 1 * kMiB;
 // URL hints kept (url-hint policy); the oldest beyond this are dropped.
 inline constexpr uint64_t kMaxUrlHints = 10'000;
 // Longest URL or validator string remembered for a hint.

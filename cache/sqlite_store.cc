@@ -122,11 +122,19 @@ SqliteStore::SqliteStore(StoreOptions options) : options_(std::move(options)) {
 
 std::unique_ptr<SqliteStore> SqliteStore::Open(StoreOptions options) {
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options)));
+  // Opening can meet another process creating, migrating or switching the
+  // file to WAL, where SQLite answers "locked" without waiting: retry a while.
   std::string error;
-  if (!store->OpenDatabase(&store->read_db_, &error) ||
-      !store->OpenDatabase(&store->write_db_, &error)) {
-    store->Disable(error);
-    return store;
+  for (sqlite3** db : {&store->read_db_, &store->write_db_}) {
+    bool busy = false;
+    int attempt = 0;
+    while (!store->OpenDatabase(db, &error, &busy)) {
+      if (!busy || ++attempt >= kMaxOpenAttempts) {
+        store->Disable(error);
+        return store;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(kOpenRetryDelayMs));
+    }
   }
   store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
   return store;
@@ -143,7 +151,7 @@ SqliteStore::~SqliteStore() {
   sqlite3_close_v2(write_db_);
 }
 
-bool SqliteStore::OpenDatabase(sqlite3** out, std::string* error) {
+bool SqliteStore::OpenDatabase(sqlite3** out, std::string* error, bool* busy) {
   const std::string& path = options_.path;
   std::error_code ec;
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
@@ -154,6 +162,7 @@ bool SqliteStore::OpenDatabase(sqlite3** out, std::string* error) {
                            nullptr);
   auto fail = [&](const std::string& what) {
     *error = path + ": " + what;
+    *busy = (sqlite3_errcode(db) & 0xff) == SQLITE_BUSY || (sqlite3_errcode(db) & 0xff) == SQLITE_LOCKED;
     sqlite3_close_v2(db);
     return false;
   };
@@ -185,6 +194,16 @@ bool SqliteStore::OpenDatabase(sqlite3** out, std::string* error) {
     return fail("not a wasmstream cache database; left untouched");
   }
 
+  if (version == 0 && tables == 0) {
+    // A new file: big pages make multi-megabyte blobs a short overflow chain
+    // (must precede WAL and the first table).
+    std::string ps = "PRAGMA page_size=" + std::to_string(kSqlitePageSize);
+    Exec(db, ps.c_str());
+  }
+  {
+    std::string mmap = "PRAGMA mmap_size=" + std::to_string(kSqliteMmapBytes);
+    Exec(db, mmap.c_str());  // reads straight from the mapped file; best effort
+  }
   {
     Stmt wal(db, "PRAGMA journal_mode=WAL");
     rc = wal.Step();
@@ -256,6 +275,86 @@ void SqliteStore::CheckSqlite(int rc, const char* what) {
   if (IsFatal(rc)) Disable(options_.path + ": " + what + ": " + sqlite3_errstr(rc));
 }
 
+// Reads and confirms one entry inside a read transaction. The blobs are read
+// with incremental blob I/O straight into their destination (no extra copy);
+// the stored wire bytes are compared with {wire_bytes} in slices.
+int SqliteStore::ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_bytes,
+                           LookupResult* result) {
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  sqlite3* db = read_db_;
+  int rc = Exec(db, "BEGIN");
+  if (rc != SQLITE_OK) {
+    result->reason = MissReason::kError;
+    return rc;
+  }
+  auto done = [&](MissReason reason, int code) {
+    Exec(db, "COMMIT");
+    result->reason = reason;
+    return code;
+  };
+  int64_t id = 0;
+  uint64_t checksum = 0, wire_size = 0, payload_size = 0;
+  {
+    Stmt s(db, "SELECT id, checksum, wire_size, payload_size FROM entries WHERE key = ?");
+    s.BindBlob(1, KeySpan(key));
+    rc = s.Step();
+    if (rc == SQLITE_DONE) return done(MissReason::kNotFound, rc);
+    if (rc != SQLITE_ROW) return done(MissReason::kError, rc);
+    id = s.Int(0);
+    checksum = static_cast<uint64_t>(s.Int(1));
+    wire_size = static_cast<uint64_t>(s.Int(2));
+    payload_size = static_cast<uint64_t>(s.Int(3));
+  }
+  if (wire_size != wire_bytes.size()) return done(MissReason::kWireMismatch, SQLITE_OK);
+  sqlite3_blob* blob = nullptr;
+  rc = sqlite3_blob_open(db, "main", "blobs", "wire", id, 0, &blob);
+  if (rc != SQLITE_OK) {
+    sqlite3_blob_close(blob);
+    return done(MissReason::kError, rc);
+  }
+  if (static_cast<uint64_t>(sqlite3_blob_bytes(blob)) != wire_size) {
+    sqlite3_blob_close(blob);
+    return done(MissReason::kWireMismatch, SQLITE_OK);
+  }
+  std::vector<uint8_t> slice(std::min<uint64_t>(wire_size, kCompareSliceBytes));
+  for (uint64_t off = 0; off < wire_size; off += slice.size()) {
+    int n = static_cast<int>(std::min<uint64_t>(slice.size(), wire_size - off));
+    rc = sqlite3_blob_read(blob, slice.data(), n, static_cast<int>(off));
+    if (rc != SQLITE_OK) {
+      sqlite3_blob_close(blob);
+      return done(MissReason::kError, rc);
+    }
+    if (std::memcmp(slice.data(), wire_bytes.data() + off, n) != 0) {
+      sqlite3_blob_close(blob);
+      return done(MissReason::kWireMismatch, SQLITE_OK);
+    }
+  }
+  sqlite3_blob_close(blob);
+  blob = nullptr;
+  rc = sqlite3_blob_open(db, "main", "blobs", "payload", id, 0, &blob);
+  if (rc != SQLITE_OK) {
+    sqlite3_blob_close(blob);
+    return done(MissReason::kError, rc);
+  }
+  if (static_cast<uint64_t>(sqlite3_blob_bytes(blob)) != payload_size) {
+    sqlite3_blob_close(blob);
+    return done(MissReason::kChecksum, SQLITE_OK);
+  }
+  result->payload.resize(payload_size);
+  rc = payload_size ? sqlite3_blob_read(blob, result->payload.data(), static_cast<int>(payload_size), 0)
+                    : SQLITE_OK;
+  sqlite3_blob_close(blob);
+  if (rc != SQLITE_OK) {
+    result->payload.clear();
+    return done(MissReason::kError, rc);
+  }
+  if (PayloadChecksum(result->payload) != checksum) {
+    result->payload.clear();
+    return done(MissReason::kChecksum, SQLITE_OK);
+  }
+  return done(MissReason::kHit, SQLITE_OK);
+}
+
 LookupResult SqliteStore::Lookup(const CacheKey& key, std::span<const uint8_t> wire_bytes) {
   LookupResult result;
   if (!usable()) {
@@ -267,32 +366,7 @@ LookupResult SqliteStore::Lookup(const CacheKey& key, std::span<const uint8_t> w
     result.reason = MissReason::kTooSmall;
     return result;
   }
-  int rc;
-  {
-    std::lock_guard<std::mutex> lock(read_mutex_);
-    Stmt s(read_db_,
-           "SELECT e.checksum, e.wire_size, b.payload, b.wire FROM entries e "
-           "JOIN blobs b ON b.id = e.id WHERE e.key = ?");
-    s.BindBlob(1, KeySpan(key));
-    rc = s.Step();
-    if (rc == SQLITE_ROW) {
-      std::span<const uint8_t> payload = s.Blob(2);
-      std::span<const uint8_t> wire = s.Blob(3);
-      if (static_cast<uint64_t>(s.Int(1)) != wire_bytes.size() || wire.size() != wire_bytes.size() ||
-          (!wire.empty() && std::memcmp(wire.data(), wire_bytes.data(), wire.size()) != 0)) {
-        result.reason = MissReason::kWireMismatch;
-      } else if (static_cast<uint64_t>(s.Int(0)) != PayloadChecksum(payload)) {
-        result.reason = MissReason::kChecksum;
-      } else {
-        result.reason = MissReason::kHit;
-        result.payload.assign(payload.begin(), payload.end());
-      }
-    } else if (rc == SQLITE_DONE) {
-      result.reason = MissReason::kNotFound;
-    } else {
-      result.reason = MissReason::kError;
-    }
-  }
+  int rc = ReadEntry(key, wire_bytes, &result);
   if (result.reason == MissReason::kError) {
     CheckSqlite(rc, "lookup");
     if (usable()) Warn(options_.path + ": lookup failed: " + sqlite3_errstr(rc));

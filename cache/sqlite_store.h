@@ -164,7 +164,7 @@ class SqliteStore {
  private:
   struct Job;
   explicit SqliteStore(StoreOptions options);
-  bool OpenDatabase(sqlite3** db, std::string* error);
+  bool OpenDatabase(sqlite3** db, std::string* error, bool* busy);
   void Disable(const std::string& why);
   void Warn(const std::string& message);
   void Enqueue(std::unique_ptr<Job> job, uint64_t bytes);
@@ -174,6 +174,7 @@ class SqliteStore {
   void AddCounters(const Counters& delta);
   void BumpSession(uint64_t Counters::*field, uint64_t n = 1);
   void CheckSqlite(int rc, const char* what);
+  int ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_bytes, LookupResult* result);
 
   StoreOptions options_;
   std::atomic<bool> unusable_{false};

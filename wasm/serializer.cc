@@ -1,5 +1,6 @@
 #include "wasm/serializer.h"
 
+#include <bit>
 #include <cstring>
 #include <string>
 
@@ -53,6 +54,17 @@ class Writer {
   void OptU32(const std::optional<uint32_t>& v) {
     Bool(v.has_value());
     U32(v.value_or(0));
+  }
+  // A vector of fixed-width integers as one block (little-endian).
+  template <typename T>
+  void Array(const std::vector<T>& v) {
+    U32(static_cast<uint32_t>(v.size()));
+    if constexpr (std::endian::native == std::endian::little) {
+      const uint8_t* p = reinterpret_cast<const uint8_t*>(v.data());
+      out_.insert(out_.end(), p, p + v.size() * sizeof(T));
+    } else {
+      for (T x : v) sizeof(T) == 8 ? U64(x) : U32(static_cast<uint32_t>(x));
+    }
   }
   std::vector<uint8_t> Take() { return std::move(out_); }
 
@@ -121,6 +133,18 @@ class Reader {
     auto s = b_.subspan(pos_, n);
     pos_ += n;
     return s;
+  }
+  template <typename T>
+  void Array(std::vector<T>& out, const char* what) {
+    uint32_t n = Count(what, sizeof(T));
+    if (!Need(size_t{n} * sizeof(T), what)) return;
+    out.resize(n);
+    if constexpr (std::endian::native == std::endian::little) {
+      if (n) std::memcpy(out.data(), b_.data() + pos_, size_t{n} * sizeof(T));
+      pos_ += size_t{n} * sizeof(T);
+    } else {
+      for (T& x : out) x = sizeof(T) == 8 ? U64(what) : U32(what);
+    }
   }
   std::string Str(const char* what) {
     auto s = Bytes(what);
@@ -280,8 +304,8 @@ std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) 
       w.U32(c->num_result_slots);
       w.U32(c->num_local_slots);
       w.U32(c->frame_slots);
-      w.Vec(c->code, [&](uint32_t x) { w.U32(x); });
-      w.Vec(c->consts, [&](uint64_t x) { w.U64(x); });
+      w.Array(c->code);
+      w.Array(c->consts);
       w.Vec(c->try_regions, [&](const TryRegion& t) {
         w.U32(t.begin);
         w.U32(t.end);
@@ -577,8 +601,8 @@ Result<std::shared_ptr<const Module>> DeserializeModule(
       c->num_result_slots = r.U32("result slots");
       c->num_local_slots = r.U32("local slots");
       c->frame_slots = r.U32("frame slots");
-      vec(c->code, "code words", 4, [&](uint32_t& x) { x = r.U32("code word"); });
-      vec(c->consts, "constants", 8, [&](uint64_t& x) { x = r.U64("constant"); });
+      r.Array(c->code, "code words");
+      r.Array(c->consts, "constants");
       vec(c->try_regions, "try regions", 16, [&](TryRegion& t) {
         t.begin = r.U32("try begin");
         t.end = r.U32("try end");
