@@ -18,6 +18,17 @@ namespace {
 thread_local Buffers t_buffers;
 thread_local int t_depth = 0;  // decoders alive on this thread
 
+// GateMask() for {features}, remembered per thread (it is asked once per body).
+uint32_t CachedGateMask(const Features& features) {
+  thread_local uint64_t bits = ~uint64_t{0};
+  thread_local uint32_t mask = 0;
+  if (features.Bits() != bits) {
+    mask = GateMask(features);
+    bits = features.Bits();
+  }
+  return mask;
+}
+
 // The thread's buffers, or fresh ones for a nested decoder (a sink that
 // decodes while being called), so the outer walk's state stays intact.
 Buffers& AcquireBuffers(std::unique_ptr<Buffers>* own) {
@@ -49,7 +60,7 @@ BodyDecoder::BodyDecoder(const Module& module, std::span<const uint8_t> bytes, u
       pc_(bytes.data()),
       end_(bytes.data() + bytes.size()),
       base_(offset),
-      gate_mask_(GateMask(module.features)),
+      gate_mask_(CachedGateMask(module.features)),
       buffers_(AcquireBuffers(&own_buffers_)),
       control_(buffers_.control),
       locals_(buffers_.locals),
@@ -326,6 +337,14 @@ bool BodyDecoder::PopTypes(std::span<const ValueType> expected) {
   const ControlFrame& c = control_.back();
   uint32_t n = static_cast<uint32_t>(expected.size());
   uint32_t avail = sp_ - c.height;
+  if (avail >= n) {  // fast path: every operand present with exactly the type
+    bool exact = true;
+    for (uint32_t i = 0; exact && i < n; ++i) exact = stack_[sp_ - n + i] == expected[i];
+    if (exact) [[likely]] {
+      sp_ -= n;
+      return true;
+    }
+  }
   uint32_t check = avail < n ? avail : n;  // values present to compare
   bool match = avail >= n || c.unreachable;
   for (uint32_t i = 0; match && i < check; ++i) {

@@ -74,7 +74,10 @@ class BodyDecoder {
     if (pc_ < end_ && *pc_ < 0x80) [[likely]] return static_cast<int32_t>(*pc_++ << 25) >> 25;
     return static_cast<int32_t>(ReadLeb(32, true));
   }
-  int64_t ReadS64() { return static_cast<int64_t>(ReadLeb(64, true)); }
+  int64_t ReadS64() {
+    if (pc_ < end_ && *pc_ < 0x80) [[likely]] return static_cast<int8_t>(*pc_++ << 1) >> 1;
+    return static_cast<int64_t>(ReadLeb(64, true));
+  }
   int64_t ReadS33() { return static_cast<int64_t>(ReadLeb(33, true)); }
   uint64_t ReadU64() { return ReadLeb(64, false); }
   uint64_t ReadLeb(int bits, bool is_signed);
