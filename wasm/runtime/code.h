@@ -67,6 +67,16 @@ namespace wasmstream::wasm {
   V(BrIf)                /* cond target */                                                 \
   V(BrUnless)            /* cond target */                                                 \
   V(BrTable)             /* index n target*(n+1): the last is the default */               \
+  V(BrIfI32Eq)           /* a b target: an i32 compare fused with br_if / if */           \
+  V(BrIfI32Ne)           /* a b target */                                                  \
+  V(BrIfI32LtS)          /* a b target */                                                  \
+  V(BrIfI32LtU)          /* a b target */                                                  \
+  V(BrIfI32GtS)          /* a b target */                                                  \
+  V(BrIfI32GtU)          /* a b target */                                                  \
+  V(BrIfI32LeS)          /* a b target */                                                  \
+  V(BrIfI32LeU)          /* a b target */                                                  \
+  V(BrIfI32GeS)          /* a b target */                                                  \
+  V(BrIfI32GeU)          /* a b target */                                                  \
   V(Return)              /* */                                                             \
   V(Call)                /* func arg_base */                                               \
   V(CallIndirect)        /* type table index arg_base */                                   \

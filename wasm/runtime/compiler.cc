@@ -344,23 +344,78 @@ bool Compiler::IsMemory64(uint32_t memory) const {
 void Compiler::EmitUnary(IOp op, uint8_t width) {
   Entry a = Pop();
   uint32_t dst = Push(width);
+  uint32_t opos = pc();
   Op(op);
   uint32_t dpos = pc();
   Slot(dst);
   Slot(a.src);
   last_dst_pos_ = dpos;
+  last_op_pos_ = opos;
 }
 
 void Compiler::EmitBinary(IOp op, uint8_t width) {
   Entry b = Pop();
   Entry a = Pop();
   uint32_t dst = Push(width);
+  uint32_t opos = pc();
   Op(op);
   uint32_t dpos = pc();
   Slot(dst);
   Slot(a.src);
   Slot(b.src);
   last_dst_pos_ = dpos;
+  last_op_pos_ = opos;
+}
+
+uint32_t Compiler::EmitCondBranch(const Entry& cond, bool negate) {
+  bool fresh = cond.src == cond.home && last_dst_pos_ != UINT32_MAX &&
+               last_op_pos_ + 1 == last_dst_pos_ && code_[last_dst_pos_] == cond.home;
+  if (fresh) {
+    IOp op = static_cast<IOp>(code_[last_op_pos_]);
+    static constexpr struct {
+      IOp cmp, fused, inverse;
+    } kFusable[] = {
+        {IOp::kI32Eq, IOp::kBrIfI32Eq, IOp::kBrIfI32Ne},
+        {IOp::kI32Ne, IOp::kBrIfI32Ne, IOp::kBrIfI32Eq},
+        {IOp::kI32LtS, IOp::kBrIfI32LtS, IOp::kBrIfI32GeS},
+        {IOp::kI32LtU, IOp::kBrIfI32LtU, IOp::kBrIfI32GeU},
+        {IOp::kI32GtS, IOp::kBrIfI32GtS, IOp::kBrIfI32LeS},
+        {IOp::kI32GtU, IOp::kBrIfI32GtU, IOp::kBrIfI32LeU},
+        {IOp::kI32LeS, IOp::kBrIfI32LeS, IOp::kBrIfI32GtS},
+        {IOp::kI32LeU, IOp::kBrIfI32LeU, IOp::kBrIfI32GtU},
+        {IOp::kI32GeS, IOp::kBrIfI32GeS, IOp::kBrIfI32LtS},
+        {IOp::kI32GeU, IOp::kBrIfI32GeU, IOp::kBrIfI32LtU},
+    };
+    // The compare's result only fed this branch: drop the compare and branch
+    // on its operands directly.
+    auto drop_compare = [&](uint32_t words, uint32_t* operands) {
+      for (uint32_t i = 0; i < words; ++i) operands[i] = code_[last_op_pos_ + 2 + i];
+      code_.resize(last_op_pos_);
+      while (!slot_fixups_.empty() && slot_fixups_.back() >= last_op_pos_) slot_fixups_.pop_back();
+    };
+    if (op == IOp::kI32Eqz) {
+      uint32_t a;
+      drop_compare(1, &a);
+      Op(negate ? IOp::kBrIf : IOp::kBrUnless);
+      Slot(a);
+      Word(0);
+      return pc() - 1;
+    }
+    for (const auto& f : kFusable) {
+      if (f.cmp != op) continue;
+      uint32_t ab[2];
+      drop_compare(2, ab);
+      Op(negate ? f.inverse : f.fused);
+      Slot(ab[0]);
+      Slot(ab[1]);
+      Word(0);
+      return pc() - 1;
+    }
+  }
+  Op(negate ? IOp::kBrUnless : IOp::kBrIf);
+  Slot(cond.src);
+  Word(0);
+  return pc() - 1;
 }
 
 void Compiler::EmitLocalSet(uint32_t local, bool tee) {
@@ -639,10 +694,7 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
       PushCtrl(FrameKind::kIf, imm.block);
       Ctrl& f = ctrl_.back();
       f.saved_params.assign(stack_.begin() + f.height, stack_.end());
-      Op(IOp::kBrUnless);
-      Slot(c.src);
-      f.else_fixup = pc();
-      Word(0);
+      f.else_fixup = EmitCondBranch(c, /*negate=*/true);
       return;
     }
     case Opcode::kTryTable: {
@@ -691,19 +743,14 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
       Entry c = Pop();
       Ctrl& t = ctrl_[ctrl_.size() - 1 - imm.index];
       if (t.kind != FrameKind::kFunction && !NeedsCopies(t)) {
-        Op(IOp::kBrIf);
-        Slot(c.src);
+        uint32_t at = EmitCondBranch(c, /*negate=*/false);
         if (t.kind == FrameKind::kLoop) {
-          Word(t.loop_pc);
+          code_[at] = t.loop_pc;
         } else {
-          t.fixups.push_back(pc());
-          Word(0);
+          t.fixups.push_back(at);
         }
       } else {
-        Op(IOp::kBrUnless);
-        Slot(c.src);
-        uint32_t skip = pc();
-        Word(0);
+        uint32_t skip = EmitCondBranch(c, /*negate=*/true);
         EmitBranchTo(t);
         Bind(skip);
         LabelHere();

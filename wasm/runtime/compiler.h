@@ -93,6 +93,10 @@ class Compiler final : public CodeSink {
   void EmitLocalSet(uint32_t local, bool tee);
   uint8_t TopResultWidth(const ValidatorState& st) const;
   bool IsMemory64(uint32_t memory) const;
+  // Emits a conditional branch on {cond} (taken when true, or when false if
+  // {negate}) to a target word filled by the caller; fuses an i32 compare that
+  // produced {cond} just before. Returns the position of the target word.
+  uint32_t EmitCondBranch(const Entry& cond, bool negate);
 
   const Module& module_;
   std::unique_ptr<FunctionCode> out_;
@@ -113,6 +117,7 @@ class Compiler final : public CodeSink {
   std::vector<uint32_t> return_handler_fixups_;  // handlers whose label is the function
   bool reachable_ = true;
   uint32_t last_dst_pos_ = UINT32_MAX;
+  uint32_t last_op_pos_ = UINT32_MAX;  // the opcode word of that instruction
   uint32_t func_index_ = 0;
   bool too_big_ = false;
 };

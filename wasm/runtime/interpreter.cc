@@ -431,6 +431,23 @@ L_BrIf:
 L_BrUnless:
   pc = U32(1) ? pc + 3 : base + pc[2];
   NEXT();
+#define BR_CMP(name, T, cmp)                                   \
+  L_##name:                                                    \
+  pc = static_cast<T>(fp[pc[1]]) cmp static_cast<T>(fp[pc[2]]) \
+           ? base + pc[3]                                      \
+           : pc + 4;                                           \
+  NEXT();
+  BR_CMP(BrIfI32Eq, uint32_t, ==)
+  BR_CMP(BrIfI32Ne, uint32_t, !=)
+  BR_CMP(BrIfI32LtS, int32_t, <)
+  BR_CMP(BrIfI32LtU, uint32_t, <)
+  BR_CMP(BrIfI32GtS, int32_t, >)
+  BR_CMP(BrIfI32GtU, uint32_t, >)
+  BR_CMP(BrIfI32LeS, int32_t, <=)
+  BR_CMP(BrIfI32LeU, uint32_t, <=)
+  BR_CMP(BrIfI32GeS, int32_t, >=)
+  BR_CMP(BrIfI32GeU, uint32_t, >=)
+#undef BR_CMP
 L_BrTable: {
   uint32_t i = U32(1), n = pc[2];
   pc = base + pc[3 + (i < n ? i : n)];
