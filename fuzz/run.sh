@@ -22,9 +22,13 @@ srcs=(
 )
 flags=(-std=c++20 -O1 -g -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
 objs=()
+# Any newer header rebuilds everything (a stale object would mismatch layouts).
+newest_header="$(ls -t wasm/*.h | head -n 1)"
 for s in "${srcs[@]}"; do
   o="$out/obj/$(echo "$s" | tr / _).o"
-  if [[ ! -f "$o" || "$s" -nt "$o" ]]; then clang++ "${flags[@]}" -c "$s" -o "$o" & fi
+  if [[ ! -f "$o" || "$s" -nt "$o" || "$newest_header" -nt "$o" ]]; then
+    clang++ "${flags[@]}" -c "$s" -o "$o" &
+  fi
   objs+=("$o")
 done
 wait
