@@ -135,3 +135,34 @@ TEST(LimitsTest, FunctionLocals) {
 
 }  // namespace
 }  // namespace wasmstream::wasm
+
+namespace wasmstream::wasm {
+namespace {
+
+TEST(LimitsTest, SubtypingDepth) {
+  Features gc = Features::Default().enable(Feature::kGc);
+  // Types 0..N, each an open function type declaring the previous as super.
+  auto chain = [](uint32_t n, uint32_t* last_at) {
+    Bytes payload = U32Leb(n + 1);
+    payload.insert(payload.end(), {0x50, 0x00, 0x60, 0x00, 0x00});  // type 0: no super
+    for (uint32_t i = 1; i <= n; ++i) {
+      *last_at = static_cast<uint32_t>(payload.size());
+      payload = Cat({payload, {0x50, 0x01}, U32Leb(i - 1), {0x60, 0x00, 0x00}});
+    }
+    return payload;
+  };
+  uint32_t last_at = 0;
+  Bytes over = chain(kSpecMaxSubtypingDepth + 1, &last_at);
+  Bytes m = Cat({Preamble(), Section(1, over)});
+  uint32_t section_payload = static_cast<uint32_t>(m.size() - over.size());
+  CompileResult r = CompileModule(m, gc);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().offset, section_payload + last_at);
+  EXPECT_EQ(r.error().message, "subtyping depth of type 64 exceeds internal limit of 63");
+  Bytes at_limit = chain(kSpecMaxSubtypingDepth, &last_at);
+  CompileResult ok = CompileModule(Cat({Preamble(), Section(1, at_limit)}), gc);
+  EXPECT_TRUE(ok.ok()) << ok.error().Format();
+}
+
+}  // namespace
+}  // namespace wasmstream::wasm

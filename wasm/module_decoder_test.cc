@@ -155,7 +155,7 @@ TEST(TypeSectionTest, FinalSuperType) {
   Bytes m = Cat({Preamble(), Section(1, {0x02,
                                          0x60, 0x00, 0x00,               // type 0: final func
                                          0x50, 0x01, 0x00, 0x60, 0x00, 0x00})});  // sub of 0
-  ExpectFailure(m, 17, "sub type 1 does not match super type 0", gc);
+  ExpectFailure(m, 14, "sub type 1 does not match super type 0", gc);
 }
 
 // type 0: [] -> [], type 1: [i32] -> [].

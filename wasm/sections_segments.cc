@@ -4,53 +4,10 @@
 #include "wasm/limits.h"
 #include "wasm/module_decoder.h"
 #include "wasm/section_reader.h"
+#include "wasm/type_relations.h"
 
 namespace wasmstream::wasm {
 
-namespace {
-
-// Reference subtyping for the cases element segments need without GC: equal
-// types, or a non-null reference into its nullable counterpart. (GC's
-// hierarchy is checked by the body helper's type relations; here we accept
-// abstract supertypes of concrete function types too.)
-bool RefSubtype(const Module& m, ValueType sub, ValueType super) {
-  if (sub == super) return true;
-  if (!sub.is_ref() || !super.is_ref()) return false;
-  if (sub.nullable && !super.nullable) return false;
-  if (sub.heap == super.heap) return true;
-  if (!super.heap.is_index()) {
-    AbstractHeap sup = super.heap.abstract();
-    if (sub.heap.is_index()) {
-      const TypeDef& t = m.types[sub.heap.index()];
-      switch (sup) {
-        case AbstractHeap::kFunc: return t.kind == CompositeKind::kFunc;
-        case AbstractHeap::kAny: case AbstractHeap::kEq:
-          return t.kind != CompositeKind::kFunc;
-        case AbstractHeap::kStruct: return t.kind == CompositeKind::kStruct;
-        case AbstractHeap::kArray: return t.kind == CompositeKind::kArray;
-        default: return false;
-      }
-    }
-    AbstractHeap s = sub.heap.abstract();
-    switch (sup) {
-      case AbstractHeap::kFunc: return s == AbstractHeap::kNoFunc;
-      case AbstractHeap::kExtern: return s == AbstractHeap::kNoExtern;
-      case AbstractHeap::kExn: return s == AbstractHeap::kNoExn;
-      case AbstractHeap::kAny:
-        return s == AbstractHeap::kEq || s == AbstractHeap::kI31 || s == AbstractHeap::kStruct ||
-               s == AbstractHeap::kArray || s == AbstractHeap::kNone;
-      case AbstractHeap::kEq:
-        return s == AbstractHeap::kI31 || s == AbstractHeap::kStruct ||
-               s == AbstractHeap::kArray || s == AbstractHeap::kNone;
-      case AbstractHeap::kStruct: case AbstractHeap::kArray: case AbstractHeap::kI31:
-        return s == AbstractHeap::kNone;
-      default: return false;
-    }
-  }
-  return false;
-}
-
-}  // namespace
 
 void ModuleDecoder::DecodeElementSection(Decoder& d) {
   Module& m = *module_;
@@ -121,7 +78,7 @@ void ModuleDecoder::DecodeElementSection(Decoder& d) {
     if (!d.ok()) break;
     if (s.mode == SegmentMode::kActive) {
       const Table& t = m.tables[s.table_index];
-      if (!RefSubtype(m, s.elem_type, t.elem_type)) {
+      if (!IsSubtype(m, s.elem_type, t.elem_type)) {
         d.Fail(type_at, "type mismatch: element segment of type " + ToString(s.elem_type) +
                             " does not fit table of type " + ToString(t.elem_type));
         break;

@@ -5,6 +5,7 @@
 #include "wasm/limits.h"
 #include "wasm/module_decoder.h"
 #include "wasm/section_reader.h"
+#include "wasm/type_relations.h"
 
 namespace wasmstream::wasm {
 
@@ -80,6 +81,8 @@ void ModuleDecoder::DecodeTypeSection(Decoder& d) {
   Module& m = *module_;
   const Features& f = features_;
   uint32_t groups = ConsumeCount(d, "types", kSpecMaxTypes);
+  std::vector<uint32_t> type_offsets;  // of the current group's types
+  std::vector<uint32_t> depth;         // subtyping depth per type
   for (uint32_t g = 0; g < groups && d.ok(); ++g) {
     uint32_t at = d.offset();
     uint8_t form = d.u8();
@@ -99,6 +102,7 @@ void ModuleDecoder::DecodeTypeSection(Decoder& d) {
       uint32_t type_at = is_rec ? d.offset() : at;
       if (is_rec) form = d.u8();
       if (!d.ok()) break;
+      const uint32_t start_at = type_at;  // the sub type's first byte
       TypeDef t;
       t.rec_group_start = group_start;
       t.rec_group_size = group_size;
@@ -120,21 +124,31 @@ void ModuleDecoder::DecodeTypeSection(Decoder& d) {
         if (!d.ok()) break;
       }
       if (!ReadComposite(d, f, form, type_at, bound, &t)) break;
-      // Sub typing: the declared super type must be open and of the same kind.
-      // (Structural field-by-field checks live with the body helper's
-      // subtyping; here the shape rules.)
+      m.types.push_back(std::move(t));
+      type_offsets.push_back(start_at);
+    }
+    if (!d.ok()) break;
+    // Sub typing, once the whole group is there (its types may refer to each
+    // other): the declared super type must be open, its composite type must
+    // match, and the chain may not be deeper than the JS-API limit.
+    for (uint32_t i = group_start; i < m.types.size() && d.ok(); ++i) {
+      const TypeDef& t = m.types[i];
+      uint32_t at_i = type_offsets[i - group_start];
+      depth.push_back(0);
       for (uint32_t s : t.supertypes) {
-        const TypeDef& sup = m.types[s];
-        if (sup.is_final) { d.Fail(type_at, "sub type " + std::to_string(m.types.size()) +
-                                               " does not match super type " + std::to_string(s)); }
-        else if (sup.kind != t.kind) {
-          d.Fail(type_at, "sub type " + std::to_string(m.types.size()) +
-                              " does not match super type " + std::to_string(s));
+        if (m.types[s].is_final || !CompositeMatches(m, i, s)) {
+          d.Fail(at_i, "sub type " + std::to_string(i) + " does not match super type " +
+                           std::to_string(s));
+          break;
+        }
+        depth[i] = depth[s] + 1;
+        if (depth[i] > kSpecMaxSubtypingDepth) {
+          d.Fail(at_i, "subtyping depth of type " + std::to_string(i) +
+                           " exceeds internal limit of " + std::to_string(kSpecMaxSubtypingDepth));
         }
       }
-      if (!is_rec) form = 0;
-      m.types.push_back(std::move(t));
     }
+    type_offsets.clear();
   }
 }
 
