@@ -151,7 +151,8 @@ enter:
   // {callee} is a wasm function whose arguments are at {args}.
   if (frames.size() - entry_depth >= kMaxCallDepth) TRAP(TrapKind::kCallStackExhausted);
   code = callee->code;
-  if (args + code->frame_slots > stack.slots_end) TRAP(TrapKind::kCallStackExhausted);
+  // Two spare slots: SIMD operations read 16 bytes at any operand slot.
+  if (args + code->frame_slots + 2 > stack.slots_end) TRAP(TrapKind::kCallStackExhausted);
   inst = callee->instance;
   fp = args;
   std::memset(fp + code->num_param_slots, 0,

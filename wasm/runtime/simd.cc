@@ -293,9 +293,10 @@ TrapKind ExecSimd(uint64_t* fp, const uint32_t* pc) {
     case Opcode::kI32x4DotI16x8S: {
       V b = B(), r;
       for (uint32_t i = 0; i < 4; ++i) {
-        int32_t s = int32_t{Lane<i16>(a, 2 * i)} * Lane<i16>(b, 2 * i) +
-                    int32_t{Lane<i16>(a, 2 * i + 1)} * Lane<i16>(b, 2 * i + 1);
-        SetLane<i32>(r, i, s);
+        // Both products may be -32768 * -32768: the sum wraps (in unsigned).
+        uint32_t s = static_cast<uint32_t>(int32_t{Lane<i16>(a, 2 * i)} * Lane<i16>(b, 2 * i)) +
+                     static_cast<uint32_t>(int32_t{Lane<i16>(a, 2 * i + 1)} * Lane<i16>(b, 2 * i + 1));
+        SetLane<u32>(r, i, s);
       }
       put(r);
       break;

@@ -1,0 +1,310 @@
+#include "wasm/runtime/code_serializer.h"
+
+#include <cstring>
+
+#include "wasm/opcodes.h"
+#include "wasm/runtime/limits.h"
+
+namespace wasmstream::wasm {
+namespace {
+
+void PutU32(std::vector<uint8_t>& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+struct Reader {
+  std::span<const uint8_t> b;
+  size_t* pos;
+  bool ok = true;
+  uint32_t U32() {
+    if (!ok || b.size() - *pos < 4 || *pos > b.size()) {
+      ok = false;
+      return 0;
+    }
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= uint32_t{b[*pos + i]} << (8 * i);
+    *pos += 4;
+    return v;
+  }
+  uint64_t U64() {
+    uint64_t lo = U32();
+    return lo | (uint64_t{U32()} << 32);
+  }
+  // A count of items of {item_bytes} each that must fit in what is left.
+  uint32_t Count(size_t item_bytes) {
+    uint32_t n = U32();
+    if (ok && n > (b.size() - *pos) / item_bytes) ok = false;
+    return ok ? n : 0;
+  }
+};
+
+// Operand kinds of the interpreter's operations (code.h).
+enum K : uint8_t {
+  S,   // a 1-slot operand
+  W,   // a 2-slot (v128) operand
+  X,   // a slot of either width, or 0 (SIMD operands)
+  B,   // a call's argument base (<= frame_slots)
+  T,   // branch target
+  F,   // function index
+  G,   // global index
+  TB,  // table index
+  M,   // memory index
+  TY,  // function type index
+  TG,  // tag index
+  E,   // element segment index
+  D,   // data segment index
+  I,   // a raw immediate
+  O,   // a wasm opcode
+  N,   // br_table: count n, then n+1 targets
+};
+
+struct Layout {
+  std::vector<K> ops;
+};
+
+Layout LayoutOf(IOp op) {
+  switch (op) {
+#define WASMSTREAM_MEM(name) case IOp::k##name:
+    WASMSTREAM_FOREACH_LOAD_IOP(WASMSTREAM_MEM)
+    WASMSTREAM_FOREACH_STORE_IOP(WASMSTREAM_MEM)
+#undef WASMSTREAM_MEM
+      return {{S, S, I}};
+    case IOp::kUnreachable: case IOp::kReturn: return {{}};
+    case IOp::kCopy: return {{S, S}};
+    case IOp::kCopy2: return {{W, W}};
+    case IOp::kBr: return {{T}};
+    case IOp::kBrIf: case IOp::kBrUnless: case IOp::kBrOnNull: case IOp::kBrOnNonNull: return {{S, T}};
+    case IOp::kBrTable: return {{S, N}};
+    case IOp::kBrIfI32Eq: case IOp::kBrIfI32Ne: case IOp::kBrIfI32LtS: case IOp::kBrIfI32LtU:
+    case IOp::kBrIfI32GtS: case IOp::kBrIfI32GtU: case IOp::kBrIfI32LeS: case IOp::kBrIfI32LeU:
+    case IOp::kBrIfI32GeS: case IOp::kBrIfI32GeU:
+      return {{S, S, T}};
+    case IOp::kCall: return {{F, B}};
+    case IOp::kCallIndirect: return {{TY, TB, S, B}};
+    case IOp::kCallRef: return {{S, B}};
+    case IOp::kReturnCall: return {{F, I}};
+    case IOp::kReturnCallIndirect: return {{TY, TB, S, I}};
+    case IOp::kReturnCallRef: return {{S, I}};
+    case IOp::kSelect: return {{S, S, S, S}};
+    case IOp::kSelect2: return {{W, W, W, S}};
+    case IOp::kGlobalGet: return {{S, G}};
+    case IOp::kGlobalGet2: return {{W, G}};
+    case IOp::kGlobalSet: return {{G, S}};
+    case IOp::kGlobalSet2: return {{G, W}};
+    case IOp::kTableGet: return {{S, TB, S}};
+    case IOp::kTableSet: return {{TB, S, S}};
+    case IOp::kTableSize: return {{S, TB}};
+    case IOp::kTableGrow: return {{S, TB, S, S}};
+    case IOp::kTableFill: return {{TB, S, S, S}};
+    case IOp::kTableCopy: return {{TB, TB, S, S, S}};
+    case IOp::kTableInit: return {{TB, E, S, S, S}};
+    case IOp::kElemDrop: return {{E}};
+    case IOp::kRefIsNull: case IOp::kRefAsNonNull: return {{S, S}};
+    case IOp::kRefFunc: return {{S, F}};
+    case IOp::kMemorySize: return {{S, M}};
+    case IOp::kMemoryGrow: return {{S, M, S}};
+    case IOp::kMemoryFill: return {{M, S, S, S}};
+    case IOp::kMemoryCopy: return {{M, M, S, S, S}};
+    case IOp::kMemoryInit: return {{M, D, S, S, S}};
+    case IOp::kDataDrop: return {{D}};
+    case IOp::kLoadX: case IOp::kStoreX: return {{O, S, S, M, I, I}};
+    case IOp::kSimd: return {{O, X, X, X, X, I}};
+    case IOp::kSimdMem: return {{O, X, S, X, M, I, I, I}};
+    case IOp::kAtomic: return {{O, X, S, X, X, M, I, I}};
+    case IOp::kThrow: return {{TG, B}};
+    case IOp::kThrowRef: return {{S}};
+    case IOp::kCount: break;
+  }
+  return {};
+}
+
+bool IsNumeric(IOp op, bool* unary) {
+  switch (op) {
+#define WASMSTREAM_NUMERIC(name)                                                      \
+  case IOp::k##name:                                                                  \
+    *unary = SigParams(InfoOf(Opcode::k##name).sig).size() == 1;                      \
+    return true;
+    WASMSTREAM_FOREACH_NUMERIC_IOP(WASMSTREAM_NUMERIC)
+#undef WASMSTREAM_NUMERIC
+    default:
+      return false;
+  }
+}
+
+bool Ends(IOp op) {
+  switch (op) {
+    case IOp::kUnreachable: case IOp::kReturn: case IOp::kBr: case IOp::kBrTable:
+    case IOp::kReturnCall: case IOp::kReturnCallIndirect: case IOp::kReturnCallRef:
+    case IOp::kThrow: case IOp::kThrowRef:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void SerializeFunctionCode(const FunctionCode& c, std::vector<uint8_t>& out) {
+  PutU32(out, c.func_index);
+  PutU32(out, c.num_param_slots);
+  PutU32(out, c.num_result_slots);
+  PutU32(out, c.num_local_slots);
+  PutU32(out, c.frame_slots);
+  PutU32(out, static_cast<uint32_t>(c.code.size()));
+  for (uint32_t w : c.code) PutU32(out, w);
+  PutU32(out, static_cast<uint32_t>(c.consts.size()));
+  for (uint64_t k : c.consts) {
+    PutU32(out, static_cast<uint32_t>(k));
+    PutU32(out, static_cast<uint32_t>(k >> 32));
+  }
+  PutU32(out, static_cast<uint32_t>(c.try_regions.size()));
+  for (const TryRegion& r : c.try_regions) {
+    PutU32(out, r.begin);
+    PutU32(out, r.end);
+    PutU32(out, r.first_handler);
+    PutU32(out, r.num_handlers);
+  }
+  PutU32(out, static_cast<uint32_t>(c.handlers.size()));
+  for (const CatchHandler& h : c.handlers) {
+    PutU32(out, h.kind);
+    PutU32(out, h.tag);
+    PutU32(out, h.target);
+    PutU32(out, h.dst_slot);
+  }
+}
+
+std::unique_ptr<FunctionCode> DeserializeFunctionCode(std::span<const uint8_t> bytes, size_t* pos,
+                                                      std::string* error) {
+  Reader r{bytes, pos};
+  auto c = std::make_unique<FunctionCode>();
+  c->func_index = r.U32();
+  c->num_param_slots = r.U32();
+  c->num_result_slots = r.U32();
+  c->num_local_slots = r.U32();
+  c->frame_slots = r.U32();
+  uint32_t n = r.Count(4);
+  c->code.resize(n);
+  for (uint32_t& w : c->code) w = r.U32();
+  n = r.Count(8);
+  c->consts.resize(n);
+  for (uint64_t& k : c->consts) k = r.U64();
+  n = r.Count(16);
+  c->try_regions.resize(n);
+  for (TryRegion& t : c->try_regions) {
+    t.begin = r.U32();
+    t.end = r.U32();
+    t.first_handler = r.U32();
+    t.num_handlers = r.U32();
+  }
+  n = r.Count(16);
+  c->handlers.resize(n);
+  for (CatchHandler& h : c->handlers) {
+    h.kind = r.U32();
+    h.tag = r.U32();
+    h.target = r.U32();
+    h.dst_slot = r.U32();
+  }
+  if (!r.ok) {
+    *error = "truncated function code";
+    return nullptr;
+  }
+  return c;
+}
+
+Status VerifyFunctionCode(const Module& m, const FunctionCode& c) {
+  auto fail = [&](const std::string& what) {
+    return CompileError{0, "invalid compiled code of function #" + std::to_string(c.func_index) +
+                               ": " + what};
+  };
+  if (c.func_index < m.num_imported_functions || c.func_index >= m.functions.size()) {
+    return fail("function index");
+  }
+  const FuncType& type = m.func_type(c.func_index);
+  uint32_t params = 0, results = 0;
+  for (ValueType t : type.params) params += t.kind == ValueKind::kV128 ? 2 : 1;
+  for (ValueType t : type.results) results += t.kind == ValueKind::kV128 ? 2 : 1;
+  if (c.num_param_slots != params || c.num_result_slots != results) return fail("signature");
+  if (c.num_local_slots < params || c.frame_slots < c.num_local_slots ||
+      c.consts.size() > c.frame_slots - c.num_local_slots || c.frame_slots < results ||
+      c.frame_slots > kValueStackSlots || c.code.empty() || c.code.size() > kMaxCodeWords) {
+    return fail("frame layout");
+  }
+  auto tag_slots = [&](uint32_t tag) {
+    uint32_t n = 0;
+    for (ValueType t : m.types[m.tags[tag].type_index].func.params) n += t.kind == ValueKind::kV128 ? 2 : 1;
+    return n;
+  };
+  const size_t size = c.code.size();
+  std::vector<uint8_t> boundary(size + 1, 0);
+  std::vector<uint32_t> targets;
+  size_t pc = 0;
+  IOp last = IOp::kUnreachable;
+  auto slot_ok = [&](uint32_t s, uint32_t width) { return s < c.frame_slots && width <= c.frame_slots - s; };
+  while (pc < size) {
+    boundary[pc] = 1;
+    if (c.code[pc] >= static_cast<uint32_t>(IOp::kCount)) return fail("unknown operation");
+    IOp op = static_cast<IOp>(c.code[pc]);
+    last = op;
+    bool unary = false;
+    std::vector<K> layout = IsNumeric(op, &unary)
+                                ? (unary ? std::vector<K>{S, S} : std::vector<K>{S, S, S})
+                                : LayoutOf(op).ops;
+    size_t at = pc + 1;
+    for (K k : layout) {
+      if (at >= size) return fail("truncated operation");
+      uint32_t w = c.code[at++];
+      switch (k) {
+        case S: if (!slot_ok(w, 1)) return fail("slot"); break;
+        case W: if (!slot_ok(w, 2)) return fail("slot"); break;
+        case X: if (w != 0 && !slot_ok(w, 2) && !slot_ok(w, 1)) return fail("slot"); break;
+        case B: if (w > c.frame_slots) return fail("argument base"); break;
+        case T: targets.push_back(w); break;
+        case F: if (w >= m.functions.size()) return fail("function index"); break;
+        case G: if (w >= m.globals.size()) return fail("global index"); break;
+        case TB: if (w >= m.tables.size()) return fail("table index"); break;
+        case M: if (w >= m.memories.size()) return fail("memory index"); break;
+        case TY:
+          if (w >= m.types.size() || m.types[w].kind != CompositeKind::kFunc) return fail("type index");
+          break;
+        case TG: if (w >= m.tags.size()) return fail("tag index"); break;
+        case E: if (w >= m.elems.size()) return fail("element segment index"); break;
+        case D: if (w >= m.data.size()) return fail("data segment index"); break;
+        case I: break;
+        case O: if (!LookupOpcode(static_cast<uint8_t>(w >> 16), w & 0xFFFF)) return fail("opcode"); break;
+        case N: {
+          if (w > size - at - 1) return fail("br_table");
+          for (uint32_t i = 0; i <= w; ++i) targets.push_back(c.code[at++]);
+          break;
+        }
+      }
+    }
+    if (op == IOp::kThrow && tag_slots(c.code[pc + 1]) > c.frame_slots - c.code[pc + 2]) {
+      return fail("throw payload");
+    }
+    pc = at;
+  }
+  if (!Ends(last)) return fail("falls off the end");
+  for (uint32_t t : targets) {
+    if (t >= size || !boundary[t]) return fail("branch target");
+  }
+  for (const TryRegion& r : c.try_regions) {
+    if (r.begin > r.end || r.end > size || r.first_handler > c.handlers.size() ||
+        r.num_handlers > c.handlers.size() - r.first_handler) {
+      return fail("try region");
+    }
+  }
+  for (const CatchHandler& h : c.handlers) {
+    if (h.kind > 3 || h.target >= size || !boundary[h.target] || h.dst_slot > c.frame_slots) {
+      return fail("catch handler");
+    }
+    uint32_t payload = (h.kind == 1 || h.kind == 3) ? 1 : 0;
+    if (h.kind == 0 || h.kind == 1) {
+      if (h.tag >= m.tags.size()) return fail("catch tag");
+      payload += tag_slots(h.tag);
+    }
+    if (payload > c.frame_slots - h.dst_slot) return fail("catch payload");
+  }
+  return Ok{};
+}
+
+}  // namespace wasmstream::wasm
