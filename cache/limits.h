@@ -14,10 +14,12 @@ inline constexpr uint64_t kDefaultMaxTotalBytes = 512 * kMiB;
 // One entry larger than this is never stored (counted as skipped_too_large).
 inline constexpr uint64_t kDefaultMaxEntryBytes = 128 * kMiB;
 static_assert(kDefaultMaxEntryBytes <= kDefaultMaxTotalBytes);
-// Modules smaller than this are neither looked up nor stored: compiling them is
-// about as fast as a SQLite round trip (measured in bench/cache_bench.cc; see
-// README "Code cache"). `wasmstream compile --cache-min-bytes N` overrides it.
-inline constexpr uint64_t kDefaultMinModuleBytes = 16 * 1024;
+// Modules smaller than this skip the SQLite tier (the in-process map still
+// applies): bench/cache_bench.cc measured a SQLite hit no faster than compiling
+// up to ~0.5 MB (the payload, mostly interpreter code, is ~3.8x the wire bytes)
+// and 1.2-1.9x faster from ~2 MB. `wasmstream compile --cache-min-bytes N`
+// overrides it.
+inline constexpr uint64_t kDefaultMinModuleBytes = 1 * kMiB;
 // How long a statement waits for another process's lock before giving up.
 inline constexpr int kDefaultBusyTimeoutMs = 10'000;
 // Opening retries this often, this far apart, when another process holds the
