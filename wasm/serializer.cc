@@ -5,6 +5,7 @@
 #include <string>
 
 #include "wasm/runtime/code.h"
+#include "wasm/runtime/code_serializer.h"
 
 namespace wasmstream::wasm {
 namespace {
@@ -422,9 +423,8 @@ std::optional<std::string> CheckConsistency(const Module& m) {
     if (index >= m.functions.size()) return "function name index out of range";
   }
   if (!m.code.empty() && m.code.size() != m.functions.size()) return "code count does not match";
-  // The frame layout and the exception tables of compiled code. The
-  // instruction words themselves are trusted as V8 trusts its code cache:
-  // the payload checksum and the wire-bytes compare guard them.
+  // The frame layout and the exception tables of compiled code, then every
+  // instruction through the runtime's verifier.
   for (size_t i = 0; i < m.code.size(); ++i) {
     const FunctionCode* c = m.code[i].get();
     if (m.functions[i].imported) {
@@ -453,6 +453,10 @@ std::optional<std::string> CheckConsistency(const Module& m) {
         return "bad catch handler in function " + std::to_string(i);
       }
     }
+    // Every instruction: known, whole, slots inside the frame, indices inside
+    // the module, branch targets on instruction boundaries (the runtime's check).
+    Status verified = VerifyFunctionCode(m, *c);
+    if (!verified.ok()) return "function " + std::to_string(i) + ": " + verified.error().message;
   }
   return std::nullopt;
 }
