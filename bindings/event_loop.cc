@@ -11,10 +11,10 @@ EventLoop::~EventLoop() = default;
 
 void EventLoop::PostTask(Task task) {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    tasks_.push_back(std::move(task));
+    std::lock_guard<std::mutex> lock(sync_->mutex);
+    sync_->tasks.push_back(std::move(task));
   }
-  cv_.notify_one();
+  sync_->cv.notify_one();
 }
 
 void EventLoop::QueueMicrotask(Task task) {
@@ -24,16 +24,17 @@ void EventLoop::QueueMicrotask(Task task) {
 
 EventLoop::KeepAlive EventLoop::Hold() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++keep_alives_;
+    std::lock_guard<std::mutex> lock(sync_->mutex);
+    ++sync_->keep_alives;
   }
-  // The deleter runs on whichever thread drops the last copy.
-  std::shared_ptr<void> token(nullptr, [this](void*) {
+  // The deleter runs on whichever thread drops the last copy, possibly after
+  // the loop is destroyed: it touches only the shared Sync.
+  std::shared_ptr<void> token(nullptr, [sync = sync_](void*) {
     {
-      std::lock_guard<std::mutex> lock(mutex_);
-      --keep_alives_;
+      std::lock_guard<std::mutex> lock(sync->mutex);
+      --sync->keep_alives;
     }
-    cv_.notify_one();
+    sync->cv.notify_one();
   });
   return KeepAlive(std::move(token));
 }
@@ -83,11 +84,12 @@ void EventLoop::RunTask(Task& task) {
 }
 
 bool EventLoop::WaitForTask(std::chrono::milliseconds max_wait, Task* out) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  bool ready = cv_.wait_for(lock, max_wait, [&] { return !tasks_.empty() || keep_alives_ == 0; });
-  if (!ready || tasks_.empty()) return false;
-  *out = std::move(tasks_.front());
-  tasks_.pop_front();
+  Sync& s = *sync_;
+  std::unique_lock<std::mutex> lock(s.mutex);
+  bool ready = s.cv.wait_for(lock, max_wait, [&] { return !s.tasks.empty() || s.keep_alives == 0; });
+  if (!ready || s.tasks.empty()) return false;
+  *out = std::move(s.tasks.front());
+  s.tasks.pop_front();
   return true;
 }
 
@@ -97,8 +99,8 @@ bool EventLoop::RunUntilIdle(std::chrono::milliseconds max_wait) {
   for (;;) {
     Task task;
     if (!WaitForTask(max_wait, &task)) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      return tasks_.empty() && keep_alives_ == 0;
+      std::lock_guard<std::mutex> lock(sync_->mutex);
+      return sync_->tasks.empty() && sync_->keep_alives == 0;
     }
     RunTask(task);
   }
@@ -120,8 +122,8 @@ void EventLoop::RunPending() {
   PerformMicrotaskCheckpoint();
   std::deque<Task> batch;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    batch.swap(tasks_);
+    std::lock_guard<std::mutex> lock(sync_->mutex);
+    batch.swap(sync_->tasks);
   }
   for (Task& t : batch) RunTask(t);
 }

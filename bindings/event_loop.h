@@ -92,11 +92,16 @@ class EventLoop {
 
   const std::thread::id owner_;
 
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  // Protected by {mutex_}:
-  std::deque<Task> tasks_;
-  int64_t keep_alives_ = 0;
+  // Shared with KeepAlive tokens, which may be dropped on another thread
+  // after the loop is gone (e.g. inside a compile callback a worker holds).
+  struct Sync {
+    std::mutex mutex;
+    std::condition_variable cv;
+    // Protected by {mutex}:
+    std::deque<Task> tasks;
+    int64_t keep_alives = 0;
+  };
+  const std::shared_ptr<Sync> sync_ = std::make_shared<Sync>();
 
   // Loop thread only:
   std::deque<Task> microtasks_;
