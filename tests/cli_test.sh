@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# End-to-end checks of the wasmstream program's commands, on real module files
+# written here: exit codes, the one-line and --json outputs, run, compile, demo.
+set -uo pipefail
+bin="$1"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+fails=0
+passes=0
+check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
+  local name="$1" want="$2"; shift 2
+  out="$("$@" 2>&1)"; local rc=$?
+  if [[ $rc -ne $want ]]; then
+    echo "FAIL $name: exit $rc, want $want; output: $out"; fails=$((fails + 1)); return 1
+  fi
+  passes=$((passes + 1))
+}
+expect() {  # expect NAME PATTERN  (grep -E on the last $out)
+  if ! grep -qE -- "$2" <<<"$out"; then
+    echo "FAIL $1: output lacks /$2/: $out"; fails=$((fails + 1)); return 1
+  fi
+  passes=$((passes + 1))
+}
+
+# (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+printf '\x00asm\x01\x00\x00\x00\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\x00\x07\x07\x01\x03add\x00\x00\x0a\x09\x01\x07\x00\x20\x00\x20\x01\x6a\x0b' >"$tmp/add.wasm"
+# The same with i64.add: a type mismatch in function #0.
+printf '\x00asm\x01\x00\x00\x00\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\x00\x07\x07\x01\x03add\x00\x00\x0a\x09\x01\x07\x00\x20\x00\x20\x01\x7c\x0b' >"$tmp/bad.wasm"
+printf 'not wasm' >"$tmp/junk.wasm"
+
+check ValidateValid 0 "$bin" validate "$tmp/add.wasm" && expect ValidateValidLine 'valid'
+check ValidateInvalid 1 "$bin" validate "$tmp/add.wasm" "$tmp/bad.wasm" \
+  && expect ValidateInvalidNamesFunction 'function #0' && expect ValidateInvalidOffset '@\+'
+check ValidateJunk 1 "$bin" validate "$tmp/junk.wasm" && expect ValidateJunkMagic 'magic'
+check ValidateJson 1 "$bin" validate --json "$tmp/add.wasm" "$tmp/bad.wasm" \
+  && expect ValidateJsonValid '"valid": ?true' && expect ValidateJsonInvalid '"valid": ?false' \
+  && expect ValidateJsonExports '"name": ?"add"'
+check ValidateBadFlag 2 "$bin" validate --enable-no-such-feature "$tmp/add.wasm"
+check RunAdd 0 "$bin" run "$tmp/add.wasm" --invoke add 40 2 && expect RunAddResult '42'
+check CompileFile 0 "$bin" compile --no-cache "$tmp/add.wasm" && expect CompileExports 'add'
+check CompileFileJson 0 "$bin" compile --no-cache --json "$tmp/add.wasm" && expect CompileJsonOk '"ok": ?true'
+check CompileInvalid 1 "$bin" compile --no-cache "$tmp/bad.wasm" && expect CompileInvalidKind 'CompileError'
+check CompileCspBlocks 1 "$bin" compile --no-cache --csp "script-src 'self'" "$tmp/add.wasm" \
+  && expect CompileCspKind 'CompileError'
+check Demo 0 "$bin" demo && expect DemoImport 'imported_func called with 42'
+check UnknownCommand 2 "$bin" no-such-command
+
+echo "$passes passed, $fails failed"
+[[ $fails -eq 0 ]]
