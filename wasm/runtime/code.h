@@ -136,7 +136,15 @@ struct CatchHandler {
   uint32_t target = 0;      // code index of the landing pad
   uint32_t dst_slot = 0;    // where the payload (and/or exnref) is written
 };
-// A try_table block: [begin, end) of code covered, and its handlers.
+// Handler kinds beyond CatchKind (0..3), for legacy exceptions:
+//   kHandlerLegacyCatch     the exnref at dst_slot, the tag's payload after it
+//   kHandlerLegacyCatchAll  the exnref at dst_slot
+//   kHandlerDelegate        no landing pad: the search goes on at region tag-1
+//                           and below (tag 0: out of the function)
+inline constexpr uint32_t kHandlerLegacyCatch = 4;
+inline constexpr uint32_t kHandlerLegacyCatchAll = 5;
+inline constexpr uint32_t kHandlerDelegate = 6;
+// A try_table (or legacy try) block: [begin, end) of code covered, and its handlers.
 struct TryRegion {
   uint32_t begin = 0;
   uint32_t end = 0;

@@ -294,11 +294,16 @@ Status VerifyFunctionCode(const Module& m, const FunctionCode& c) {
     }
   }
   for (const CatchHandler& h : c.handlers) {
-    if (h.kind > 3 || h.target >= size || !boundary[h.target] || h.dst_slot > c.frame_slots) {
+    if (h.kind == kHandlerDelegate) {  // tag: 1 + the region the search resumes at, or 0
+      if (h.tag > c.try_regions.size()) return fail("delegate");
+      continue;
+    }
+    if (h.kind > kHandlerLegacyCatchAll || h.target >= size || !boundary[h.target] ||
+        h.dst_slot > c.frame_slots) {
       return fail("catch handler");
     }
-    uint32_t payload = (h.kind == 1 || h.kind == 3) ? 1 : 0;
-    if (h.kind == 0 || h.kind == 1) {
+    uint32_t payload = (h.kind == 1 || h.kind == 3 || h.kind >= kHandlerLegacyCatch) ? 1 : 0;
+    if (h.kind == 0 || h.kind == 1 || h.kind == kHandlerLegacyCatch) {
       if (h.tag >= m.tags.size()) return fail("catch tag");
       payload += tag_slots(h.tag);
     }

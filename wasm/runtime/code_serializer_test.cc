@@ -125,5 +125,41 @@ TEST(CodeSerializerTest, DamagedCodeFailsVerification) {
   }
 }
 
+TEST(CodeSerializerTest, LegacyExceptionHandlersRoundTrip) {
+  auto fresh = testing::Compile(R"((module
+    (tag $e (param i32))
+    (func $t (param i32) (throw $e (local.get 0)))
+    (func (export "f") (param i32) (result i32)
+      (try (result i32)
+        (do (try (result i32)
+              (do (try (do (call $t (local.get 0))) (delegate 1)) (i32.const -1))
+              (catch_all (i32.const -2))))
+        (catch $e (drop) (try (result i32) (do (rethrow 1)) (catch $e)))))))",
+                                Features::All().enable(Feature::kLegacyExceptions));
+  ASSERT_NE(fresh, nullptr);
+  auto loaded = RoundTrip(*fresh);
+  ASSERT_NE(loaded, nullptr);
+  Store store;
+  auto b = Instance::Instantiate(store, loaded, Imports());
+  ASSERT_TRUE(b.ok());
+  auto r = b.value()->CallExport("f", std::vector<Value>{Value::I32(31)});
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  EXPECT_EQ(r.value()[0].u.i32, 31u);
+  const FunctionCode& good = *fresh->code[1];
+  ASSERT_TRUE(VerifyFunctionCode(*fresh, good).ok());
+  bool has_delegate = false;
+  for (size_t h = 0; h < good.handlers.size(); ++h) {
+    FunctionCode c = good;
+    if (c.handlers[h].kind == kHandlerDelegate) {
+      has_delegate = true;
+      c.handlers[h].tag = static_cast<uint32_t>(c.try_regions.size()) + 1;
+    } else {
+      c.handlers[h].kind = kHandlerDelegate + 1;
+    }
+    EXPECT_FALSE(VerifyFunctionCode(*fresh, c).ok()) << h;
+  }
+  EXPECT_TRUE(has_delegate);
+}
+
 }  // namespace
 }  // namespace wasmstream::wasm

@@ -213,7 +213,7 @@ void Compiler::EmitReturn() {
 void Compiler::OnElse() {
   Ctrl& f = ctrl_.back();
   if (f.dead) return;
-  if (f.kind == FrameKind::kTry) {  // legacy catch: see OnInstruction
+  if (f.kind == FrameKind::kTry) {  // legacy catch: see OnLegacyCatch
     return;
   }
   if (reachable_) {
@@ -248,17 +248,110 @@ void Compiler::OnEnd() {
     reachable_ = false;
     return;
   }
+  if (f.kind == FrameKind::kTry) FinishLegacyTry(f);
   if (reachable_) MaterializeAll();
   if (f.else_fixup != UINT32_MAX) Bind(f.else_fixup);  // if without else
   if (f.try_region != UINT32_MAX) regions_[f.try_region].end = pc();
   for (uint32_t pos : f.fixups) Bind(pos);
   for (uint32_t h : f.handler_fixups) handlers_[h].target = pc();
   LabelHere();
-  stack_.resize(f.height);
+  stack_.resize(f.kind == FrameKind::kTry ? f.try_height : f.height);
   std::vector<uint8_t> results = std::move(f.result_widths);
   ctrl_.pop_back();
   for (uint8_t w : results) Push(w);
   reachable_ = true;
+}
+
+// ---- legacy exceptions ----
+//
+// A legacy try is a try region over its body whose handlers (one per catch /
+// catch_all, or one delegate) are appended when the try ends, so a region's
+// handlers stay contiguous. A catch body starts with the exnref at the try's
+// base_home (read by rethrow) and the payload above it; its results are moved
+// down to base_home when it falls through.
+
+// Ends the current try body or catch body, leaving the code unreachable.
+void Compiler::FinishLegacyTry(Ctrl& f) {
+  if (reachable_) {
+    if (f.in_catch) {
+      EmitBranchTo(f);
+    } else {
+      MaterializeAll();
+      Op(IOp::kBr);
+      f.fixups.push_back(pc());
+      Word(0);
+    }
+    MakeUnreachable();
+  }
+  if (f.try_region != UINT32_MAX) {
+    TryRegion& r = regions_[f.try_region];
+    if (!f.in_catch) r.end = pc();
+    r.first_handler = static_cast<uint32_t>(handlers_.size());
+    r.num_handlers = static_cast<uint32_t>(f.legacy_handlers.size());
+    for (const CatchHandler& h : f.legacy_handlers) handlers_.push_back(h);
+    f.try_region = UINT32_MAX;
+  }
+}
+
+void Compiler::OnLegacyCatch(const Instruction& in) {
+  Ctrl& f = ctrl_.back();
+  if (f.dead) return;
+  if (reachable_) {
+    if (f.in_catch) {
+      EmitBranchTo(f);
+    } else {
+      MaterializeAll();
+      Op(IOp::kBr);
+      f.fixups.push_back(pc());
+      Word(0);
+    }
+    MakeUnreachable();
+  }
+  if (f.try_region != UINT32_MAX && !f.in_catch) regions_[f.try_region].end = pc();
+  f.in_catch = true;
+  LabelHere();
+  stack_.resize(f.try_height);
+  Push(1);  // the exnref, at base_home
+  CatchHandler h;
+  h.target = pc();
+  h.dst_slot = f.base_home;
+  if (in.opcode == Opcode::kCatch) {
+    h.kind = kHandlerLegacyCatch;
+    h.tag = in.imm.index;
+    const FuncType& ft = module_.types[module_.tags[h.tag].type_index].func;
+    for (ValueType t : ft.params) Push(WidthOf(t));
+  } else {
+    h.kind = kHandlerLegacyCatchAll;
+  }
+  f.legacy_handlers.push_back(h);
+  f.height = f.try_height + 1;
+  reachable_ = true;
+}
+
+// delegate {label}: the try's body forwards what it throws to the handlers
+// around the {label}-th label outside the try.
+void Compiler::OnDelegate(uint32_t label) {
+  Ctrl& f = ctrl_.back();
+  if (f.dead) {
+    ctrl_.pop_back();
+    return;
+  }
+  // The innermost try region active at the target label, if any.
+  uint32_t resume = 0;
+  size_t outer = ctrl_.size() - 1;  // frames below the try
+  size_t target = outer - 1 - label;
+  for (size_t i = target + 1; i-- > 0;) {
+    const Ctrl& c = ctrl_[i];
+    if (!c.dead && c.try_region != UINT32_MAX && !(c.kind == FrameKind::kTry && c.in_catch)) {
+      resume = c.try_region + 1;
+      break;
+    }
+  }
+  CatchHandler h;
+  h.kind = kHandlerDelegate;
+  h.tag = resume;
+  f.legacy_handlers.push_back(h);
+  OnEnd();
 }
 
 // ---- function ----
@@ -631,9 +724,15 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
       case Opcode::kElse:
         OnElse();
         return;
+      case Opcode::kCatch:
+      case Opcode::kCatchAll:
+        OnLegacyCatch(in);
+        return;
       case Opcode::kEnd:
-      case Opcode::kDelegate:
         OnEnd();
+        return;
+      case Opcode::kDelegate:
+        OnDelegate(imm.index);
         return;
       default:
         return;
@@ -662,26 +761,29 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
       MaterializeAll();
       PushCtrl(FrameKind::kBlock, imm.block);
       return;
-    case Opcode::kTry:  // legacy exceptions: the body runs; handlers are not supported
+    case Opcode::kTry: {  // legacy exceptions: see OnLegacyCatch
       MaterializeAll();
       PushCtrl(FrameKind::kTry, imm.block);
-      return;
-    case Opcode::kCatch:
-    case Opcode::kCatchAll: {
       Ctrl& f = ctrl_.back();
-      if (reachable_) {
-        MaterializeAll();
-        Op(IOp::kBr);
-        f.fixups.push_back(pc());
-        Word(0);
-      }
-      MakeUnreachable();  // handler bodies are not compiled (legacy exceptions)
+      f.try_height = f.height;
+      TryRegion r;
+      r.begin = pc();
+      f.try_region = static_cast<uint32_t>(regions_.size());
+      regions_.push_back(r);
       return;
     }
-    case Opcode::kRethrow:
-      Op(IOp::kUnreachable);
+    case Opcode::kCatch:
+    case Opcode::kCatchAll:
+      OnLegacyCatch(in);
+      return;
+    case Opcode::kRethrow: {
+      const Ctrl& t = ctrl_[ctrl_.size() - 1 - imm.index];
+      MaterializeAll();
+      Op(IOp::kThrowRef);
+      Slot(t.base_home);
       MakeUnreachable();
       return;
+    }
     case Opcode::kLoop:
       MaterializeAll();
       PushCtrl(FrameKind::kLoop, imm.block);
@@ -732,8 +834,10 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
       OnElse();
       return;
     case Opcode::kEnd:
-    case Opcode::kDelegate:
       OnEnd();
+      return;
+    case Opcode::kDelegate:
+      OnDelegate(imm.index);
       return;
     case Opcode::kBr:
       EmitBranchTo(ctrl_[ctrl_.size() - 1 - imm.index]);

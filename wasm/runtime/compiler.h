@@ -48,10 +48,19 @@ class Compiler final : public CodeSink {
     uint32_t else_fixup = UINT32_MAX;
     uint32_t try_region = UINT32_MAX;
     std::vector<Entry> saved_params;  // if: restored at else
+    // Legacy try: in a catch body (the exnref sits at base_home, below the
+    // payload), the height of the try's own results, its pending handlers.
+    bool in_catch = false;
+    uint32_t try_height = 0;
+    std::vector<CatchHandler> legacy_handlers;
     const std::vector<uint8_t>& label_widths() const {
       return kind == FrameKind::kLoop ? param_widths : result_widths;
     }
   };
+
+  void OnLegacyCatch(const Instruction& in);
+  void OnDelegate(uint32_t label);
+  void FinishLegacyTry(Ctrl& f);
 
   // Emission.
   void Op(IOp op);

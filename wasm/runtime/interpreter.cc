@@ -75,6 +75,16 @@ const CatchHandler* FindHandler(const FunctionCode* code, const Instance* inst, 
     if (at < region.begin || at >= region.end) continue;
     for (uint32_t h = 0; h < region.num_handlers; ++h) {
       const CatchHandler& handler = code->handlers[region.first_handler + h];
+      if (handler.kind == kHandlerDelegate) {
+        if (handler.tag == 0) return nullptr;
+        r = handler.tag;  // the loop's r-- resumes at region tag-1
+        break;
+      }
+      if (handler.kind == kHandlerLegacyCatchAll) return &handler;
+      if (handler.kind == kHandlerLegacyCatch) {
+        if (inst->tags[handler.tag] == exn->tag) return &handler;
+        continue;
+      }
       CatchKind kind = static_cast<CatchKind>(handler.kind);
       if (kind == CatchKind::kCatchAll || kind == CatchKind::kCatchAllRef) return &handler;
       if (inst->tags[handler.tag] == exn->tag) return &handler;
@@ -653,6 +663,14 @@ do_throw:
     if (const CatchHandler* h = FindHandler(code, inst, throw_at, exn)) {
       CatchKind kind = static_cast<CatchKind>(h->kind);
       uint64_t* dst = fp + h->dst_slot;
+      if (h->kind >= kHandlerLegacyCatch) {
+        *dst++ = reinterpret_cast<RefBits>(exn);
+        if (h->kind == kHandlerLegacyCatch && !exn->payload.empty()) {
+          std::memcpy(dst, exn->payload.data(), exn->payload.size() * sizeof(uint64_t));
+        }
+        pc = base + h->target;
+        NEXT();
+      }
       if (kind == CatchKind::kCatch || kind == CatchKind::kCatchRef) {
         std::memcpy(dst, exn->payload.data(), exn->payload.size() * sizeof(uint64_t));
         dst += exn->payload.size();

@@ -203,6 +203,59 @@ TEST_F(TrapTest, UncaughtExceptionAndCatch) {
   EXPECT_EQ(r.value()[0].u.i32, 77u);
 }
 
+TEST_F(TrapTest, LegacyCatchCatchAllRethrowDelegate) {
+  auto m = testing::Compile(R"((module
+    (tag $e (param i32))
+    (tag $f)
+    (func $thrower (param i32) (if (local.get 0) (then (throw $e (local.get 0))) (else (throw $f))))
+    ;; catch $e pushes the payload; catch_all gets everything else.
+    (func (export "catch") (param i32) (result i32)
+      (try (result i32)
+        (do (call $thrower (local.get 0)) (i32.const -1))
+        (catch $e (i32.const 100) (i32.add))
+        (catch_all (i32.const 7))))
+    ;; rethrow 0 from inside a catch_all, caught by the outer catch.
+    (func (export "rethrow") (param i32) (result i32)
+      (try (result i32)
+        (do (try (do (call $thrower (local.get 0))) (catch_all (rethrow 0))) (i32.const -1))
+        (catch $e)
+        (catch $f (i32.const 42))))
+    ;; rethrow 1 from a block nested in a catch body reaches the try's catch label.
+    (func (export "rethrow1") (result i32)
+      (try (result i32)
+        (do (try (do (throw $e (i32.const 9))) (catch $e (drop) (block (rethrow 1)))) (i32.const -1))
+        (catch $e)))
+    ;; delegate 1 skips the catch_all of the enclosing try.
+    (func (export "delegate") (param i32) (result i32)
+      (try (result i32)
+        (do
+          (try (result i32)
+            (do (try (do (call $thrower (local.get 0))) (delegate 1)) (i32.const -1))
+            (catch_all (i32.const -2))))
+        (catch $e (i32.const 1000) (i32.add))))
+    ;; delegate to the function label: uncaught here.
+    (func (export "delegate_out")
+      (try (do (call $thrower (i32.const 3))) (delegate 0)))))",
+                            Features::All().enable(Feature::kLegacyExceptions));
+  ASSERT_NE(m, nullptr);
+  auto inst = Instance::Instantiate(store_, m, Imports());
+  ASSERT_TRUE(inst.ok()) << inst.error().Format();
+  Instance* i = inst.value();
+  auto call = [&](const char* name, std::vector<Value> args) -> int32_t {
+    auto r = i->CallExport(name, args);
+    EXPECT_TRUE(r.ok()) << name << ": " << r.error().Format();
+    return r.ok() ? static_cast<int32_t>(r.value()[0].u.i32) : INT32_MIN;
+  };
+  EXPECT_EQ(call("catch", {Value::I32(5)}), 105);
+  EXPECT_EQ(call("catch", {Value::I32(0)}), 7);
+  EXPECT_EQ(call("rethrow", {Value::I32(6)}), 6);
+  EXPECT_EQ(call("rethrow", {Value::I32(0)}), 42);
+  EXPECT_EQ(call("rethrow1", {}), 9);
+  EXPECT_EQ(call("delegate", {Value::I32(4)}), 1004);
+  EXPECT_EQ(Trap(i, "delegate", {Value::I32(0)}, ErrorKind::kException), "uncaught wasm exception");
+  EXPECT_EQ(Trap(i, "delegate_out", {}, ErrorKind::kException), "uncaught wasm exception");
+}
+
 TEST_F(TrapTest, TrapInStartFunctionFailsInstantiation) {
   auto m = testing::Compile(R"((module (func $s unreachable) (start $s)))");
   ASSERT_NE(m, nullptr);

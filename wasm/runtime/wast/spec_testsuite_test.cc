@@ -3,6 +3,7 @@
 // through wast2json (run here, into TEST_TMPDIR) and the interpreter.
 //   WASM_TESTSUITE_DIR/2.0/*.wast    with the 2.0 features
 //   WASM_TESTSUITE_DIR/3.0/*.wast    with every feature (the files wabt converts)
+//   WASM_TESTSUITE_DIR/3.0/legacy/*.wast  with every feature plus legacy-exceptions
 // Skips, saying so, when WASM_TESTSUITE_DIR is not set or absent. Prints one
 // line per file: "name: N passed, N failed, N skipped".
 #include <dirent.h>
@@ -70,6 +71,13 @@ void RunSuite(const std::string& sub, const char* wast2json_flags, Features feat
 TEST(SpecTestsuiteTest, WebAssembly20) { RunSuite("2.0", "", Features::Default()); }
 
 TEST(SpecTestsuiteTest, WebAssembly30) { RunSuite("3.0", "--enable-all", Features::All()); }
+
+// The legacy exception-handling scripts (try / catch / catch_all / rethrow /
+// delegate), with every feature plus legacy-exceptions (they use return_call).
+TEST(SpecTestsuiteTest, LegacyExceptions) {
+  RunSuite("3.0/legacy", "--enable-all",
+           Features::All().enable(Feature::kLegacyExceptions));
+}
 
 }  // namespace
 }  // namespace wasmstream::wasm
