@@ -59,17 +59,28 @@ bool BodyDecoder::DecodeEnd() {
     PushTypes(f.sig.params);
     if (!CheckFrameEnd(implicit_else)) return false;
   }
+  CloseFrame(f);
+  return true;
+}
+
+void BodyDecoder::CloseFrame(const ControlFrame& f) {
   PushTypes(f.sig.results);
-  while (init_log_.size() > f.init_height) {
-    local_init_[init_log_.back()] = 0;
-    init_log_.pop_back();
-  }
+  ForgetLocalInits(f.init_height);
   if (sink_) {
     Emit();
     emitted_ = true;
   }
   control_.pop_back();
-  return true;
+}
+
+void BodyDecoder::ReopenFrame(const ControlFrame& f) {
+  ForgetLocalInits(f.init_height);
+  if (sink_) {
+    PushTypes(f.sig.results);
+    Emit();
+    emitted_ = true;
+    sp_ = f.height;
+  }
 }
 
 bool BodyDecoder::DecodeElse() {
@@ -79,16 +90,7 @@ bool BodyDecoder::DecodeElse() {
     return false;
   }
   if (!CheckFrameEnd(f)) return false;
-  while (init_log_.size() > f.init_height) {
-    local_init_[init_log_.back()] = 0;
-    init_log_.pop_back();
-  }
-  if (sink_) {
-    PushTypes(f.sig.results);
-    Emit();
-    emitted_ = true;
-    sp_ = f.height;
-  }
+  ReopenFrame(f);
   f.kind = FrameKind::kElse;
   f.unreachable = false;
   f.offset = OffsetOf(instr_);

@@ -396,16 +396,7 @@ bool BodyDecoder::DecodeException(uint8_t opcode) {
         return false;
       }
       if (!CheckFrameEnd(f)) return false;
-      while (init_log_.size() > f.init_height) {
-        local_init_[init_log_.back()] = 0;
-        init_log_.pop_back();
-      }
-      if (sink_) {
-        PushTypes(f.sig.results);
-        Emit();
-        emitted_ = true;
-        sp_ = f.height;
-      }
+      ReopenFrame(f);
       f.kind = opcode == 0x07 ? FrameKind::kCatch : FrameKind::kCatchAll;
       f.unreachable = false;
       f.offset = OffsetOf(instr_);
@@ -448,16 +439,7 @@ bool BodyDecoder::DecodeException(uint8_t opcode) {
       }
       imm_.index = depth;
       if (!CheckFrameEnd(f)) return false;
-      PushTypes(f.sig.results);
-      while (init_log_.size() > f.init_height) {
-        local_init_[init_log_.back()] = 0;
-        init_log_.pop_back();
-      }
-      if (sink_) {
-        Emit();
-        emitted_ = true;
-      }
-      control_.pop_back();
+      CloseFrame(f);
       return true;
     }
   }

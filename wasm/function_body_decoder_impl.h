@@ -134,6 +134,17 @@ class BodyDecoder {
     c.unreachable = true;
   }
   bool CheckLabel(uint32_t depth, const uint8_t* at);
+  // After CheckFrameEnd: the steps shared by every instruction that closes a
+  // frame's current branch. {ReopenFrame} is for else/catch/catch_all (the frame
+  // stays, with a new branch); {CloseFrame} for end/delegate (the frame goes).
+  void ReopenFrame(const ControlFrame& frame);
+  void CloseFrame(const ControlFrame& frame);
+  void ForgetLocalInits(uint32_t height) {
+    while (init_log_.size() > height) {
+      local_init_[init_log_.back()] = 0;
+      init_log_.pop_back();
+    }
+  }
   std::span<const ValueType> LabelTypes(uint32_t depth) const {
     return control_[control_.size() - 1 - depth].label_types();
   }
