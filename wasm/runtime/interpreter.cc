@@ -652,7 +652,7 @@ L_Throw: {
 L_ThrowRef: {
   RefBits r = U64(1);
   if (r == kNullRef) TRAP(TrapKind::kNullReference);
-  exn = reinterpret_cast<const Exception*>(r);
+  exn = reinterpret_cast<const Exception*>(r & ~kRefTagMask);
   throw_at = static_cast<uint32_t>(pc - base);
   goto do_throw;
 }
@@ -664,7 +664,7 @@ do_throw:
       CatchKind kind = static_cast<CatchKind>(h->kind);
       uint64_t* dst = fp + h->dst_slot;
       if (h->kind >= kHandlerLegacyCatch) {
-        *dst++ = reinterpret_cast<RefBits>(exn);
+        *dst++ = reinterpret_cast<RefBits>(exn) | kRefTagExn;
         if (h->kind == kHandlerLegacyCatch && !exn->payload.empty()) {
           std::memcpy(dst, exn->payload.data(), exn->payload.size() * sizeof(uint64_t));
         }
@@ -676,7 +676,7 @@ do_throw:
         dst += exn->payload.size();
       }
       if (kind == CatchKind::kCatchRef || kind == CatchKind::kCatchAllRef) {
-        *dst = reinterpret_cast<RefBits>(exn);
+        *dst = reinterpret_cast<RefBits>(exn) | kRefTagExn;
       }
       pc = base + h->target;
       NEXT();

@@ -3,6 +3,8 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "wasm/runtime/ref_class.h"
+
 namespace wasmstream::wasm {
 
 std::string ToString(const Value& v) {
@@ -33,10 +35,15 @@ std::string ToString(const Value& v) {
       break;
   }
   if (v.is_null()) return "ref.null " + ToString(v.type.heap);
-  if (v.type.heap == HeapType::Abstract(AbstractHeap::kExtern)) {
-    return "ref.extern " + std::to_string(v.u.ref - 1);
+  RefClass c = ClassifyRef(v.u.ref);
+  bool is_extern = v.type.heap == HeapType::Abstract(AbstractHeap::kExtern) ||
+                   v.type.heap == HeapType::Abstract(AbstractHeap::kNoExtern);
+  if (c == RefClass::kHost) {
+    return (is_extern ? "ref.extern " : "ref.host ") + std::to_string(*HostValueOf(v.u.ref));
   }
-  return "ref." + ToString(v.type.heap);
+  if (is_extern) return "ref.extern";
+  if (c == RefClass::kI31) return "ref.i31 " + std::to_string(v.u.ref >> 1 & 0x7FFF'FFFFu);
+  return std::string("ref.") + ToString(c);
 }
 
 void StoreToSlots(const Value& v, uint64_t* slots) {

@@ -2,10 +2,18 @@
 // them: a typed union. Inside the interpreter values live untyped in 8-byte
 // slots (v128 takes two); Value is only for the API edge.
 //
-// References are one 64-bit word, 0 meaning null:
-//  - funcref: the address of a FuncInstance owned by the Store;
-//  - externref: a host value encoded as (n + 1), so host value 0 is not null;
-//  - exnref: the address of an Exception owned by the Store.
+// References are one 64-bit word, 0 meaning null, with ONE encoding for all
+// hierarchies (func, extern, any, exn), told apart by the low three bits:
+//   ...000 (not 0)  a FuncInstance* (funcref; untagged so calls stay cheap)
+//   ...xx1          an i31: (value << 1) | 1, the value's 31 bits unsigned
+//   ...010          host value n: (n << 3) | 2
+//   ...100          an Exception* | 4 (exnref)
+//   ...110          a GcObject* | 6 (struct or array, gc_heap.h)
+// Every pointer is 8-aligned. Because externref and anyref share the
+// encoding, any.convert_extern and extern.convert_any are no-ops: host value
+// n is what both `ref.extern n` and `ref.host n` are, and a struct that went
+// through extern.convert_any and back is the same bits (so ref.eq holds).
+// ref_class.h classifies bits; only value.h/ref_class.h/gc_heap.h encode.
 #ifndef WASMSTREAM_WASM_RUNTIME_VALUE_H_
 #define WASMSTREAM_WASM_RUNTIME_VALUE_H_
 
@@ -19,6 +27,14 @@ namespace wasmstream::wasm {
 
 using RefBits = uint64_t;
 constexpr RefBits kNullRef = 0;
+
+// Reference tags (see above).
+constexpr RefBits kRefTagMask = 7;
+constexpr RefBits kRefTagHost = 2;
+constexpr RefBits kRefTagExn = 4;
+constexpr RefBits kRefTagGc = 6;
+// Host values are 61-bit: Value::Extern keeps the low 61 bits of n.
+constexpr uint64_t kMaxHostValue = (uint64_t{1} << 61) - 1;
 
 struct V128 {
   uint8_t bytes[16] = {};
@@ -51,8 +67,11 @@ struct Value {
   static Value Func(const FuncInstance* f) {
     return Ref(ValueType::FuncRef(), reinterpret_cast<RefBits>(f));
   }
-  // The host value {n} as an externref.
-  static Value Extern(uint64_t n) { return Ref(ValueType::ExternRef(), n + 1); }
+  // The host value {n} (<= kMaxHostValue) as an externref. For the same
+  // host value as an anyref (`ref.host n`), use Ref(anyref, Extern(n).u.ref).
+  static Value Extern(uint64_t n) {
+    return Ref(ValueType::ExternRef(), ((n & kMaxHostValue) << 3) | kRefTagHost);
+  }
 
   float f32() const { float f; std::memcpy(&f, &u.f32_bits, 4); return f; }
   double f64() const { double d; std::memcpy(&d, &u.f64_bits, 8); return d; }
