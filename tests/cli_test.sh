@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of the wasmstream program's commands, on real module files
 # written here: exit codes, the one-line and --json outputs, run, compile, demo.
+# `run URL` fetches from a loopback Python http.server started here.
 set -uo pipefail
 bin="$1"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"
@@ -36,6 +37,32 @@ check ValidateJson 1 "$bin" validate --json "$tmp/add.wasm" "$tmp/bad.wasm" \
   && expect ValidateJsonExports '"name": ?"add"'
 check ValidateBadFlag 2 "$bin" validate --enable-no-such-feature "$tmp/add.wasm"
 check RunAdd 0 "$bin" run "$tmp/add.wasm" --invoke add 40 2 && expect RunAddResult '42'
+check RunUsage 2 "$bin" run
+check RunArgCount 2 "$bin" run "$tmp/add.wasm" --invoke add 1 && expect RunArgCountSays 'takes 2 arguments'
+check RunInvalid 1 "$bin" run "$tmp/bad.wasm" --invoke add 1 2 && expect RunInvalidKind 'CompileError'
+
+# run URL: a real HTTP fetch over loopback (python3 serves .wasm as application/wasm).
+mkdir -p "$tmp/www" && cp "$tmp/add.wasm" "$tmp/www/add.wasm" && cp "$tmp/add.wasm" "$tmp/www/add.bin"
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$tmp/www" >"$tmp/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+port=""
+for _ in $(seq 100); do
+  port="$(grep -oE 'port [0-9]+' "$tmp/server.log" | head -1 | cut -d' ' -f2)"
+  [[ -n "$port" ]] && break
+  sleep 0.1
+done
+if [[ -z "$port" ]]; then
+  echo "FAIL RunUrlServer: the loopback server did not start: $(cat "$tmp/server.log")"; fails=$((fails + 1))
+else
+  base="http://127.0.0.1:$port"
+  check RunUrl 0 "$bin" run --no-cache "$base/add.wasm" --invoke add 40 2 && expect RunUrlResult '^i32:42$|^42$'
+  check RunUrlWrongMime 1 "$bin" run --no-cache "$base/add.bin" --invoke add 1 2 \
+    && expect RunUrlWrongMimeKind 'TypeError' && expect RunUrlWrongMimeSays 'application/wasm'
+  check RunUrlNotFound 1 "$bin" run --no-cache "$base/missing.wasm" --invoke add 1 2 \
+    && expect RunUrlNotFoundKind 'TypeError'
+fi
+
 check CompileFile 0 "$bin" compile --no-cache "$tmp/add.wasm" && expect CompileExports 'add'
 check CompileFileJson 0 "$bin" compile --no-cache --json "$tmp/add.wasm" && expect CompileJsonOk '"ok": ?true'
 check CompileInvalid 1 "$bin" compile --no-cache "$tmp/bad.wasm" && expect CompileInvalidKind 'CompileError'

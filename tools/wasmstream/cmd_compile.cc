@@ -11,24 +11,19 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "bindings/compiling_consumer.h"
-#include "bindings/wasm_namespace.h"
-#include "fetch/fetcher.h"
-#include "fetch/url.h"
 #include "tools/wasmstream/cache_flags.h"
 #include "tools/wasmstream/command.h"
+#include "tools/wasmstream/stream_module.h"
 
 namespace wasmstream::cli {
 namespace {
 
-using bindings::CspDisposition;
 using bindings::CspViolation;
 using bindings::Error;
 using bindings::Module;
@@ -48,27 +43,10 @@ constexpr double kProgressMinMs = 500;
 constexpr int kProgressWidth = 30;
 
 struct Options {
-  std::optional<std::string> origin;
-  std::vector<std::string> csp, csp_report_only;
+  StreamModuleOptions stream;
   bool json = false;
   std::string target;
-  CacheFlags cache;
 };
-
-// A URL if {target} parses as one with a scheme we fetch; else a file: URL.
-std::optional<fetch::Url> TargetUrl(const std::string& target) {
-  auto url = fetch::Url::Parse(target);
-  if (url.ok()) {
-    const std::string& s = url.value().scheme();
-    if (s == "http" || s == "https" || s == "file" || s == "data") return url.value();
-  }
-  std::error_code ec;
-  std::filesystem::path abs = std::filesystem::absolute(target, ec);
-  if (ec) return std::nullopt;
-  auto file = fetch::Url::Parse("file://" + abs.string());
-  if (!file.ok()) return std::nullopt;
-  return file.value();
-}
 
 std::string Ms(const std::optional<double>& v) {
   if (!v) return "-";
@@ -143,16 +121,16 @@ int RunCompile(const std::vector<std::string>& args) {
       o.json = true;
     } else if (a == "--origin") {
       if (!value(&v)) return Usage("--origin needs a value");
-      o.origin = v;
+      o.stream.origin = v;
     } else if (a == "--csp") {
       if (!value(&v)) return Usage("--csp needs a value");
-      o.csp.push_back(v);
+      o.stream.csp.push_back(v);
     } else if (a == "--csp-report-only") {
       if (!value(&v)) return Usage("--csp-report-only needs a value");
-      o.csp_report_only.push_back(v);
+      o.stream.csp_report_only.push_back(v);
     } else if (a.rfind("--", 0) == 0) {
       std::string error;
-      if (!ParseCacheFlag(args, i, o.cache, &error)) {
+      if (!ParseCacheFlag(args, i, o.stream.cache, &error)) {
         return Usage(error.empty() ? "unknown option '" + a + "'" : error);
       }
       if (!error.empty()) return Usage(error);
@@ -166,53 +144,23 @@ int RunCompile(const std::vector<std::string>& args) {
   std::optional<fetch::Url> url = TargetUrl(o.target);
   if (!url) return Usage("cannot make a URL of '" + o.target + "'");
 
-  bindings::EventLoop loop;
-  fetch::Fetcher fetcher;
-  bindings::Realm realm(loop);
-  realm.fetcher = &fetcher;
-  if (o.origin) {
-    if (!realm.SetPageUrl(*o.origin)) return Usage("bad --origin '" + *o.origin + "'");
-  } else if (url->scheme() == "http" || url->scheme() == "https") {
-    realm.SetPageUrl(url->href());
-  } else {
-    realm.base_url = *url;  // file:, data: — a client without an origin
-  }
-  for (const std::string& p : o.csp) realm.csp.AddHeader(p, CspDisposition::kEnforce);
-  for (const std::string& p : o.csp_report_only) realm.csp.AddHeader(p, CspDisposition::kReport);
-  std::vector<CspViolation> violations;
-  realm.csp_observer = [&](const CspViolation& v) { violations.push_back(v); };
-  realm.consumer_factory = MakeCacheConsumerFactory(o.cache, &bindings::DefaultConsumerFactory());
-  std::optional<StreamRecord> record;
-  realm.record_observer = [&](const StreamRecord& r) { record = r; };
-
-  bindings::WebAssembly wasm(realm);
   ProgressBar bar;
-  bindings::StreamingOptions so;
-  so.on_progress = [&](uint64_t received, std::optional<uint64_t> total) {
+  o.stream.on_progress = [&](uint64_t received, std::optional<uint64_t> total) {
     bar.Update(received, total);
   };
-  auto promise = wasm.CompileStreaming(realm.Fetch(url->href()), std::move(so));
-  promise.Then([](const Module&) {}, [](const Error&) {});
-  bool settled = loop.RunUntil([&] { return !promise.is_pending(); },
-                               std::chrono::milliseconds(fetch::kDefaultIdleTimeoutMs + 5000));
+  std::string usage_error;
+  StreamModuleResult result = StreamModule(*url, o.stream, &usage_error);
   bar.Clear();
+  if (!usage_error.empty()) return Usage(usage_error);
 
-  for (const CspViolation& v : violations) {
+  for (const CspViolation& v : result.violations) {
     std::fprintf(stderr, "CSP violation (%s): %s blocked %s under \"%s\"\n",
                  std::string(CspDispositionName(v.disposition)).c_str(), v.effective_directive.c_str(),
                  v.blocked_uri.c_str(), v.original_policy.c_str());
   }
-  if (!settled) {
-    Error e = Error::Type("timed out waiting for the module");
-    if (o.json) {
-      std::printf("%s\n", nlohmann::ordered_json{{"ok", false}, {"error", {{"name", e.name()}, {"message", e.message}}}}.dump().c_str());
-    } else {
-      std::fprintf(stderr, "%s\n", e.ToString().c_str());
-    }
-    return 1;
-  }
-  if (promise.is_rejected()) {
-    const Error& e = promise.reason();
+  const std::optional<StreamRecord>& record = result.record;
+  if (result.error) {
+    const Error& e = *result.error;
     if (o.json) {
       nlohmann::ordered_json j = {{"ok", false},
                           {"error", {{"name", std::string(e.name())}, {"message", e.message}}}};
@@ -224,7 +172,7 @@ int RunCompile(const std::vector<std::string>& args) {
     return 1;
   }
 
-  const Module& m = promise.value();
+  const Module& m = *result.module;
   const StreamRecord& r = record ? *record : *m.record();
   if (o.json) {
     nlohmann::ordered_json imports = nlohmann::ordered_json::array(), exports = nlohmann::ordered_json::array();

@@ -1,17 +1,18 @@
-// wasmstream run FILE --invoke NAME [ARGS...]: compiles a module, instantiates
-// it (with the spectest host module available as imports) and calls an
-// export, printing its results. Arguments are parsed by the export's
-// parameter types (integers, floats, "null" for references).
+// wasmstream run URL-or-PATH [--enable-all] [cache flags] --invoke NAME [ARGS...]:
+// compiles a module with compileStreaming(fetch(target)) (a PATH is fetched
+// as a file: URL; see stream_module.h), instantiates it (with the spectest
+// host module available as imports) and calls an export, printing its
+// results. Arguments are parsed by the export's parameter types (integers,
+// floats, "null" for references).
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "tools/wasmstream/command.h"
+#include "tools/wasmstream/stream_module.h"
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/interpreter.h"
-#include "wasm/runtime/sink_factory.h"
 #include "wasm/runtime/store.h"
 #include "wasm/runtime/wast/spectest_host.h"
 
@@ -48,41 +49,58 @@ bool ParseArg(const std::string& s, wasm::ValueType t, wasm::Value* out) {
   return end && *end == '\0' && errno == 0;
 }
 
+constexpr char kUsage[] =
+    "usage: wasmstream run URL-or-PATH [--enable-all] [cache flags] [--invoke NAME [ARGS...]]\n";
+
+int Usage(const std::string& message) {
+  std::fprintf(stderr, "wasmstream run: %s\n%s%s", message.c_str(), kUsage, kCacheFlagsHelp);
+  return 2;
+}
+
 int RunRun(const std::vector<std::string>& args) {
-  std::string file, name;
+  std::string target, name;
   std::vector<std::string> rest;
-  wasm::Features features = wasm::Features::Default();
+  StreamModuleOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--invoke" && i + 1 < args.size()) {
+    const std::string& a = args[i];
+    if (a == "--invoke") {
+      if (i + 1 >= args.size()) return Usage("--invoke needs a name");
       name = args[++i];
       rest.assign(args.begin() + i + 1, args.end());
       break;
     }
-    if (args[i] == "--enable-all") {
-      features = wasm::Features::All();
-    } else if (file.empty()) {
-      file = args[i];
+    if (a == "--help" || a == "-h") {
+      std::printf("%s%s", kUsage, kCacheFlagsHelp);
+      return 0;
+    } else if (a == "--enable-all") {
+      options.features = wasm::Features::All();
+    } else if (a.rfind("--", 0) == 0) {
+      std::string error;
+      if (!ParseCacheFlag(args, i, options.cache, &error)) {
+        return Usage(error.empty() ? "unknown option '" + a + "'" : error);
+      }
+      if (!error.empty()) return Usage(error);
+    } else if (target.empty()) {
+      target = a;
+    } else {
+      return Usage("only one URL or PATH");
     }
   }
-  if (file.empty()) {
-    std::fprintf(stderr, "usage: wasmstream run FILE [--enable-all] [--invoke NAME [ARGS...]]\n");
-    return 2;
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "wasmstream run: cannot read %s\n", file.c_str());
+  if (target.empty()) return Usage("a URL or PATH is required");
+  std::optional<fetch::Url> url = TargetUrl(target);
+  if (!url) return Usage("cannot make a URL of '" + target + "'");
+  std::string usage_error;
+  StreamModuleResult streamed = StreamModule(*url, options, &usage_error);
+  if (!usage_error.empty()) return Usage(usage_error);
+  if (streamed.error) {
+    std::fprintf(stderr, "%s\n", streamed.error->ToString().c_str());
     return 1;
   }
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto module = wasm::CompileRunnable(bytes, features);
-  if (!module.ok()) {
-    std::fprintf(stderr, "CompileError: %s\n", module.error().Format().c_str());
-    return 1;
-  }
+  std::shared_ptr<const wasm::Module> module = streamed.module->module();
   wasm::Store store;
   wasm::Imports imports;
   wasm::AddSpectestHost(store, imports, /*quiet=*/false);
-  auto inst = wasm::Instance::Instantiate(store, module.value(), imports);
+  auto inst = wasm::Instance::Instantiate(store, module, imports);
   if (!inst.ok()) {
     std::fprintf(stderr, "%s\n", inst.error().Format().c_str());
     return 1;
@@ -118,7 +136,7 @@ int RunRun(const std::vector<std::string>& args) {
   return 0;
 }
 
-Command run("run", "FILE --invoke NAME [ARGS...]  run an exported function", RunRun);
+Command run("run", "URL-or-PATH --invoke NAME [ARGS...]  run an exported function", RunRun);
 
 }  // namespace
 }  // namespace wasmstream::cli

@@ -1,0 +1,73 @@
+#include "tools/wasmstream/stream_module.h"
+
+#include <chrono>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "bindings/compiling_consumer.h"
+#include "bindings/event_loop.h"
+#include "bindings/realm.h"
+#include "bindings/wasm_namespace.h"
+#include "fetch/fetcher.h"
+
+namespace wasmstream::cli {
+
+std::optional<fetch::Url> TargetUrl(const std::string& target) {
+  auto url = fetch::Url::Parse(target);
+  if (url.ok()) {
+    const std::string& s = url.value().scheme();
+    if (s == "http" || s == "https" || s == "file" || s == "data") return url.value();
+  }
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(target, ec);
+  if (ec) return std::nullopt;
+  auto file = fetch::Url::Parse("file://" + abs.string());
+  if (!file.ok()) return std::nullopt;
+  return file.value();
+}
+
+StreamModuleResult StreamModule(const fetch::Url& url, const StreamModuleOptions& o,
+                                std::string* usage_error) {
+  StreamModuleResult result;
+  bindings::EventLoop loop;
+  fetch::Fetcher fetcher;
+  bindings::Realm realm(loop);
+  realm.fetcher = &fetcher;
+  realm.features = o.features;
+  if (o.origin) {
+    if (!realm.SetPageUrl(*o.origin)) {
+      *usage_error = "bad --origin '" + *o.origin + "'";
+      return result;
+    }
+  } else if (url.scheme() == "http" || url.scheme() == "https") {
+    realm.SetPageUrl(url.href());
+  } else {
+    realm.base_url = url;  // file:, data: — a client without an origin
+  }
+  for (const std::string& p : o.csp) realm.csp.AddHeader(p, bindings::CspDisposition::kEnforce);
+  for (const std::string& p : o.csp_report_only) {
+    realm.csp.AddHeader(p, bindings::CspDisposition::kReport);
+  }
+  realm.csp_observer = [&](const bindings::CspViolation& v) { result.violations.push_back(v); };
+  realm.consumer_factory = MakeCacheConsumerFactory(o.cache, &bindings::DefaultConsumerFactory());
+  realm.record_observer = [&](const bindings::StreamRecord& r) { result.record = r; };
+
+  bindings::WebAssembly wasm(realm);
+  bindings::StreamingOptions so;
+  so.on_progress = o.on_progress;
+  auto promise = wasm.CompileStreaming(realm.Fetch(url.href()), std::move(so));
+  promise.Then([](const bindings::Module&) {}, [](const bindings::Error&) {});
+  bool settled = loop.RunUntil([&] { return !promise.is_pending(); },
+                               std::chrono::milliseconds(fetch::kDefaultIdleTimeoutMs + 5000));
+  if (!settled) {
+    result.error = bindings::Error::Type("timed out waiting for the module");
+  } else if (promise.is_rejected()) {
+    result.error = promise.reason();
+  } else {
+    result.module = promise.value();
+  }
+  return result;
+}
+
+}  // namespace wasmstream::cli

@@ -1,0 +1,53 @@
+// Runs WebAssembly.compileStreaming(fetch(target)) through bindings/ the way an
+// embedder would, for the commands that take a URL-or-PATH (compile, run).
+// A PATH becomes a file: URL fetched by a realm without an origin (no CORS);
+// an http(s) URL is fetched by a realm whose origin is the URL's own unless
+// {origin} says otherwise.
+#ifndef WASMSTREAM_TOOLS_WASMSTREAM_STREAM_MODULE_H_
+#define WASMSTREAM_TOOLS_WASMSTREAM_STREAM_MODULE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bindings/csp.h"
+#include "bindings/error.h"
+#include "bindings/module_object.h"
+#include "bindings/stream_record.h"
+#include "fetch/url.h"
+#include "tools/wasmstream/cache_flags.h"
+#include "wasm/features.h"
+
+namespace wasmstream::cli {
+
+struct StreamModuleOptions {
+  std::optional<std::string> origin;
+  std::vector<std::string> csp, csp_report_only;
+  CacheFlags cache;
+  wasm::Features features = wasm::Features::Default();
+  std::function<void(uint64_t received, std::optional<uint64_t> total)> on_progress;
+};
+
+struct StreamModuleResult {
+  // Exactly one of these is set.
+  std::optional<bindings::Module> module;
+  std::optional<bindings::Error> error;
+  std::optional<bindings::StreamRecord> record;  // when the controller made one
+  std::vector<bindings::CspViolation> violations;
+};
+
+// A URL if {target} parses as one with a scheme we fetch; else a file: URL of
+// the path; nullopt if neither can be made.
+std::optional<fetch::Url> TargetUrl(const std::string& target);
+
+// Runs the fetch and the streaming compile to the end (or to a time-out, which
+// is reported as a TypeError). {usage_error} gets a message and the result is
+// empty when an option is unusable (a bad origin).
+StreamModuleResult StreamModule(const fetch::Url& url, const StreamModuleOptions& options,
+                                std::string* usage_error);
+
+}  // namespace wasmstream::cli
+
+#endif  // WASMSTREAM_TOOLS_WASMSTREAM_STREAM_MODULE_H_
