@@ -56,7 +56,7 @@ const char* CachePolicyName(CachePolicy p);
 
 // Bump when the compiled code the runtime produces changes meaning: it is part
 // of the engine fingerprint, so entries of an older compiler are never read.
-inline constexpr char kCompilerVersion[] = "wasmstream-interp-2";
+inline constexpr char kCompilerVersion[] = "wasmstream-interp-3";
 
 // The engine fingerprint for modules compiled with {features}.
 cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features);

@@ -115,7 +115,9 @@ namespace wasmstream::wasm {
   V(SimdMem)             /* opcode dst addr value memory offset_lo offset_hi lane */       \
   V(Atomic)              /* opcode dst addr a b memory offset_lo offset_hi */              \
   V(Throw)               /* tag arg_base */                                                \
-  V(ThrowRef)            /* ref */
+  V(ThrowRef)            /* ref */                                                         \
+  V(Gc)                  /* opcode dst base imm1 imm2: GC operations (gc_ops.cc) */        \
+  V(BrOnCast)            /* ref heap nullable when target: branch if the cast's result is when */
 
 enum class IOp : uint32_t {
 #define WASMSTREAM_IOP_ENUM(name) k##name,

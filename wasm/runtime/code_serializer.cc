@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "wasm/opcodes.h"
+#include "wasm/runtime/gc_types.h"
 #include "wasm/runtime/limits.h"
 
 namespace wasmstream::wasm {
@@ -113,6 +114,8 @@ Layout LayoutOf(IOp op) {
     case IOp::kAtomic: return {{O, X, S, X, X, M, I, I}};
     case IOp::kThrow: return {{TG, B}};
     case IOp::kThrowRef: return {{S}};
+    case IOp::kGc: return {{O, X, B, I, I}};  // checked further by VerifyGc
+    case IOp::kBrOnCast: return {{S, I, I, I, T}};
     case IOp::kCount: break;
   }
   return {};
@@ -140,6 +143,106 @@ bool Ends(IOp op) {
     default:
       return false;
   }
+}
+
+bool HeapOk(const Module& m, uint32_t heap) {
+  return heap < m.types.size() || (heap >= kAbstractBase &&
+                                   heap <= static_cast<uint32_t>(AbstractHeap::kNoExn));
+}
+
+// The immediates of an IOp::kGc at {pc} name types and segments of {m} of
+// the right kinds, and its operands and result lie in the frame.
+bool VerifyGc(const Module& m, const uint32_t* pc, uint32_t frame_slots) {
+  const Opcode op = static_cast<Opcode>(pc[1]);
+  const uint32_t dst = pc[2], base = pc[3], imm1 = pc[4], imm2 = pc[5];
+  auto kind_is = [&](uint32_t t, CompositeKind k) {
+    return t < m.types.size() && m.types[t].kind == k;
+  };
+  auto is_struct = [&](uint32_t t) { return kind_is(t, CompositeKind::kStruct); };
+  auto is_array = [&](uint32_t t) { return kind_is(t, CompositeKind::kArray); };
+  auto width = [](const FieldType& f) -> uint32_t { return f.type.kind == ValueKind::kV128 ? 2 : 1; };
+  auto elem = [&](uint32_t t) -> const FieldType& { return m.types[t].fields[0]; };
+  uint64_t operands = 0;
+  uint32_t result = 1;
+  switch (op) {
+    case Opcode::kStructNew:
+      if (!is_struct(imm1)) return false;
+      for (const FieldType& f : m.types[imm1].fields) operands += width(f);
+      break;
+    case Opcode::kStructNewDefault:
+      if (!is_struct(imm1)) return false;
+      break;
+    case Opcode::kStructGet: case Opcode::kStructGetS: case Opcode::kStructGetU:
+    case Opcode::kStructSet:
+      if (!is_struct(imm1) || imm2 >= m.types[imm1].fields.size()) return false;
+      if (op == Opcode::kStructSet) {
+        operands = 1 + width(m.types[imm1].fields[imm2]);
+        result = 0;
+      } else {
+        operands = 1;
+        result = width(m.types[imm1].fields[imm2]);
+      }
+      break;
+    case Opcode::kArrayNew:
+      if (!is_array(imm1)) return false;
+      operands = width(elem(imm1)) + 1;
+      break;
+    case Opcode::kArrayNewDefault:
+      if (!is_array(imm1)) return false;
+      operands = 1;
+      break;
+    case Opcode::kArrayNewFixed:
+      if (!is_array(imm1)) return false;
+      operands = uint64_t{imm2} * width(elem(imm1));
+      break;
+    case Opcode::kArrayNewData: case Opcode::kArrayInitData:
+      // Raw bytes must never become references.
+      if (!is_array(imm1) || elem(imm1).type.is_ref() || imm2 >= m.data.size()) return false;
+      operands = op == Opcode::kArrayNewData ? 2 : 4;
+      result = op == Opcode::kArrayNewData ? 1 : 0;
+      break;
+    case Opcode::kArrayNewElem: case Opcode::kArrayInitElem:
+      if (!is_array(imm1) || !elem(imm1).type.is_ref() || imm2 >= m.elems.size()) return false;
+      operands = op == Opcode::kArrayNewElem ? 2 : 4;
+      result = op == Opcode::kArrayNewElem ? 1 : 0;
+      break;
+    case Opcode::kArrayGet: case Opcode::kArrayGetS: case Opcode::kArrayGetU:
+      if (!is_array(imm1)) return false;
+      operands = 2;
+      result = width(elem(imm1));
+      break;
+    case Opcode::kArraySet:
+      if (!is_array(imm1)) return false;
+      operands = 2 + width(elem(imm1));
+      result = 0;
+      break;
+    case Opcode::kArrayFill:
+      if (!is_array(imm1)) return false;
+      operands = 3 + width(elem(imm1));
+      result = 0;
+      break;
+    case Opcode::kArrayCopy:
+      if (!is_array(imm1) || !is_array(imm2) ||
+          FieldBytes(elem(imm1)) != FieldBytes(elem(imm2)) ||
+          elem(imm1).type.is_ref() != elem(imm2).type.is_ref()) {
+        return false;
+      }
+      operands = 5;
+      result = 0;
+      break;
+    case Opcode::kArrayLen: case Opcode::kRefI31: case Opcode::kI31GetS: case Opcode::kI31GetU:
+      operands = 1;
+      break;
+    case Opcode::kRefTest: case Opcode::kRefTestNull: case Opcode::kRefCast:
+    case Opcode::kRefCastNull:
+      if (!HeapOk(m, imm1)) return false;
+      operands = 1;
+      break;
+    default:
+      return false;
+  }
+  if (result && (dst >= frame_slots || result > frame_slots - dst)) return false;
+  return base <= frame_slots && operands <= frame_slots - base;
 }
 
 }  // namespace
@@ -278,6 +381,8 @@ Status VerifyFunctionCode(const Module& m, const FunctionCode& c) {
         }
       }
     }
+    if (op == IOp::kGc && !VerifyGc(m, &c.code[pc], c.frame_slots)) return fail("GC operation");
+    if (op == IOp::kBrOnCast && !HeapOk(m, c.code[pc + 2])) return fail("cast type");
     if (op == IOp::kThrow && tag_slots(c.code[pc + 1]) > c.frame_slots - c.code[pc + 2]) {
       return fail("throw payload");
     }

@@ -1181,8 +1181,9 @@ void Compiler::EmitMisc(const Instruction& in, const ValidatorState& st) {
     default:
       break;
   }
-  // Not supported by the interpreter (GC): compiled as a trap so the module
-  // still validates and runs up to it. Keep the operand stack consistent.
+  if (EmitGc(in)) return;
+  // Anything else the validator accepts but the interpreter does not run is
+  // compiled as a trap so the module still validates and runs up to it.
   (void)st;
   Op(IOp::kUnreachable);
   MakeUnreachable();

@@ -99,6 +99,8 @@ class Compiler final : public CodeSink {
   void EmitSimd(const Instruction& in, uint32_t nparams, uint8_t result_width, uint32_t imm);
   void EmitMemory(const Instruction& in, const ValidatorState& st);
   void EmitMisc(const Instruction& in, const ValidatorState& st);
+  // GC instructions (compiler_gc.cc); false for other opcodes.
+  bool EmitGc(const Instruction& in);
   void EmitLocalSet(uint32_t local, bool tee);
   uint8_t TopResultWidth(const ValidatorState& st) const;
   bool IsMemory64(uint32_t memory) const;

@@ -22,6 +22,11 @@ const char* TrapMessage(TrapKind k) {
     case TrapKind::kDataSegmentOutOfBounds: return "out of bounds memory access";
     case TrapKind::kArrayOutOfBounds: return "out of bounds array access";
     case TrapKind::kCastFailure: return "cast failure";
+    case TrapKind::kNullStructRef: return "null structure reference";
+    case TrapKind::kNullArrayRef: return "null array reference";
+    case TrapKind::kNullI31Ref: return "null i31 reference";
+    case TrapKind::kArrayTooLarge: return "requested new array is too large";
+    case TrapKind::kGcHeapExhausted: return "GC heap exhausted";
   }
   return "trap";
 }
@@ -38,7 +43,8 @@ const char* ToString(ErrorKind k) {
 }
 
 Error Error::Trap(TrapKind k) {
-  ErrorKind kind = k == TrapKind::kCallStackExhausted ? ErrorKind::kRangeError
+  ErrorKind kind = k == TrapKind::kCallStackExhausted || k == TrapKind::kGcHeapExhausted
+                       ? ErrorKind::kRangeError
                    : k == TrapKind::kUncaughtException ? ErrorKind::kException
                                                        : ErrorKind::kRuntimeError;
   return Error{kind, TrapMessage(k), k};

@@ -31,6 +31,11 @@ enum class TrapKind : uint8_t {
   kDataSegmentOutOfBounds,  // "out of bounds memory access" (memory.init)
   kArrayOutOfBounds,     // "out of bounds array access"
   kCastFailure,          // "cast failure"
+  kNullStructRef,        // "null structure reference"
+  kNullArrayRef,         // "null array reference"
+  kNullI31Ref,           // "null i31 reference"
+  kArrayTooLarge,        // "requested new array is too large" (kMaxArrayLength)
+  kGcHeapExhausted,      // "GC heap exhausted" (a RangeError; kMaxGcHeapBytes)
 };
 
 const char* TrapMessage(TrapKind k);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "wasm/runtime/gc_heap.h"
 #include "wasm/runtime/interpreter.h"
 
 namespace wasmstream::wasm {
@@ -158,6 +159,59 @@ Outcome<Value> EvalConstExpr(const Module& module, const Instance& instance, con
         }
         break;
       }
+      case 0xFB: {  // GC
+        uint64_t sub = r.uleb();
+        if (sub == 0x1A || sub == 0x1B) break;  // any/extern conversions: same bits
+        if (sub == 0x1C) {  // ref.i31
+          if (stack.empty()) return bad();
+          stack.back() = Value::Ref(type, I31Ref(stack.back().u.i32));
+          break;
+        }
+        if (sub > 8) return bad();
+        uint64_t x = r.uleb();
+        if (x >= instance.canon_types.size()) return bad();
+        Store& store = instance.store();
+        uint32_t id = instance.canon_types[x];
+        const CanonType& t = store.types().type(id);
+        // Pops {n} values into consecutive slots.
+        auto pop_slots = [&](size_t n, std::vector<uint64_t>* out) {
+          out->clear();
+          for (size_t i = stack.size() - n; i < stack.size(); ++i) {
+            uint64_t s[2] = {0, 0};
+            StoreToSlots(stack[i], s);
+            out->push_back(s[0]);
+            if (stack[i].type.kind == ValueKind::kV128) out->push_back(s[1]);
+          }
+          stack.resize(stack.size() - n);
+        };
+        std::vector<uint64_t> slots;
+        RefBits ref = kNullRef;
+        TrapKind trap = TrapKind::kNone;
+        if (sub == 0 || sub == 1) {  // struct.new(_default)
+          if (t.kind != CompositeKind::kStruct) return bad();
+          if (sub == 0) {
+            if (stack.size() < t.fields.size()) return bad();
+            pop_slots(t.fields.size(), &slots);
+          }
+          trap = NewStruct(store, id, sub == 0 ? slots.data() : nullptr, &ref);
+        } else if (sub == 6 || sub == 7) {  // array.new(_default)
+          if (t.kind != CompositeKind::kArray || stack.size() < (sub == 6 ? 2u : 1u)) return bad();
+          uint32_t n = stack.back().u.i32;
+          stack.pop_back();
+          if (sub == 6) pop_slots(1, &slots);
+          trap = NewArray(store, id, n, sub == 6 ? slots.data() : nullptr, &ref);
+        } else if (sub == 8) {  // array.new_fixed
+          uint64_t n = r.uleb();
+          if (t.kind != CompositeKind::kArray || stack.size() < n) return bad();
+          pop_slots(n, &slots);
+          trap = NewArrayFixed(store, id, static_cast<uint32_t>(n), slots.data(), &ref);
+        } else {
+          return bad();
+        }
+        if (trap != TrapKind::kNone) return Error::Trap(trap);
+        stack.push_back(Value::Ref(type, ref));
+        break;
+      }
       case 0xFD: {  // v128.const
         if (r.uleb() != 0x0C || r.end - r.p < 16) return bad();
         V128 v;
@@ -179,10 +233,9 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
   auto owned = std::unique_ptr<Instance>(new Instance(&store, module_ptr));
   Instance& inst = *owned;
 
-  inst.sig_ids.resize(m.types.size());
-  for (size_t i = 0; i < m.types.size(); ++i) {
-    if (m.types[i].kind == CompositeKind::kFunc) inst.sig_ids[i] = store.InternSig(m.types[i].func);
-  }
+  inst.canon_types = store.types().Canonicalize(m);
+  const TypeRegistry& reg = store.types();
+  auto canon = [&](ValueType t) { return CanonValueType(t, inst.canon_types); };
   inst.funcs.resize(m.functions.size());
   inst.tables.resize(m.tables.size());
   inst.memories.resize(m.memories.size());
@@ -207,24 +260,28 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
         return Error::Link(ImportPrefix(i, imp) +
                            "imported mutable global must be a WebAssembly.Global object");
       }
-      if (!(field->value->type == g.type) && !(g.type.is_num() && field->value->type.is_num())) {
+      Value v = *field->value;
+      if (v.type.kind != g.type.kind ||
+          (v.type.is_ref() && !reg.IsValueSubtype(v.type, canon(g.type)))) {
         return incompatible("global type");
       }
-      Value v = *field->value;
-      if (v.type.kind != g.type.kind) return incompatible("global type");
-      inst.globals[imp.index] = store.NewGlobal(g.type, false, v);
+      inst.globals[imp.index] = store.NewGlobal(canon(g.type), false, v);
       continue;
     }
     const Extern& e = *field->ext;
     if (e.kind != imp.kind) return incompatible("kind");
     switch (imp.kind) {
       case ExternalKind::kFunction:
-        if (!(e.func->type == m.func_type(imp.index))) return incompatible("function type");
+        if (!reg.IsSubtype(e.func->sig_id,
+                           inst.canon_types[m.functions[imp.index].type_index])) {
+          return incompatible("function type");
+        }
         inst.funcs[imp.index] = e.func;
         break;
       case ExternalKind::kTable: {
         const Table& t = m.tables[imp.index];
-        if (!(e.table->elem_type() == t.elem_type) || !LimitsMatch(e.table->type(), t.limits)) {
+        if (!(e.table->elem_type() == canon(t.elem_type)) ||
+            !LimitsMatch(e.table->type(), t.limits)) {
           return incompatible("table type");
         }
         inst.tables[imp.index] = e.table;
@@ -241,14 +298,17 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
       }
       case ExternalKind::kGlobal: {
         const Global& g = m.globals[imp.index];
-        if (!(e.global->type() == g.type) || e.global->is_mutable() != g.mutable_) {
+        ValueType want = canon(g.type);
+        if (e.global->is_mutable() != g.mutable_ ||
+            (g.mutable_ ? !(e.global->type() == want)
+                        : !reg.IsValueSubtype(e.global->type(), want))) {
           return incompatible("global type");
         }
         inst.globals[imp.index] = e.global;
         break;
       }
       case ExternalKind::kTag: {
-        const FuncType& want = m.types[m.tags[imp.index].type_index].func;
+        FuncType want = CanonFuncType(m.types[m.tags[imp.index].type_index].func, inst.canon_types);
         if (!(e.tag->type() == want)) return incompatible("tag type");
         inst.tags[imp.index] = e.tag;
         break;
@@ -264,7 +324,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     if (!m.code[i]) return Error::Link("function #" + std::to_string(i) + " is not compiled");
     FuncInstance* f = store.NewFunction();
     f->type = m.func_type(i);
-    f->sig_id = inst.sig_ids[m.functions[i].type_index];
+    f->sig_id = inst.canon_types[m.functions[i].type_index];
     f->instance = &inst;
     f->func_index = i;
     f->code = m.code[i].get();
@@ -274,7 +334,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     const Global& g = m.globals[i];
     auto v = EvalConstExpr(m, inst, g.init, g.type);
     if (!v.ok()) return v.error();
-    inst.globals[i] = store.NewGlobal(g.type, g.mutable_, v.value());
+    inst.globals[i] = store.NewGlobal(canon(g.type), g.mutable_, v.value());
   }
   for (uint32_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
     const Table& t = m.tables[i];
@@ -284,7 +344,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
       if (!v.ok()) return v.error();
       init = v.value().u.ref;
     }
-    inst.tables[i] = store.NewTable(t.elem_type, t.limits, init);
+    inst.tables[i] = store.NewTable(canon(t.elem_type), t.limits, init);
     if (!inst.tables[i]) return Error::Range("WebAssembly.Table(): could not allocate the table");
   }
   for (uint32_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
@@ -292,7 +352,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     if (!inst.memories[i]) return Error::Range("WebAssembly.Memory(): could not allocate memory");
   }
   for (uint32_t i = m.num_imported_tags; i < m.tags.size(); ++i) {
-    inst.tags[i] = store.NewTag(m.types[m.tags[i].type_index].func);
+    inst.tags[i] = store.NewTag(CanonFuncType(m.types[m.tags[i].type_index].func, inst.canon_types));
   }
   for (const Export& e : m.exports) {
     Extern x;

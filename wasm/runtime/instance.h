@@ -82,7 +82,7 @@ class Instance {
   std::vector<MemoryInstance*> memories;
   std::vector<GlobalInstance*> globals;
   std::vector<TagInstance*> tags;
-  std::vector<uint32_t> sig_ids;            // per type index: Store-interned function type id
+  std::vector<uint32_t> canon_types;        // per type index: the Store's canonical type id
   std::vector<std::vector<RefBits>> elems;  // element segments; empty once dropped
   std::vector<uint8_t> data_dropped;        // per data segment
 

@@ -489,7 +489,10 @@ L_CallIndirect: {
   RefBits r = t->Get(i);
   if (r == kNullRef) TRAP(TrapKind::kUninitializedElement);
   callee = reinterpret_cast<const FuncInstance*>(r);
-  if (callee->sig_id != inst->sig_ids[pc[1]]) TRAP(TrapKind::kIndirectCallMismatch);
+  if (callee->sig_id != inst->canon_types[pc[1]] &&
+      !store.types().IsSubtype(callee->sig_id, inst->canon_types[pc[1]])) {
+    TRAP(TrapKind::kIndirectCallMismatch);
+  }
   args = fp + pc[4];
   pc += 5;
   goto do_call;
@@ -512,7 +515,10 @@ L_ReturnCallIndirect: {
   RefBits r = t->Get(i);
   if (r == kNullRef) TRAP(TrapKind::kUninitializedElement);
   callee = reinterpret_cast<const FuncInstance*>(r);
-  if (callee->sig_id != inst->sig_ids[pc[1]]) TRAP(TrapKind::kIndirectCallMismatch);
+  if (callee->sig_id != inst->canon_types[pc[1]] &&
+      !store.types().IsSubtype(callee->sig_id, inst->canon_types[pc[1]])) {
+    TRAP(TrapKind::kIndirectCallMismatch);
+  }
   goto do_tail_call;
 }
 L_ReturnCallRef: {
@@ -656,6 +662,13 @@ L_ThrowRef: {
   throw_at = static_cast<uint32_t>(pc - base);
   goto do_throw;
 }
+L_Gc:
+  if (TrapKind k = ExecGc(store, inst, fp, pc); k != TrapKind::kNone) TRAP(k);
+  pc += 6;
+  NEXT();
+L_BrOnCast:
+  pc = RefMatches(store, inst, U64(1), pc[2], pc[3] != 0) == (pc[4] != 0) ? base + pc[5] : pc + 6;
+  NEXT();
 
 do_throw:
   // Look for a handler in this frame, then in each caller up to the entry.

@@ -29,6 +29,16 @@ constexpr uint64_t kMaxMemory64Pages = kSpecMaxMemory64Pages;
 // Elements of one table, initial or grown.
 constexpr uint64_t kMaxTableElements = kSpecMaxTableSize;
 
+// Bytes of GC objects (headers included) one Store may hold; the heap is an
+// arena for the Store's life (gc_heap.h), so this bounds it. Past it an
+// allocation traps with "GC heap exhausted" (a RangeError). Store::heap()
+// can lower it.
+constexpr uint64_t kMaxGcHeapBytes = uint64_t{1} << 30;
+
+// Elements of one GC array: array.new* with more traps with "requested new
+// array is too large" (V8's wording) before allocating anything.
+constexpr uint64_t kMaxArrayLength = uint64_t{1} << 27;
+
 // Code words of one compiled function: uint32 branch targets must fit.
 constexpr uint32_t kMaxCodeWords = 1u << 30;
 

@@ -76,6 +76,12 @@ TrapKind ExecBulk(Instance* inst, uint64_t* fp, const uint32_t* pc, uint32_t* wo
 TrapKind ExecSimd(uint64_t* fp, const uint32_t* pc);
 TrapKind ExecSimdMem(Instance* inst, uint64_t* fp, const uint32_t* pc);
 TrapKind ExecAtomic(Instance* inst, uint64_t* fp, const uint32_t* pc);
+// GC operations (gc_ops.cc): IOp::kGc.
+class Store;
+TrapKind ExecGc(Store& store, Instance* inst, uint64_t* fp, const uint32_t* pc);
+// ref.test's question: is {r} non-null of heap type {heap} (a type index of
+// {inst}'s module or an AbstractHeap code), or null and {nullable}?
+bool RefMatches(Store& store, const Instance* inst, uint64_t r, uint32_t heap, bool nullable);
 
 // Effective address of an access of {n} bytes; false when out of bounds.
 bool EffectiveAddress(Instance* inst, uint32_t memory, uint64_t addr_slot_value,

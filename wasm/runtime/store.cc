@@ -10,7 +10,7 @@ Store::~Store() = default;
 
 FuncInstance* Store::NewHostFunction(FuncType type, HostFunction fn) {
   auto f = std::make_unique<FuncInstance>();
-  f->sig_id = InternSig(type);
+  f->sig_id = types_.InternFunc(type);
   f->type = std::move(type);
   f->host = std::move(fn);
   funcs_.push_back(std::move(f));
@@ -57,11 +57,6 @@ Exception* Store::NewException(const TagInstance* tag, std::vector<uint64_t> pay
 Instance* Store::AddInstance(std::unique_ptr<Instance> instance) {
   instances_.push_back(std::move(instance));
   return instances_.back().get();
-}
-
-uint32_t Store::InternSig(const FuncType& type) {
-  auto [it, inserted] = sig_ids_.emplace(ToString(type), static_cast<uint32_t>(sig_ids_.size()));
-  return it->second;
 }
 
 ExecStack& Store::stack() {

@@ -1,7 +1,7 @@
 // The Store owns every runtime object (functions, memories, tables, globals,
 // tags, instances, exceptions) for its whole life, as the spec's store does;
 // objects refer to each other by plain pointers that stay valid as long as the
-// Store lives. A Store and what it holds are used from one thread at a time.
+// Store lives (GC objects too: gc_heap.h). A Store and what it holds are used from one thread at a time.
 #ifndef WASMSTREAM_WASM_RUNTIME_STORE_H_
 #define WASMSTREAM_WASM_RUNTIME_STORE_H_
 
@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "wasm/runtime/function.h"
+#include "wasm/runtime/gc_heap.h"
+#include "wasm/runtime/gc_types.h"
 #include "wasm/runtime/global.h"
 #include "wasm/runtime/memory.h"
 #include "wasm/runtime/table.h"
@@ -46,8 +48,11 @@ class Store {
   Exception* NewException(const TagInstance* tag, std::vector<uint64_t> payload);
   Instance* AddInstance(std::unique_ptr<Instance> instance);
 
-  // Equal function types get equal ids (call_indirect compares ids).
-  uint32_t InternSig(const FuncType& type);
+  // Canonical types (iso-recursive, shared by every instance of the Store):
+  // a FuncInstance's sig_id is its type's canonical id.
+  TypeRegistry& types() { return types_; }
+  // Struct and array objects.
+  GcHeap& heap() { return heap_; }
 
   ExecStack& stack();
 
@@ -59,7 +64,8 @@ class Store {
   std::vector<std::unique_ptr<TagInstance>> tags_;
   std::vector<std::unique_ptr<Exception>> exceptions_;
   std::vector<std::unique_ptr<Instance>> instances_;
-  std::unordered_map<std::string, uint32_t> sig_ids_;  // keyed by ToString(FuncType)
+  TypeRegistry types_;
+  GcHeap heap_;
   std::unique_ptr<ExecStack> stack_;
 };
 
