@@ -14,6 +14,7 @@
 namespace wasmstream::cache {
 namespace {
 
+using internal::BlobReader;
 using internal::Exec;
 using internal::IsFatal;
 using internal::Stmt;
@@ -306,44 +307,25 @@ int SqliteStore::ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_by
     payload_size = static_cast<uint64_t>(s.Int(3));
   }
   if (wire_size != wire_bytes.size()) return done(MissReason::kWireMismatch, SQLITE_OK);
-  sqlite3_blob* blob = nullptr;
-  rc = sqlite3_blob_open(db, "main", "blobs", "wire", id, 0, &blob);
-  if (rc != SQLITE_OK) {
-    sqlite3_blob_close(blob);
-    return done(MissReason::kError, rc);
-  }
-  if (static_cast<uint64_t>(sqlite3_blob_bytes(blob)) != wire_size) {
-    sqlite3_blob_close(blob);
-    return done(MissReason::kWireMismatch, SQLITE_OK);
-  }
-  std::vector<uint8_t> slice(std::min<uint64_t>(wire_size, kCompareSliceBytes));
-  for (uint64_t off = 0; off < wire_size; off += slice.size()) {
-    int n = static_cast<int>(std::min<uint64_t>(slice.size(), wire_size - off));
-    rc = sqlite3_blob_read(blob, slice.data(), n, static_cast<int>(off));
-    if (rc != SQLITE_OK) {
-      sqlite3_blob_close(blob);
-      return done(MissReason::kError, rc);
-    }
-    if (std::memcmp(slice.data(), wire_bytes.data() + off, n) != 0) {
-      sqlite3_blob_close(blob);
-      return done(MissReason::kWireMismatch, SQLITE_OK);
+  {
+    BlobReader wire(db, "blobs", "wire", id);
+    if (wire.open_rc() != SQLITE_OK) return done(MissReason::kError, wire.open_rc());
+    if (wire.size() != wire_size) return done(MissReason::kWireMismatch, SQLITE_OK);
+    std::vector<uint8_t> slice(std::min<uint64_t>(wire_size, kCompareSliceBytes));
+    for (uint64_t off = 0; off < wire_size; off += slice.size()) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(slice.size(), wire_size - off));
+      rc = wire.Read(std::span(slice.data(), n), off);
+      if (rc != SQLITE_OK) return done(MissReason::kError, rc);
+      if (std::memcmp(slice.data(), wire_bytes.data() + off, n) != 0) {
+        return done(MissReason::kWireMismatch, SQLITE_OK);
+      }
     }
   }
-  sqlite3_blob_close(blob);
-  blob = nullptr;
-  rc = sqlite3_blob_open(db, "main", "blobs", "payload", id, 0, &blob);
-  if (rc != SQLITE_OK) {
-    sqlite3_blob_close(blob);
-    return done(MissReason::kError, rc);
-  }
-  if (static_cast<uint64_t>(sqlite3_blob_bytes(blob)) != payload_size) {
-    sqlite3_blob_close(blob);
-    return done(MissReason::kChecksum, SQLITE_OK);
-  }
+  BlobReader payload(db, "blobs", "payload", id);
+  if (payload.open_rc() != SQLITE_OK) return done(MissReason::kError, payload.open_rc());
+  if (payload.size() != payload_size) return done(MissReason::kChecksum, SQLITE_OK);
   result->payload.resize(payload_size);
-  rc = payload_size ? sqlite3_blob_read(blob, result->payload.data(), static_cast<int>(payload_size), 0)
-                    : SQLITE_OK;
-  sqlite3_blob_close(blob);
+  rc = payload.Read(result->payload, 0);
   if (rc != SQLITE_OK) {
     result->payload.clear();
     return done(MissReason::kError, rc);

@@ -61,6 +61,32 @@ class Stmt {
   int rc_;
 };
 
+// One incremental-I/O handle on a blob column of one row (read-only); closed on
+// destruction, so every early return releases it.
+class BlobReader {
+ public:
+  BlobReader(sqlite3* db, const char* table, const char* column, int64_t rowid) {
+    rc_ = sqlite3_blob_open(db, "main", table, column, rowid, /*flags=*/0, &blob_);
+  }
+  ~BlobReader() { sqlite3_blob_close(blob_); }  // a no-op on null
+  BlobReader(const BlobReader&) = delete;
+  BlobReader& operator=(const BlobReader&) = delete;
+
+  // SQLITE_OK if opened; otherwise the error.
+  int open_rc() const { return rc_; }
+  uint64_t size() const { return rc_ == SQLITE_OK ? static_cast<uint64_t>(sqlite3_blob_bytes(blob_)) : 0; }
+  // Reads {out.size()} bytes at {offset}; SQLITE_OK or the error.
+  int Read(std::span<uint8_t> out, uint64_t offset) const {
+    if (rc_ != SQLITE_OK) return rc_;
+    if (out.empty()) return SQLITE_OK;
+    return sqlite3_blob_read(blob_, out.data(), static_cast<int>(out.size()), static_cast<int>(offset));
+  }
+
+ private:
+  sqlite3_blob* blob_ = nullptr;
+  int rc_;
+};
+
 // Runs SQL without results; returns the SQLite result code.
 inline int Exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
 
