@@ -11,6 +11,8 @@
 namespace wasmstream::wasm {
 namespace {
 
+#include "wasm/runtime/gc_test_modules.inc"
+
 constexpr const char* kWat = R"((module
   (memory 1)
   (table 2 funcref)
@@ -159,6 +161,60 @@ TEST(CodeSerializerTest, LegacyExceptionHandlersRoundTrip) {
     EXPECT_FALSE(VerifyFunctionCode(*fresh, c).ok()) << h;
   }
   EXPECT_TRUE(has_delegate);
+}
+
+// GC code words (IOp::kGc, IOp::kBrOnCast) survive the round trip, and the
+// verifier checks their type, field and segment immediates.
+TEST(CodeSerializerTest, GcCodeRoundTripsAndIsVerified) {
+  auto r = CompileRunnable(std::vector<uint8_t>(std::begin(kBasicWasm), std::end(kBasicWasm)),
+                           Features::All());
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  std::shared_ptr<const Module> fresh = r.value();
+  auto loaded = RoundTrip(*fresh);
+  ASSERT_NE(loaded, nullptr);
+  Store store;
+  auto a = Instance::Instantiate(store, fresh, Imports());
+  auto b = Instance::Instantiate(store, loaded, Imports());
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto results = [&](Instance* inst, const char* name, std::vector<Value> args) {
+    auto out = inst->CallExport(name, args);
+    if (!out.ok()) return out.error().Format();
+    std::string s;
+    for (const Value& v : out.value()) s += ToString(v) + " ";
+    return s;
+  };
+  for (const char* name : {"array_fill_copy", "global_struct", "eq", "vec_array", "cast_fail",
+                           "null_struct", "funcref_test", "roundtrip_eq"}) {
+    EXPECT_EQ(results(a.value(), name, {}), results(b.value(), name, {})) << name;
+  }
+  for (uint32_t kind : {0u, 1u, 2u, 3u, 5u}) {
+    // Objects made by the fresh module classify the same in the loaded one:
+    // both instances share the Store's canonical types.
+    auto made = a.value()->CallExport("make", std::vector<Value>{Value::I32(kind)});
+    ASSERT_TRUE(made.ok());
+    EXPECT_EQ(results(a.value(), "classify", {made.value()[0]}),
+              results(b.value(), "classify", {made.value()[0]}))
+        << kind;
+  }
+
+  // Damage each GC operation's immediates: the verifier must refuse.
+  int gc_ops = 0;
+  for (size_t f = fresh->num_imported_functions; f < fresh->code.size(); ++f) {
+    const FunctionCode& good = *fresh->code[f];
+    for (size_t pc = 0; pc + 5 < good.code.size(); ++pc) {
+      if (good.code[pc] != static_cast<uint32_t>(IOp::kGc)) continue;
+      Opcode op = static_cast<Opcode>(good.code[pc + 1]);
+      if (op == Opcode::kArrayLen || op == Opcode::kRefI31 || op == Opcode::kI31GetS ||
+          op == Opcode::kI31GetU) {
+        continue;  // no immediates
+      }
+      FunctionCode c = good;
+      c.code[pc + 4] = 0x7FFF'FFF0u;  // a type or heap type that does not exist
+      if (!VerifyFunctionCode(*fresh, c).ok()) ++gc_ops;
+      else ADD_FAILURE() << "damaged " << InfoOf(op).name << " in function " << f << " verified";
+    }
+  }
+  EXPECT_GT(gc_ops, 20);
 }
 
 }  // namespace
