@@ -101,6 +101,13 @@ void ModuleDecoder::CheckMemoryCount(Decoder& d, uint32_t at) {
   }
 }
 
+// Imports count towards each kind's limit, but no kind's limit is below the
+// import limit, so an import can never pass one: the defining sections'
+// ConsumeCount(…, already) is where those limits bite.
+static_assert(kSpecMaxImports <= kSpecMaxFunctions && kSpecMaxImports <= kSpecMaxTables &&
+              kSpecMaxImports <= kSpecMaxMemories && kSpecMaxImports <= kSpecMaxGlobals &&
+              kSpecMaxImports <= kSpecMaxTags);
+
 void ModuleDecoder::DecodeImportSection(Decoder& d) {
   Module& m = *module_;
   uint32_t n = ConsumeCount(d, "imports", kSpecMaxImports);
@@ -114,11 +121,6 @@ void ModuleDecoder::DecodeImportSection(Decoder& d) {
     if (!d.ok()) break;
     switch (kind) {
       case 0: {  // function
-        if (m.functions.size() >= kSpecMaxFunctions) {
-          d.Fail(kind_at, "functions count of " + std::to_string(m.functions.size() + 1) +
-                              " exceeds internal limit of " + std::to_string(kSpecMaxFunctions));
-          break;
-        }
         Function fn;
         fn.type_index = ReadFuncTypeIndex(d);
         fn.imported = true;
@@ -133,11 +135,6 @@ void ModuleDecoder::DecodeImportSection(Decoder& d) {
           d.Fail(kind_at, "multiple tables");
           break;
         }
-        if (m.tables.size() >= kSpecMaxTables) {
-          d.Fail(kind_at, "tables count of " + std::to_string(m.tables.size() + 1) +
-                              " exceeds internal limit of " + std::to_string(kSpecMaxTables));
-          break;
-        }
         Table t = ReadTableType(d);
         t.imported = true;
         imp.kind = ExternalKind::kTable;
@@ -147,11 +144,6 @@ void ModuleDecoder::DecodeImportSection(Decoder& d) {
         break;
       }
       case 2: {  // memory
-        if (m.memories.size() >= kSpecMaxMemories) {
-          d.Fail(kind_at, "memories count of " + std::to_string(m.memories.size() + 1) +
-                              " exceeds internal limit of " + std::to_string(kSpecMaxMemories));
-          break;
-        }
         Memory mem = ReadMemoryType(d);
         mem.imported = true;
         imp.kind = ExternalKind::kMemory;
@@ -162,11 +154,6 @@ void ModuleDecoder::DecodeImportSection(Decoder& d) {
         break;
       }
       case 3: {  // global
-        if (m.globals.size() >= kSpecMaxGlobals) {
-          d.Fail(kind_at, "globals count of " + std::to_string(m.globals.size() + 1) +
-                              " exceeds internal limit of " + std::to_string(kSpecMaxGlobals));
-          break;
-        }
         Global g;
         g.type = ReadValueType(d, features_, static_cast<uint32_t>(m.types.size()));
         uint32_t mut_at = d.offset();
