@@ -27,6 +27,7 @@ const char* TrapMessage(TrapKind k) {
     case TrapKind::kNullI31Ref: return "null i31 reference";
     case TrapKind::kArrayTooLarge: return "requested new array is too large";
     case TrapKind::kGcHeapExhausted: return "GC heap exhausted";
+    case TrapKind::kWaitForever: return "atomic wait would never return (no other agent can notify)";
   }
   return "trap";
 }

@@ -36,6 +36,7 @@ enum class TrapKind : uint8_t {
   kNullI31Ref,           // "null i31 reference"
   kArrayTooLarge,        // "requested new array is too large" (kMaxArrayLength)
   kGcHeapExhausted,      // "GC heap exhausted" (a RangeError; kMaxGcHeapBytes)
+  kWaitForever,          // "atomic wait would never return": infinite wait, no other agent
 };
 
 const char* TrapMessage(TrapKind k);

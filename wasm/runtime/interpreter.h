@@ -23,6 +23,19 @@
 // is a computed goto through a table indexed by the operation number.
 // Wizard's side-table idea is what our try_table regions are: exception
 // handlers are looked up by code index only when something is thrown.
+// Legacy exceptions (try/catch/catch_all/rethrow/delegate) use the same
+// regions: a try's handlers are appended when it ends, a catch body finds the
+// caught exnref in the try's base slot (rethrow reads it there), and delegate
+// is a handler that resumes the search at an outer region.
+//
+// GC (compiler_gc.cc, gc_ops.cc): references are one tagged 64-bit word for
+// every hierarchy (value.h), so ref.eq is an integer compare and the
+// any/extern conversions compile to nothing. Struct and array operations and
+// casts are one out-of-line IOp::kGc whose operands sit in consecutive slots;
+// br_on_cast(_fail) is IOp::kBrOnCast. Types are canonicalized per Store
+// (gc_types.h, iso-recursive), so casts, call_indirect and import matching
+// compare canonical ids and walk declared supertypes. Objects live in the
+// Store's bounded GC heap (gc_heap.h: no collector yet).
 //
 // Calls between wasm functions do not recurse on the C++ stack: frames live
 // in ExecStack, so deep recursion ends in "call stack exhausted" (a

@@ -2,7 +2,9 @@
 // memory access beyond the fast path (other memories, memory64, offsets
 // >= 2^32) and atomics (single agent: a wait that would block times out).
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "wasm/opcodes.h"
 #include "wasm/runtime/code.h"
@@ -212,7 +214,10 @@ TrapKind ExecAtomic(Instance* inst, uint64_t* fp, const uint32_t* pc) {
   MemoryInstance* m = inst->memories[pc[6]];
   if ((p - m->data()) % size != 0) return TrapKind::kUnalignedAtomic;
   Opcode op = static_cast<Opcode>(pc[1]);
-  uint64_t a = pc[4] ? fp[pc[4]] : 0, b = pc[5] ? fp[pc[5]] : 0;
+  // Absent operands are 0 words, but slot 0 is a real slot (local 0): go by
+  // the signature's arity.
+  size_t nparams = SigParams(info.sig).size();
+  uint64_t a = nparams >= 2 ? fp[pc[4]] : 0, b = nparams >= 3 ? fp[pc[5]] : 0;
   auto read = [&]() -> uint64_t {
     uint64_t v = 0;
     std::memcpy(&v, p, size);  // little-endian host
@@ -229,9 +234,18 @@ TrapKind ExecAtomic(Instance* inst, uint64_t* fp, const uint32_t* pc) {
     case Opcode::kMemoryAtomicWait64: {
       if (!m->shared()) return TrapKind::kUnreachable;
       uint64_t expected = op == Opcode::kMemoryAtomicWait32 ? static_cast<uint32_t>(a) : a;
-      // 1 "not-equal", 2 "timed-out": with no other agent, a matching wait
-      // could only end by its timeout.
-      *dst = read() != expected ? 1 : 2;
+      if (read() != expected) {
+        *dst = 1;  // "not-equal"
+        return TrapKind::kNone;
+      }
+      // No other agent can notify (one thread per Store), so a matching wait
+      // ends only by its timeout (ns): sleep for it, then "timed-out". An
+      // infinite wait (negative timeout) would never return: it traps
+      // instead, as V8 refuses a wait that may not block.
+      int64_t timeout = static_cast<int64_t>(b);
+      if (timeout < 0) return TrapKind::kWaitForever;
+      if (timeout > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(timeout));
+      *dst = 2;
       return TrapKind::kNone;
     }
     default:

@@ -256,6 +256,31 @@ TEST_F(TrapTest, LegacyCatchCatchAllRethrowDelegate) {
   EXPECT_EQ(Trap(i, "delegate_out", {}, ErrorKind::kException), "uncaught wasm exception");
 }
 
+// One agent per Store: a matching wait sleeps out its timeout and reports
+// "timed-out" (2); an infinite one could never return, so it traps.
+TEST_F(TrapTest, AtomicWaitHonoursItsTimeoutAndRefusesToWaitForever) {
+  Instance* i = Load(R"((module
+    (memory 1 1 shared)
+    (func (export "wait32") (param i32 i64) (result i32)
+      (memory.atomic.wait32 (i32.const 8) (local.get 0) (local.get 1)))
+    (func (export "wait64") (param i64 i64) (result i32)
+      (memory.atomic.wait64 (i32.const 8) (local.get 0) (local.get 1)))))");
+  ASSERT_NE(i, nullptr);
+  auto call = [&](const char* name, Value v, int64_t timeout) -> int64_t {
+    auto r = i->CallExport(name, std::vector<Value>{v, Value::I64(static_cast<uint64_t>(timeout))});
+    EXPECT_TRUE(r.ok()) << name << ": " << (r.ok() ? "" : r.error().Format());
+    return r.ok() ? static_cast<int64_t>(r.value()[0].u.i32) : -1;
+  };
+  EXPECT_EQ(call("wait32", Value::I32(1), -1), 1);  // not-equal: returns at once
+  EXPECT_EQ(call("wait32", Value::I32(0), 0), 2);
+  EXPECT_EQ(call("wait32", Value::I32(0), 1'000'000), 2);  // 1 ms
+  EXPECT_EQ(call("wait64", Value::I64(0), 1'000), 2);
+  EXPECT_EQ(Trap(i, "wait32", {Value::I32(0), Value::I64(static_cast<uint64_t>(-1))}),
+            "atomic wait would never return (no other agent can notify)");
+  EXPECT_EQ(Trap(i, "wait64", {Value::I64(0), Value::I64(static_cast<uint64_t>(-5))}),
+            "atomic wait would never return (no other agent can notify)");
+}
+
 TEST_F(TrapTest, TrapInStartFunctionFailsInstantiation) {
   auto m = testing::Compile(R"((module (func $s unreachable) (start $s)))");
   ASSERT_NE(m, nullptr);
