@@ -70,8 +70,11 @@ bool BodyDecoder::DecodeReference(uint8_t opcode) {
       ValueType t;
       if (!PopRef(&t)) return false;
       std::span<const ValueType> types = LabelTypes(depth);
+      // The operands below become the label's types (pop then push, as br_if),
+      // not whatever subtypes they were (gc issue 516).
       if (opcode == 0xD5) {
-        if (!PeekTypes(types)) return false;
+        if (!PopTypes(types)) return false;
+        PushTypes(types);
         Push(t.is_ref() ? ValueType::Ref(t.heap, false) : t);
         return true;
       }
@@ -85,7 +88,9 @@ bool BodyDecoder::DecodeReference(uint8_t opcode) {
                           "] but stack has [" + ToString(non_null) + "]");
         return false;
       }
-      return PeekTypes(types.first(types.size() - 1));
+      if (!PopTypes(types.first(types.size() - 1))) return false;
+      PushTypes(types.first(types.size() - 1));
+      return true;
     }
   }
   return false;
@@ -334,7 +339,8 @@ bool BodyDecoder::DecodeGc(uint32_t code) {
         Error(instr_, "type mismatch: branch target does not accept " + ToString(to_label));
         return false;
       }
-      if (!PeekTypes(types.first(types.size() - 1))) return false;
+      if (!PopTypes(types.first(types.size() - 1))) return false;
+      PushTypes(types.first(types.size() - 1));
       Push(fallthrough);
       return true;
     }

@@ -41,6 +41,11 @@ void ModuleDecoder::DecodeElementSection(Decoder& d) {
       s.offset = ReadConstExpr(d, addr, ConstExprGlobals(UINT32_MAX));
     }
     uint32_t type_at = d.offset();
+    // Function-index segments hold non-null references: with typed function
+    // references their type is (ref func), so they fit a (ref func) table.
+    if (!s.uses_exprs && features_.has(Feature::kFunctionReferences)) {
+      s.elem_type = ValueType::Ref(HeapType::Abstract(AbstractHeap::kFunc), false);
+    }
     if (passive_or_decl || explicit_table) {
       if (s.uses_exprs) {
         s.elem_type = ReadRefType(d, features_, num_types);
@@ -50,7 +55,6 @@ void ModuleDecoder::DecodeElementSection(Decoder& d) {
           d.Fail(type_at, "malformed element kind");
           break;
         }
-        s.elem_type = ValueType::FuncRef();
       }
     }
     if (!d.ok()) break;

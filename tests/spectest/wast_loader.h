@@ -36,6 +36,47 @@ struct WastScript {
 std::optional<WastScript> ConvertWast(const std::string& wast_path, const std::string& out_dir,
                                       const std::vector<std::string>& flags, std::string* error);
 
+// Loads a converted script ({json_path}, its modules in the same folder).
+std::optional<WastScript> LoadWastJson(const std::string& wast_path, const std::string& json_path,
+                                       std::string* error);
+
+// The second converter, for the scripts wabt 1.0.32 cannot parse (GC, typed
+// function references, exnref): tools/wast2json-wasmtools.mjs under node,
+// which encodes modules with wasm-tools' text parser (npm, installed by
+// tools/fetch-test-tools). It writes wast2json's JSON shape, plus the command
+// types module_definition / module_instance and the GC value types described
+// in the script's header.
+class WasmToolsConverter {
+ public:
+  // Finds the script in the test's runfiles and checks that node and the npm
+  // package are there; when not, available() is false and why() says so.
+  WasmToolsConverter();
+  bool available() const { return why_.empty(); }
+  const std::string& why() const { return why_; }
+
+  // Converts {wast_paths} (one node process for all) into
+  // {out_dir}/<stem>.json each. Returns one entry per input: the script, or
+  // nullopt with the converter's message for it in {errors}[i].
+  std::vector<std::optional<WastScript>> Convert(const std::vector<std::string>& wast_paths,
+                                                 const std::string& out_dir,
+                                                 std::vector<std::string>* errors) const;
+
+ private:
+  std::string script_;
+  std::string why_;
+};
+
+// Converts {wast_paths} with wast2json ({flags}) and, for the scripts it
+// refuses, with {fallback} (when available). {converter}[i] says which one
+// converted script i ("wast2json", "wasm-tools") or is empty when neither
+// could; then {errors}[i] says why.
+std::vector<std::optional<WastScript>> ConvertAll(const std::vector<std::string>& wast_paths,
+                                                  const std::string& out_dir,
+                                                  const std::vector<std::string>& flags,
+                                                  const WasmToolsConverter& fallback,
+                                                  std::vector<std::string>* converter,
+                                                  std::vector<std::string>* errors);
+
 // The whole file, or nullopt when it cannot be read.
 std::optional<std::vector<uint8_t>> ReadFileBytes(const std::string& path);
 
