@@ -5,14 +5,18 @@
 # on first call) and eager (--no-wasm-lazy-compilation), WebAssembly.validate,
 # and wabt's wasm-validate, all in the same run.
 #   bench/validate.sh [N_LARGEST=5] [RUNS=5]
+# BAZEL and BAZEL_STARTUP_OPTS (e.g. --output_base=...) are honoured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-5}"
 runs="${2:-5}"
 tools/fetch-corpus
 mapfile -t files < <(ls -S corpus/wasm/*.wasm | head -n "$n")
-bazel build -c opt //bench:validate_bench >&2
-bin="$(bazel info -c opt bazel-bin 2>/dev/null)/bench/validate_bench"
+BAZEL="${BAZEL:-bazel}"
+# shellcheck disable=SC2086
+"$BAZEL" ${BAZEL_STARTUP_OPTS:-} build -c opt //bench:validate_bench >&2
+# shellcheck disable=SC2086
+bin="$("$BAZEL" ${BAZEL_STARTUP_OPTS:-} info -c opt bazel-bin 2>/dev/null)/bench/validate_bench"
 
 echo "== wasmstream (best of $runs)"
 "$bin" --runs "$runs" "${files[@]}"

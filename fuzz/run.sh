@@ -13,7 +13,8 @@ mkdir -p "$out/obj" "$out/corpus" "$out/seeds"
 
 srcs=(
   wasm/features.cc wasm/types.cc wasm/opcodes.cc wasm/type_relations.cc
-  wasm/function_body_decoder.cc wasm/body_control.cc wasm/body_memory.cc wasm/body_reference.cc
+  wasm/function_body_decoder.cc wasm/body_dispatch.cc wasm/body_control.cc wasm/body_memory.cc
+  wasm/body_reference.cc
   wasm/decoder.cc wasm/section_reader.cc wasm/module_decoder.cc
   wasm/sections_custom.cc wasm/sections_entities.cc wasm/sections_exports.cc
   wasm/sections_segments.cc wasm/sections_types.cc

@@ -71,6 +71,7 @@ void BodyDecoder::CloseFrame(const ControlFrame& f) {
     emitted_ = true;
   }
   control_.pop_back();
+  height_ = control_.empty() ? 0 : control_.back().height;
 }
 
 void BodyDecoder::ReopenFrame(const ControlFrame& f) {

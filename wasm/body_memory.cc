@@ -75,7 +75,7 @@ bool BodyDecoder::DecodeMemoryAccess(const OpcodeInfo& info) {
   ValueKind address = IsMemory64(imm_.mem.memory) ? ValueKind::kI64 : ValueKind::kI32;
   uint32_t n = row.num_params;
   // Fast path: operands present with exactly the expected numeric types.
-  if (sp_ - control_.back().height >= n) [[likely]] {
+  if (sp_ - height_ >= n) [[likely]] {
     bool match = stack_[sp_ - n].kind == address;
     for (uint32_t i = 1; i < n; ++i) match &= stack_[sp_ - n + i].kind == row.params[i].kind;
     if (match) [[likely]] {

@@ -1,9 +1,9 @@
 // The function-body decoder: entry points, the byte reader, the operand and
-// control stacks, and the dispatch loop. Instruction families live in
-// body_*.cc (control, variables, memory, SIMD, references/GC, exceptions).
+// control stacks. The dispatch loop is in body_dispatch.cc; instruction
+// families live in body_*.cc (control, variables, memory, SIMD,
+// references/GC, exceptions).
 #include "wasm/function_body_decoder.h"
 
-#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -37,18 +37,6 @@ Buffers& AcquireBuffers(std::unique_ptr<Buffers>* own) {
   return **own;
 }
 
-std::string Hex(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02x", v);
-  return buf;
-}
-
-constexpr ValueType kI32Type[1] = {ValueType::I32()};
-constexpr ValueType kI64Type[1] = {ValueType::I64()};
-constexpr ValueType kF32Type[1] = {ValueType::F32()};
-constexpr ValueType kF64Type[1] = {ValueType::F64()};
-constexpr ValueType kV128Type[1] = {ValueType::V128()};
-
 }  // namespace
 
 BodyDecoder::BodyDecoder(const Module& module, std::span<const uint8_t> bytes, uint32_t offset,
@@ -74,6 +62,10 @@ BodyDecoder::BodyDecoder(const Module& module, std::span<const uint8_t> bytes, u
   local_init_.clear();
   init_log_.clear();
   buffers_.block_types.clear();
+  if (!module.memories.empty()) {
+    has_memory0_ = true;
+    memory0_address_ = module.memories[0].limits.is64 ? ValueKind::kI64 : ValueKind::kI32;
+  }
 }
 
 BodyDecoder::~BodyDecoder() { --t_depth; }
@@ -138,6 +130,24 @@ uint64_t BodyDecoder::ReadLeb(int bits, bool is_signed) {
   }
   pc_ = p;
   return result;
+}
+
+int32_t BodyDecoder::ReadS32Slow() {
+  // As ReadU32Slow: 2 to 4 bytes are always well formed; then sign-extend
+  // from the last byte's bit 6.
+  if (end_ - pc_ >= 5) {
+    uint32_t result = 0;
+    for (int i = 0; i < 4; ++i) {
+      uint8_t b = pc_[i];
+      result |= static_cast<uint32_t>(b & 0x7F) << (7 * i);
+      if (!(b & 0x80)) {
+        pc_ += i + 1;
+        int unused = 32 - 7 * (i + 1);
+        return static_cast<int32_t>(result << unused) >> unused;
+      }
+    }
+  }
+  return static_cast<int32_t>(ReadLeb(32, true));
 }
 
 uint32_t BodyDecoder::ReadU32Slow() {
@@ -266,16 +276,9 @@ bool BodyDecoder::ReadValueType(ValueType* out) {
 }
 
 std::span<const ValueType> BodyDecoder::OneType(ValueType t) {
-  switch (t.kind) {
-    case ValueKind::kI32: return kI32Type;
-    case ValueKind::kI64: return kI64Type;
-    case ValueKind::kF32: return kF32Type;
-    case ValueKind::kF64: return kF64Type;
-    case ValueKind::kV128: return kV128Type;
-    default:
-      buffers_.block_types.push_back(t);
-      return {&buffers_.block_types.back(), 1};
-  }
+  if (t.kind <= ValueKind::kV128) return {&kSingleTypes[static_cast<size_t>(t.kind)], 1};
+  buffers_.block_types.push_back(t);
+  return {&buffers_.block_types.back(), 1};
 }
 
 bool BodyDecoder::ReadBlockType(BlockSig* out) {
@@ -334,9 +337,8 @@ void BodyDecoder::TypeMismatch(const char* who, std::span<const ValueType> expec
 }
 
 bool BodyDecoder::PopTypes(std::span<const ValueType> expected) {
-  const ControlFrame& c = control_.back();
   uint32_t n = static_cast<uint32_t>(expected.size());
-  uint32_t avail = sp_ - c.height;
+  uint32_t avail = sp_ - height_;
   if (avail >= n) {  // fast path: every operand present with exactly the type
     bool exact = true;
     for (uint32_t i = 0; exact && i < n; ++i) exact = stack_[sp_ - n + i] == expected[i];
@@ -346,7 +348,7 @@ bool BodyDecoder::PopTypes(std::span<const ValueType> expected) {
     }
   }
   uint32_t check = avail < n ? avail : n;  // values present to compare
-  bool match = avail >= n || c.unreachable;
+  bool match = avail >= n || control_.back().unreachable;
   for (uint32_t i = 0; match && i < check; ++i) {
     match = Matches(stack_[sp_ - check + i], expected[n - check + i]);
   }
@@ -366,12 +368,11 @@ bool BodyDecoder::PeekTypes(std::span<const ValueType> expected) {
 }
 
 bool BodyDecoder::PopAny(ValueType* out) {
-  const ControlFrame& c = control_.back();
-  if (sp_ > c.height) {
+  if (sp_ > height_) {
     *out = stack_[--sp_];
     return true;
   }
-  if (c.unreachable) {
+  if (control_.back().unreachable) {
     *out = ValueType::Bottom();
     return true;
   }
@@ -393,17 +394,6 @@ bool BodyDecoder::PopSig(Sig sig) {
 }
 
 // ---------------------------------------------------------------- control stack
-
-void BodyDecoder::PushControl(FrameKind kind, BlockSig sig) {
-  ControlFrame f;
-  f.kind = kind;
-  f.sig = sig;
-  f.height = sp_;
-  f.offset = OffsetOf(instr_);
-  f.init_height = static_cast<uint32_t>(init_log_.size());
-  control_.push_back(f);
-  PushTypes(sig.params);
-}
 
 bool BodyDecoder::CheckFrameEnd(const ControlFrame& frame) {
   std::span<const ValueType> results = frame.sig.results;
@@ -466,197 +456,10 @@ bool BodyDecoder::ReadLocals(const FuncType& type) {
       if (locals_[i].is_ref() && !locals_[i].nullable) local_init_[i] = 0;
     }
   }
+  local_types_ = locals_.data();
+  num_locals_ = static_cast<uint32_t>(locals_.size());
+  track_inits_ = !local_init_.empty();
   return true;
-}
-
-// ---------------------------------------------------------------- the walk
-
-bool BodyDecoder::Emit() {
-  Instruction in;
-  in.opcode = op_;
-  in.offset = OffsetOf(instr_);
-  in.imm = imm_;
-  in.stack_before = sp_before_;
-  in.stack_after = sp_;
-  in.operand_type = operand_type_;
-  sink_->OnInstruction(in, ValidatorState{{stack_, sp_}, {control_.data(), control_.size()}});
-  imm_ = Immediates{};
-  return true;
-}
-
-// DecodeOne() is inlined here: one call less per instruction.
-bool BodyDecoder::DecodeInstructions() {
-  while (!control_.empty()) {
-    if (pc_ >= end_) {
-      ErrorEnd();
-      return false;
-    }
-    if (!DecodeOne()) return false;
-    if (sink_ && !emitted_) Emit();
-  }
-  return ok_;
-}
-
-[[gnu::always_inline]] inline bool BodyDecoder::DecodeOne() {
-  instr_ = pc_;
-  sp_before_ = sp_;
-  emitted_ = false;
-  uint8_t b = *pc_++;
-  // The most frequent instructions, when simple, skip the table.
-  switch (b) {
-    case 0x20:  // local.get with a one-byte index
-      if (pc_ < end_ && *pc_ < 0x80 && *pc_ < locals_.size() && local_init_.empty()) {
-        op_ = Opcode::kLocalGet;
-        imm_.index = *pc_++;
-        Push(locals_[imm_.index]);
-        return true;
-      }
-      break;
-    case 0x21:    // local.set
-    case 0x22: {  // local.tee
-      if (pc_ < end_ && *pc_ < 0x80 && *pc_ < locals_.size()) {
-        ValueType t = locals_[*pc_];
-        if (sp_ > control_.back().height && stack_[sp_ - 1] == t && !t.is_ref()) {
-          op_ = b == 0x21 ? Opcode::kLocalSet : Opcode::kLocalTee;
-          imm_.index = *pc_++;
-          if (b == 0x21) --sp_;
-          return true;
-        }
-      }
-      break;
-    }
-    default:
-      break;
-  }
-  const OpcodeInfo* info;
-  uint32_t code = b;
-  if (b >= kGcPrefix && b <= kAtomicPrefix) {
-    code = ReadU32();
-    if (!ok_) return false;
-    info = LookupOpcode(b, code);
-  } else {
-    info = LookupOneByteOpcode(b);
-  }
-  if (info == nullptr || !(gate_mask_ >> static_cast<uint32_t>(info->gate) & 1)) [[unlikely]] {
-    std::string name = Hex(b);
-    if (b >= kGcPrefix && b <= kAtomicPrefix) name += " " + Hex(code);
-    Error(instr_, "illegal opcode " + name);
-    return false;
-  }
-  op_ = info->opcode;
-  if (const_expr_ && !CheckConstOpcode(op_)) return false;
-
-  switch (info->imm) {
-    case ImmKind::kNone:
-      if (info->sig != Sig::kSpecial) {
-        // Fast path: the operands are present with exactly the (numeric or
-        // vector) param types; anything else (errors, unreachable code)
-        // takes the general path.
-        const SigRow& row = SigRowOf(info->sig);
-        uint32_t n = row.num_params;
-        if (sp_ - control_.back().height >= n) [[likely]] {
-          bool match = true;
-          for (uint32_t i = 0; i < n; ++i) match &= stack_[sp_ - n + i].kind == row.params[i].kind;
-          if (match) [[likely]] {
-            sp_ -= n;
-            if (row.num_results) Push(row.results[0]);
-            return true;
-          }
-        }
-        return PopSig(info->sig);
-      }
-      break;
-    case ImmKind::kMemArg:
-    case ImmKind::kMemArgLane:
-      if (info->sig != Sig::kSpecial) return DecodeMemoryAccess(*info);
-      break;
-    case ImmKind::kLane: {
-      const uint8_t* at = pc_;
-      imm_.lane = ReadU8();
-      if (!ok_) return false;
-      if (imm_.lane >= (1u << info->mem)) {
-        Error(at, "invalid lane index");
-        return false;
-      }
-      return PopSig(info->sig);
-    }
-    case ImmKind::kShuffle: {
-      const uint8_t* at = pc_;
-      const uint8_t* lanes = ReadBytes(16);
-      if (!lanes) return false;
-      std::memcpy(imm_.value.v128, lanes, 16);
-      for (int i = 0; i < 16; ++i) {
-        if (lanes[i] >= 32) {
-          Error(at + i, "invalid lane index");
-          return false;
-        }
-      }
-      return PopSig(info->sig);
-    }
-    case ImmKind::kAtomicFence: {
-      const uint8_t* at = pc_;
-      if (ReadU8() != 0 && ok_) Error(at, "zero byte expected");
-      return ok_;
-    }
-    default:
-      break;
-  }
-
-  switch (b) {
-    case 0x00: return Unreachable();
-    case 0x02: case 0x03: case 0x04: case 0x0C: case 0x0D: case 0x0F:
-      return DecodeControl(b);
-    case 0x05: return DecodeElse();
-    case 0x0B: return DecodeEnd();
-    case 0x0E: return DecodeBrTable();
-    case 0x10: case 0x11: case 0x12: case 0x13: case 0x14: case 0x15:
-      return DecodeCall(op_);
-    case 0x06: case 0x07: case 0x08: case 0x09: case 0x0A: case 0x18: case 0x19:
-      return DecodeException(b);
-    case 0x1F: return DecodeTryTable();
-    case 0x1A: {
-      ValueType t;
-      if (!PopAny(&t)) return false;
-      operand_type_ = t;
-      return true;
-    }
-    case 0x1B: return DecodeSelect(false);
-    case 0x1C: return DecodeSelect(true);
-    case 0x20: case 0x21: case 0x22: case 0x23: case 0x24:
-      return DecodeVariable(b);
-    case 0x25: case 0x26: return DecodeTableOp(op_);
-    case 0x3F: case 0x40: return DecodeMemoryOther(op_);
-    case 0x41: case 0x42: case 0x43: case 0x44: return DecodeConst(b);
-    case 0xD0: case 0xD1: case 0xD2: case 0xD3: case 0xD4: case 0xD5: case 0xD6:
-      return DecodeReference(b);
-    case kGcPrefix: return DecodeGc(code);
-    case kMiscPrefix: return DecodeMisc(code);
-    case kSimdPrefix: return DecodeSimd(code);
-    case kAtomicPrefix: return DecodeAtomic(code);
-  }
-  Error(instr_, "illegal opcode " + Hex(b));
-  return false;
-}
-
-bool BodyDecoder::CheckConstOpcode(Opcode op) {
-  switch (op) {
-    case Opcode::kI32Const: case Opcode::kI64Const: case Opcode::kF32Const:
-    case Opcode::kF64Const: case Opcode::kV128Const: case Opcode::kRefNull:
-    case Opcode::kRefFunc: case Opcode::kGlobalGet: case Opcode::kEnd:
-      return true;
-    case Opcode::kI32Add: case Opcode::kI32Sub: case Opcode::kI32Mul:
-    case Opcode::kI64Add: case Opcode::kI64Sub: case Opcode::kI64Mul:
-      if (features_.has(Feature::kExtendedConst)) return true;
-      break;
-    case Opcode::kStructNew: case Opcode::kStructNewDefault: case Opcode::kArrayNew:
-    case Opcode::kArrayNewDefault: case Opcode::kArrayNewFixed: case Opcode::kRefI31:
-    case Opcode::kAnyConvertExtern: case Opcode::kExternConvertAny:
-      return true;  // gated to GC already
-    default:
-      break;
-  }
-  Error(instr_, "constant expression required");
-  return false;
 }
 
 // ---------------------------------------------------------------- entry points

@@ -6,9 +6,12 @@
 // types of unreachable code), a control stack of frames (ControlFrame from
 // code_sink.h), push_ctrl / pop_ctrl, label_types, unreachable.
 //
-// Performance: no allocation per instruction (buffers are per thread and
-// reused), a flat operand stack, a switch on the opcode byte, and a generic
-// path for the many instructions whose signature the opcode table gives.
+// Performance (wasm/body_dispatch.cc): no allocation per instruction (buffers
+// are per thread and reused), a flat operand stack of types with the current
+// frame's height cached, one jump per instruction through a 256-way switch
+// whose cases are specialized at compile time from the opcode table, inline
+// fast paths that only accept what is certainly valid and otherwise fall back
+// to the general (spec-algorithm) code, and sink calls only with a sink.
 #ifndef WASMSTREAM_WASM_FUNCTION_BODY_DECODER_IMPL_H_
 #define WASMSTREAM_WASM_FUNCTION_BODY_DECODER_IMPL_H_
 
@@ -22,10 +25,21 @@
 #include "wasm/code_sink.h"
 #include "wasm/module.h"
 #include "wasm/opcodes.h"
+#include "wasm/opcodes_impl.h"
 #include "wasm/result.h"
 #include "wasm/type_relations.h"
 
 namespace wasmstream::wasm::body {
+
+// Static one-value type lists, indexed by ValueKind (i32 i64 f32 f64 v128),
+// for block types and OneType().
+inline constexpr ValueType kSingleTypes[5] = {ValueType::I32(), ValueType::I64(),
+                                              ValueType::F32(), ValueType::F64(),
+                                              ValueType::V128()};
+
+inline const SigRow& SigRowOf(Sig sig) {
+  return opcode_tables::kSigRows[static_cast<size_t>(sig)];
+}
 
 // Reusable per-thread storage, so decoding a body allocates nothing once the
 // buffers have grown to the largest function seen.
@@ -72,8 +86,9 @@ class BodyDecoder {
   uint32_t ReadU32Slow();
   int32_t ReadS32() {
     if (pc_ < end_ && *pc_ < 0x80) [[likely]] return static_cast<int32_t>(*pc_++ << 25) >> 25;
-    return static_cast<int32_t>(ReadLeb(32, true));
+    return ReadS32Slow();
   }
+  int32_t ReadS32Slow();
   int64_t ReadS64() {
     if (pc_ < end_ && *pc_ < 0x80) [[likely]] return static_cast<int8_t>(*pc_++ << 1) >> 1;
     return static_cast<int64_t>(ReadLeb(64, true));
@@ -104,8 +119,7 @@ class BodyDecoder {
   }
   // pop_val(expected); returns false (with the error recorded) on mismatch.
   bool Pop(ValueType expected) {
-    const ControlFrame& c = control_.back();
-    if (sp_ > c.height && Matches(stack_[sp_ - 1], expected)) [[likely]] {
+    if (sp_ > height_ && Matches(stack_[sp_ - 1], expected)) [[likely]] {
       --sp_;
       return true;
     }
@@ -126,12 +140,19 @@ class BodyDecoder {
   bool PopAddress(bool is64) { return Pop(is64 ? ValueType::I64() : ValueType::I32()); }
 
   // ---- Control stack.
-  void PushControl(FrameKind kind, BlockSig sig);
+  void PushControl(FrameKind kind, BlockSig sig) {
+    ControlFrame& f = control_.emplace_back();
+    f.kind = kind;
+    f.sig = sig;
+    f.height = height_ = sp_;
+    f.offset = OffsetOf(instr_);
+    f.init_height = static_cast<uint32_t>(init_log_.size());
+    PushTypes(sig.params);
+  }
   bool CheckFrameEnd(const ControlFrame& frame);  // pop_vals(end types) + height check
   void SetUnreachable() {
-    ControlFrame& c = control_.back();
-    sp_ = c.height;
-    c.unreachable = true;
+    sp_ = height_;
+    control_.back().unreachable = true;
   }
   bool CheckLabel(uint32_t depth, const uint8_t* at);
   // After CheckFrameEnd: the steps shared by every instruction that closes a
@@ -158,9 +179,24 @@ class BodyDecoder {
     }
   }
 
-  // ---- The walk.
+  // ---- The walk (wasm/body_dispatch.cc).
   bool DecodeInstructions();
-  bool DecodeOne();
+  // Any instruction, {b} (its first byte) already read: looks up the opcode
+  // table and checks the gate, the const-expression rule and the immediates.
+  bool DecodeGeneric(uint8_t b);
+  // The instructions with their own case, {code} the opcode after a prefix.
+  bool DecodeSpecial(uint8_t b, uint32_t code);
+  [[gnu::noinline, gnu::cold]] bool IllegalOpcode(uint8_t b, uint32_t code);
+  // The specialized case for one-byte opcode {B} (function bodies only).
+  template <uint8_t B>
+  bool DecodeOp();
+  template <uint8_t B>
+  bool DecodeHot();
+  template <Sig S>
+  bool DecodeNumeric();
+  template <uint8_t B>
+  bool DecodeMemoryFast();
+  bool ReadBlockTypeFast(BlockSig* out);
   bool DecodeControl(uint8_t opcode);
   bool DecodeEnd();
   bool DecodeElse();
@@ -213,10 +249,18 @@ class BodyDecoder {
   ValueType* stack_ = nullptr;
   uint32_t sp_ = 0;
   uint32_t cap_ = 0;
+  uint32_t height_ = 0;  // control_.back().height (0 when empty)
   std::vector<ControlFrame>& control_;
   std::vector<ValueType>& locals_;
   std::vector<uint8_t>& local_init_;
   std::vector<uint32_t>& init_log_;
+
+  // Read-only copies for the hot paths (set by ReadLocals / the constructor).
+  const ValueType* local_types_ = nullptr;
+  uint32_t num_locals_ = 0;
+  bool track_inits_ = false;        // !local_init_.empty()
+  bool has_memory0_ = false;        // memory 0 exists
+  ValueKind memory0_address_ = ValueKind::kI32;
 
   const FuncType* func_type_ = nullptr;
   uint32_t func_index_ = 0;

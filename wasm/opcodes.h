@@ -755,7 +755,7 @@ std::span<const OpcodeInfo> AllOpcodes();
 std::span<const ValueType> SigParams(Sig sig);
 std::span<const ValueType> SigResults(Sig sig);
 
-// Fast paths for the body decoder's hot loop (tables in opcodes.cc).
+// A generic signature: up to three params, at most one result.
 struct SigRow {
   Sig sig;
   ValueType params[3];
@@ -763,14 +763,6 @@ struct SigRow {
   ValueType results[1];
   uint8_t num_results;
 };
-namespace opcode_tables {
-extern const std::array<const OpcodeInfo*, 256> kOneByteRows;  // null where no opcode
-extern const SigRow kSigRows[];
-}  // namespace opcode_tables
-inline const OpcodeInfo* LookupOneByteOpcode(uint8_t b) { return opcode_tables::kOneByteRows[b]; }
-inline const SigRow& SigRowOf(Sig sig) {
-  return opcode_tables::kSigRows[static_cast<size_t>(sig)];
-}
 // A bit per Gate, set when {features} open it.
 uint32_t GateMask(const Features& features);
 
