@@ -1,5 +1,6 @@
 #include "wasm/runtime/wast/script_runner.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/interpreter.h"
+#include "wasm/runtime/ref_class.h"
 #include "wasm/runtime/sink_factory.h"
 #include "wasm/runtime/store.h"
 #include "wasm/runtime/wast/spectest_host.h"
@@ -41,15 +43,84 @@ struct Expected {
   enum class Nan { kNone, kCanonical, kArithmetic } nan = Nan::kNone;
   std::vector<Nan> lane_nans;  // v128 float lanes
   std::string lane_type;
-  bool any_ref = false;  // "funcref"/"externref" with no value: any non-null
+  // References: a null of any type, host value n, or (no "value") any
+  // non-null reference of the given classes (empty: any class).
+  enum class Ref { kExact, kNull, kHost, kNonNull } ref = Ref::kExact;
+  uint64_t host = 0;
+  std::vector<RefClass> classes;
 };
 
-uint64_t ParseU64(const std::string& s) { return std::stoull(s, nullptr, 10); }
+uint64_t ParseU64(const std::string& s) {
+  size_t end = 0;
+  uint64_t v = std::stoull(s, &end, 10);  // throws std::logic_error on junk
+  if (end != s.size()) throw std::invalid_argument("not a number: " + s);
+  return v;
+}
 
 Expected::Nan NanOf(const std::string& s) {
   if (s == "nan:canonical") return Expected::Nan::kCanonical;
   if (s == "nan:arithmetic") return Expected::Nan::kArithmetic;
   return Expected::Nan::kNone;
+}
+
+// The reference value types of wast2json and of tools/wast2json-wasmtools.mjs
+// (wasm-tools' json-from-wast names): the heap type of an argument, and the
+// classes a non-null result of that type must have (empty: any).
+struct RefTypeName {
+  const char* name;
+  AbstractHeap heap;
+  std::vector<RefClass> classes;
+};
+const std::vector<RefTypeName>& RefTypeNames() {
+  static const std::vector<RefTypeName> names = {
+      {"funcref", AbstractHeap::kFunc, {RefClass::kFunc}},
+      {"externref", AbstractHeap::kExtern, {}},
+      {"anyref", AbstractHeap::kAny, {}},
+      {"eqref", AbstractHeap::kEq, {RefClass::kI31, RefClass::kStruct, RefClass::kArray}},
+      {"structref", AbstractHeap::kStruct, {RefClass::kStruct}},
+      {"arrayref", AbstractHeap::kArray, {RefClass::kArray}},
+      {"i31ref", AbstractHeap::kI31, {RefClass::kI31}},
+      {"exnref", AbstractHeap::kExn, {RefClass::kExn}},
+      {"nullref", AbstractHeap::kNone, {}},
+      {"nullfuncref", AbstractHeap::kNoFunc, {}},
+      {"nullexternref", AbstractHeap::kNoExtern, {}},
+      {"nullexnref", AbstractHeap::kNoExn, {}},
+      {"refnull", AbstractHeap::kNone, {}},  // (ref.null) in a result: any null
+  };
+  return names;
+}
+
+bool ParseRef(const RefTypeName& r, const json& j, Expected* e, std::string* err) {
+  ValueType t = ValueType::Ref(HeapType::Abstract(r.heap), true);
+  e->value = Value::Ref(t, kNullRef);
+  const json& v = At(j, "value");
+  if (v.is_null()) {  // (ref.struct), (ref.func), …: results only
+    if (r.heap >= AbstractHeap::kNone && r.heap != AbstractHeap::kExn) {
+      *err = std::string("a ") + r.name + " result needs a value";
+      return false;
+    }
+    e->ref = Expected::Ref::kNonNull;
+    e->classes = r.classes;
+    return true;
+  }
+  if (!v.is_string()) {
+    *err = std::string("bad ") + r.name + " value " + v.dump();
+    return false;
+  }
+  std::string s = v.get<std::string>();
+  if (s == "null") {
+    e->ref = Expected::Ref::kNull;
+    return true;
+  }
+  if (r.heap != AbstractHeap::kExtern && r.heap != AbstractHeap::kAny) {
+    *err = "cannot express a non-null " + std::string(r.name) + " value " + s;
+    return false;
+  }
+  // ref.extern n is an externref; ref.host n the same host value as an anyref.
+  e->ref = Expected::Ref::kHost;
+  e->host = ParseU64(s);
+  e->value = Value::Ref(t, Value::Extern(e->host).u.ref);
+  return true;
 }
 
 bool ParseValue(const json& j, Expected* out, std::string* err) {
@@ -72,24 +143,9 @@ bool ParseValue(const json& j, Expected* out, std::string* err) {
     *out = e;
     return true;
   }
-  if (type == "funcref" || type == "externref" || type == "exnref") {
-    ValueType t = type == "funcref" ? ValueType::FuncRef()
-                  : type == "externref" ? ValueType::ExternRef()
-                  : ValueType::Ref(HeapType::Abstract(AbstractHeap::kExn), true);
-    if (!j.contains("value")) {
-      e.any_ref = true;
-      e.value = Value::Ref(t, kNullRef);
-    } else {
-      std::string s = At(j, "value").get<std::string>();
-      if (s == "null") {
-        e.value = Value::Ref(t, kNullRef);
-      } else if (type == "externref") {
-        e.value = Value::Extern(ParseU64(s));
-      } else {
-        *err = "cannot express a non-null " + type + " argument";
-        return false;
-      }
-    }
+  for (const RefTypeName& r : RefTypeNames()) {
+    if (type != r.name) continue;
+    if (!ParseRef(r, j, &e, err)) return false;
     *out = e;
     return true;
   }
@@ -109,6 +165,20 @@ bool ParseValue(const json& j, Expected* out, std::string* err) {
     return false;
   }
   *out = e;
+  return true;
+}
+
+// An argument: a value, never a pattern.
+bool ParseArg(const json& j, Value* out, std::string* err) {
+  Expected e;
+  if (!ParseValue(j, &e, err)) return false;
+  if (e.nan != Expected::Nan::kNone || e.ref == Expected::Ref::kNonNull ||
+      std::any_of(e.lane_nans.begin(), e.lane_nans.end(),
+                  [](Expected::Nan n) { return n != Expected::Nan::kNone; })) {
+    *err = "a pattern is not an argument: " + j.dump();
+    return false;
+  }
+  *out = e.value;
   return true;
 }
 
@@ -159,8 +229,19 @@ bool Matches(const Expected& e, const Value& got) {
       return true;
     }
     case ValueKind::kRef:
-      if (e.any_ref) return !got.is_null();
-      return want.u.ref == got.u.ref;
+      switch (e.ref) {
+        case Expected::Ref::kNull:
+          return got.is_null();
+        case Expected::Ref::kHost:
+          return HostValueOf(got.u.ref) == e.host;
+        case Expected::Ref::kNonNull:
+          if (got.is_null()) return false;
+          return e.classes.empty() || std::find(e.classes.begin(), e.classes.end(),
+                                                ClassifyRef(got.u.ref)) != e.classes.end();
+        case Expected::Ref::kExact:
+          return want.u.ref == got.u.ref;
+      }
+      return false;
     default:
       return false;
   }
@@ -181,6 +262,8 @@ class Runner {
         Command(cmd);
       } catch (const json::exception& e) {  // a malformed script, not a crash
         Fail(std::string("malformed command: ") + e.what());
+      } catch (const std::logic_error& e) {  // a bad number (std::stoull)
+        Fail(std::string("malformed value: ") + e.what());
       }
     }
   }
@@ -220,10 +303,10 @@ class Runner {
     }
     std::vector<Value> args;
     for (const json& a : At(action, "args")) {
-      Expected e;
+      Value v;
       std::string err;
-      if (!ParseValue(a, &e, &err)) return Error::Type(err);
-      args.push_back(e.value);
+      if (!ParseArg(a, &v, &err)) return Error::Type(err);
+      args.push_back(v);
     }
     return inst->CallExport(field, args);
   }
@@ -237,6 +320,23 @@ class Runner {
       if (!inst.ok()) return Fail("module failed to instantiate: " + inst.error().Format());
       current_ = inst.value();
       if (cmd.contains("name")) named_[At(cmd, "name").get<std::string>()] = current_;
+      return;
+    }
+    // (module definition $M ...) compiles without instantiating;
+    // (module instance $I $M) instantiates such a definition.
+    if (type == "module_definition") {
+      auto m = Compile(cmd.value("filename", ""));
+      if (!m.ok()) return Fail("module definition failed to compile: " + m.error().Format());
+      if (cmd.contains("name")) definitions_[At(cmd, "name").get<std::string>()] = m.value();
+      return;
+    }
+    if (type == "module_instance") {
+      auto d = definitions_.find(cmd.value("module", ""));
+      if (d == definitions_.end()) return Fail("module instance: no such module definition");
+      auto inst = Instance::Instantiate(store_, d->second, imports_);
+      if (!inst.ok()) return Fail("module instance failed to instantiate: " + inst.error().Format());
+      current_ = inst.value();
+      if (cmd.contains("instance")) named_[At(cmd, "instance").get<std::string>()] = current_;
       return;
     }
     if (type == "register") {
@@ -321,6 +421,7 @@ class Runner {
   Store store_;
   Imports imports_;
   std::map<std::string, Instance*> named_;
+  std::map<std::string, std::shared_ptr<const Module>> definitions_;
   Instance* current_ = nullptr;
   WastResult* result_ = nullptr;
   std::string file_;

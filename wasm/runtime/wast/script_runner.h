@@ -1,8 +1,12 @@
-// Runs a spec test script converted by wabt's wast2json (a JSON command list
-// plus one .wasm file per module): module, register, action, assert_return,
-// assert_trap, assert_exhaustion, assert_exception, assert_invalid,
-// assert_malformed (binary), assert_unlinkable, assert_uninstantiable.
-// Text-format modules (assert_malformed/invalid of .wat) are skipped.
+// Runs a spec test script converted by wabt's wast2json or by
+// tools/wast2json-wasmtools.mjs (a JSON command list plus one .wasm file per
+// module): module, module_definition, module_instance, register, action,
+// assert_return, assert_trap, assert_exhaustion, assert_exception,
+// assert_invalid, assert_malformed (binary), assert_unlinkable,
+// assert_uninstantiable. Text-format modules (assert_malformed/invalid of
+// .wat) are skipped. Values include the GC reference forms (refnull, anyref
+// host values, structref/arrayref/i31ref/eqref/exnref patterns), checked with
+// ref_class.h.
 #ifndef WASMSTREAM_WASM_RUNTIME_WAST_SCRIPT_RUNNER_H_
 #define WASMSTREAM_WASM_RUNTIME_WAST_SCRIPT_RUNNER_H_
 

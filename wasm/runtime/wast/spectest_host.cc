@@ -38,6 +38,10 @@ void AddSpectestHost(Store& store, Imports& imports, bool quiet) {
   tl.max = 20;
   imports.Add("spectest", "table",
               Extern::Table(store.NewTable(ValueType::FuncRef(), tl, kNullRef)));
+  Limits tl64 = tl;  // the same, with i64 addresses (memory64's table64)
+  tl64.is64 = true;
+  imports.Add("spectest", "table64",
+              Extern::Table(store.NewTable(ValueType::FuncRef(), tl64, kNullRef)));
   Limits ml;
   ml.min = 1;
   ml.has_max = true;
