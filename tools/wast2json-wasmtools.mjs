@@ -42,6 +42,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // Pinned in tools/fetch-test-tools too.
 const kPackage = '@bytecodealliance/jco-transpile';
 const kPackageEntry = 'dist/wasm-tools.js';  // its "./wasm-tools" export
+// Deepest list nesting the reader accepts (the testsuite's deepest is 43);
+// deeper input is an error, not a stack overflow.
+const kMaxNesting = 1000;
 
 class ConvertError extends Error {
   constructor(line, message) {
@@ -59,6 +62,7 @@ class Reader {
     this.s = src;
     this.i = 0;
     this.line = 1;
+    this.depth = 0;
   }
 
   fail(message) {
@@ -124,6 +128,7 @@ class Reader {
     if (start >= s.length) this.fail('unexpected end of file');
     const c = s[start];
     if (c === '(') {
+      if (++this.depth > kMaxNesting) this.fail(`lists nested deeper than ${kMaxNesting}`);
       ++this.i;
       const items = [];
       for (;;) {
@@ -131,6 +136,7 @@ class Reader {
         if (this.i >= s.length) throw new ConvertError(line, 'unclosed "("');
         if (s[this.i] === ')') {
           ++this.i;
+          --this.depth;
           return { kind: 'list', items, start, end: this.i, line };
         }
         // Annotations "(@id ...)" may sit anywhere; the commands ignore them
@@ -196,12 +202,12 @@ const utf8 = (bytes) => Buffer.from(bytes).toString('utf8');
 
 class Constants {
   constructor() {
-    this.globals = [];  // [type, literal text, fill(bytes)]
+    this.globals = [];  // [type, literal text, fill(bytes), script line]
   }
 
   // Queues `(type.const literal)`; fill gets the encoded value bytes.
-  add(type, literal, fill) {
-    this.globals.push([type, literal, fill]);
+  add(type, literal, fill, line) {
+    this.globals.push([type, literal, fill, line]);
   }
 
   async resolve(parse) {
@@ -213,11 +219,11 @@ class Constants {
       bytes = await parse(wat);
     } catch (e) {
       // Find the literal that does not parse, for a useful message.
-      for (const [t, lit] of this.globals) {
+      for (const [t, lit, , line] of this.globals) {
         try {
           await parse(`(module (global ${t} (${t}.const ${lit})))`);
         } catch {
-          throw new ConvertError(0, `bad ${t} literal "${lit}"`);
+          throw new ConvertError(line, `bad ${t} literal "${lit}"`);
         }
       }
       throw new ConvertError(0, `constants do not encode: ${errorText(e)}`);
@@ -322,7 +328,7 @@ function value(node, consts, isResult) {
     if (type.startsWith('f') && kNanPatterns.has(atoms[0])) {
       if (!isResult) throw new ConvertError(node.line, `${atoms[0]} is only a result pattern`);
     } else {
-      consts.add(type, atoms[0], (bits) => { v.value = bits.toString(); });
+      consts.add(type, atoms[0], (bits) => { v.value = bits.toString(); }, node.line);
     }
     return v;
   }
@@ -343,7 +349,7 @@ function value(node, consts, isResult) {
       for (let i = 0; i < lanes.length; ++i) {
         if (!patterns[i]) v.value[i] = leBytesToBigInt(bytes.subarray(i * width, (i + 1) * width)).toString();
       }
-    });
+    }, node.line);
     return v;
   }
   if (head === 'ref.null') {

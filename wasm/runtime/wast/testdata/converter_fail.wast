@@ -1,0 +1,23 @@
+;; Assertions that must each fail: the runner's reference patterns are not
+;; vacuous (wasm/runtime/wast/script_converter_test.cc).
+(module
+  (type $s (struct))
+  (func (export "struct") (result anyref) (struct.new $s))
+  (func (export "i31") (result anyref) (ref.i31 (i32.const 5)))
+  (func (export "null") (result anyref) (ref.null any))
+  (func (export "id-any") (param anyref) (result anyref) (local.get 0))
+  (func (export "id-extern") (param externref) (result externref) (local.get 0))
+  (func (export "nan") (result f32) (f32.const nan:0x1))
+)
+(assert_return (invoke "struct") (ref.array))
+(assert_return (invoke "struct") (ref.i31))
+(assert_return (invoke "struct") (ref.null))
+(assert_return (invoke "i31") (ref.struct))
+(assert_return (invoke "null") (ref.any))
+(assert_return (invoke "null") (ref.eq))
+(assert_return (invoke "id-any" (ref.host 7)) (ref.host 8))
+(assert_return (invoke "id-extern" (ref.extern 7)) (ref.extern 8))
+(assert_return (invoke "id-extern" (ref.null extern)) (ref.extern))
+(assert_return (invoke "nan") (f32.const nan:arithmetic))
+(assert_return (invoke "nan") (either (f32.const 1) (f32.const nan:canonical)))
+(assert_trap (invoke "struct") "unreachable")
