@@ -222,5 +222,24 @@ TEST(GcLinkTest, EqualRecGroupsInTwoModulesAreOneType) {
   EXPECT_NE(ic.error().message.find("function type"), std::string::npos);
 }
 
+// Tags match by canonical type: $t1 and $t2 of one rec group are distinct.
+TEST(GcLinkTest, TagImportsMatchByCanonicalType) {
+  Store store;
+  auto m = CompileBytes(kTagMWasm);
+  auto ok = CompileBytes(kTagOkWasm);
+  auto bad = CompileBytes(kTagBadWasm);
+  ASSERT_TRUE(m && ok && bad);
+  auto im = Instance::Instantiate(store, m, Imports{});
+  ASSERT_TRUE(im.ok()) << im.error().Format();
+  Imports imports;
+  imports.AddInstance("M", *im.value());
+  auto iok = Instance::Instantiate(store, ok, imports);
+  EXPECT_TRUE(iok.ok()) << iok.error().Format();
+  auto ibad = Instance::Instantiate(store, bad, imports);
+  ASSERT_FALSE(ibad.ok());
+  EXPECT_EQ(ibad.error().kind, ErrorKind::kLinkError);
+  EXPECT_NE(ibad.error().message.find("tag type"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wasmstream::wasm

@@ -32,11 +32,14 @@ class GlobalInstance {
 // type with no results (the exception's payload).
 class TagInstance {
  public:
-  explicit TagInstance(FuncType type) : type_(std::move(type)) {}
+  TagInstance(FuncType type, uint32_t type_id) : type_(std::move(type)), type_id_(type_id) {}
   const FuncType& type() const { return type_; }
+  // The canonical id of the tag's type (Store::types()): imports match by it.
+  uint32_t type_id() const { return type_id_; }
 
  private:
   FuncType type_;
+  uint32_t type_id_;
 };
 
 }  // namespace wasmstream::wasm

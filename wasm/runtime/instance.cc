@@ -308,8 +308,9 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
         break;
       }
       case ExternalKind::kTag: {
-        FuncType want = CanonFuncType(m.types[m.tags[imp.index].type_index].func, inst.canon_types);
-        if (!(e.tag->type() == want)) return incompatible("tag type");
+        if (e.tag->type_id() != inst.canon_types[m.tags[imp.index].type_index]) {
+          return incompatible("tag type");
+        }
         inst.tags[imp.index] = e.tag;
         break;
       }
@@ -352,7 +353,9 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     if (!inst.memories[i]) return Error::Range("WebAssembly.Memory(): could not allocate memory");
   }
   for (uint32_t i = m.num_imported_tags; i < m.tags.size(); ++i) {
-    inst.tags[i] = store.NewTag(CanonFuncType(m.types[m.tags[i].type_index].func, inst.canon_types));
+    uint32_t type = m.tags[i].type_index;
+    inst.tags[i] = store.NewTag(CanonFuncType(m.types[type].func, inst.canon_types),
+                                inst.canon_types[type]);
   }
   for (const Export& e : m.exports) {
     Extern x;

@@ -42,7 +42,12 @@ GlobalInstance* Store::NewGlobal(ValueType type, bool mutable_, const Value& ini
 }
 
 TagInstance* Store::NewTag(FuncType type) {
-  tags_.push_back(std::make_unique<TagInstance>(std::move(type)));
+  uint32_t id = types_.InternFunc(type);
+  return NewTag(std::move(type), id);
+}
+
+TagInstance* Store::NewTag(FuncType type, uint32_t type_id) {
+  tags_.push_back(std::make_unique<TagInstance>(std::move(type), type_id));
   return tags_.back().get();
 }
 

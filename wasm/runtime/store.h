@@ -44,7 +44,10 @@ class Store {
   MemoryInstance* NewMemory(const Limits& limits, uint32_t page_size_log2 = 16);
   TableInstance* NewTable(ValueType elem, const Limits& limits, RefBits init);
   GlobalInstance* NewGlobal(ValueType type, bool mutable_, const Value& init);
+  // A host tag: its type is a final function type alone in its rec group.
   TagInstance* NewTag(FuncType type);
+  // A tag of canonical type {type_id} (a module's tag).
+  TagInstance* NewTag(FuncType type, uint32_t type_id);
   Exception* NewException(const TagInstance* tag, std::vector<uint64_t> payload);
   Instance* AddInstance(std::unique_ptr<Instance> instance);
 
