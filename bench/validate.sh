@@ -21,11 +21,11 @@ bin="$("$BAZEL" ${BAZEL_STARTUP_OPTS:-} info -c opt bazel-bin 2>/dev/null)/bench
 echo "== wasmstream (best of $runs)"
 "$bin" --runs "$runs" "${files[@]}"
 
-echo "== V8 $(node --version): MB/s  new WebAssembly.Module (default lazy) / WebAssembly.validate"
+echo "== V8 $(node --version): MB/s  new WebAssembly.Module (default lazy) / WebAssembly.validate / validate by CPU time"
 RUNS="$runs" node bench/validate_node.js "${files[@]}"
-echo "== V8 eager (--no-wasm-lazy-compilation): new WebAssembly.Module / validate"
+echo "== V8 eager (--no-wasm-lazy-compilation): new WebAssembly.Module / validate / validate CPU"
 RUNS="$runs" node --no-wasm-lazy-compilation bench/validate_node.js "${files[@]}"
-echo "== V8 single-threaded (--single-threaded): new WebAssembly.Module / validate"
+echo "== V8 single-threaded (--single-threaded): new WebAssembly.Module / validate / validate CPU"
 RUNS="$runs" node --single-threaded bench/validate_node.js "${files[@]}"
 
 echo "== wabt wasm-validate (one process per file, best of $runs)"

@@ -63,17 +63,6 @@ bool BodyDecoder::DecodeEnd() {
   return true;
 }
 
-void BodyDecoder::CloseFrame(const ControlFrame& f) {
-  PushTypes(f.sig.results);
-  ForgetLocalInits(f.init_height);
-  if (sink_) {
-    Emit();
-    emitted_ = true;
-  }
-  control_.pop_back();
-  height_ = control_.empty() ? 0 : control_.back().height;
-}
-
 void BodyDecoder::ReopenFrame(const ControlFrame& f) {
   ForgetLocalInits(f.init_height);
   if (sink_) {

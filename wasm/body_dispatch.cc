@@ -289,6 +289,58 @@ template <uint8_t B>
       return true;
     }
     return DecodeControl(B);
+  } else if constexpr (B == 0x0B) {  // end, with exactly the results on the stack
+    ControlFrame& f = control_.back();
+    std::span<const ValueType> results = f.sig.results;
+    uint32_t n = static_cast<uint32_t>(results.size());
+    if (n <= 1 && sp_ - height_ == n && (n == 0 || stack_[sp_ - 1] == results[0]) &&
+        (f.kind != FrameKind::kIf || (n == 0 && f.sig.params.empty()))) [[likely]] {
+      sp_ = height_;
+      CloseFrame(f);
+      return true;
+    }
+    return DecodeEnd();
+  } else if constexpr (B == 0x0C || B == 0x0D) {  // br, br_if
+    if (pc_ < end_ && *pc_ < 0x80 && *pc_ < control_.size()) [[likely]] {
+      uint32_t depth = *pc_;
+      std::span<const ValueType> types = LabelTypes(depth);
+      uint32_t base = B == 0x0D ? 1 : 0;  // br_if's condition is on top
+      if (B == 0x0C || (sp_ > height_ && stack_[sp_ - 1].kind == ValueKind::kI32)) {
+        if (types.empty() ||
+            (types.size() == 1 && sp_ - height_ > base && stack_[sp_ - 1 - base] == types[0])) {
+          ++pc_;
+          imm_.index = depth;
+          if constexpr (B == 0x0C) {
+            SetUnreachable();
+          } else {
+            --sp_;
+            if (!types.empty()) stack_[sp_ - 1] = types[0];
+          }
+          return true;
+        }
+      }
+    }
+    return DecodeControl(B);
+  } else if constexpr (B == 0x10) {  // call, with exactly the params on the stack
+    const uint8_t* at = pc_;
+    uint32_t index = ReadU32();
+    if (!ok_) return false;
+    if (index < module_.functions.size()) [[likely]] {
+      const FuncType& callee = module_.func_type(index);
+      uint32_t n = static_cast<uint32_t>(callee.params.size());
+      if (sp_ - height_ >= n) [[likely]] {
+        bool exact = true;
+        for (uint32_t i = 0; i < n; ++i) exact &= stack_[sp_ - n + i] == callee.params[i];
+        if (exact) [[likely]] {
+          imm_.index = index;
+          sp_ -= n;
+          PushTypes(callee.results);
+          return true;
+        }
+      }
+    }
+    pc_ = at;  // the general path reads the index again and reports
+    return DecodeCall(Opcode::kCall);
   } else {
     return DecodeSpecial(B, B);
   }

@@ -418,8 +418,7 @@ bool BodyDecoder::CheckFrameEnd(const ControlFrame& frame) {
   return true;
 }
 
-bool BodyDecoder::CheckLabel(uint32_t depth, const uint8_t* at) {
-  if (depth < control_.size()) return true;
+bool BodyDecoder::UnknownLabel(const uint8_t* at) {
   Error(at, "unknown label");
   return false;
 }

@@ -105,14 +105,15 @@ class BodyDecoder {
   bool CheckFeature(bool enabled, const uint8_t* at, const char* what);
 
   // ---- Operand stack.
-  void Push(ValueType t) {
+  [[gnu::always_inline]] void Push(ValueType t) {
     if (sp_ == cap_) [[unlikely]] Grow();
     stack_[sp_++] = t;
   }
-  void PushTypes(std::span<const ValueType> types) {
-    for (const ValueType& t : types) Push(t);
+  [[gnu::always_inline]] void PushTypes(std::span<const ValueType> types) {
+    while (cap_ - sp_ < types.size()) [[unlikely]] Grow();
+    for (const ValueType& t : types) stack_[sp_++] = t;
   }
-  void Grow();
+  [[gnu::noinline]] void Grow();
   bool Matches(ValueType actual, ValueType expected) const {
     if (actual.kind == expected.kind && actual.kind != ValueKind::kRef) return true;
     return IsSubtype(module_, actual, expected);
@@ -154,12 +155,25 @@ class BodyDecoder {
     sp_ = height_;
     control_.back().unreachable = true;
   }
-  bool CheckLabel(uint32_t depth, const uint8_t* at);
+  bool CheckLabel(uint32_t depth, const uint8_t* at) {
+    if (depth < control_.size()) [[likely]] return true;
+    return UnknownLabel(at);
+  }
+  [[gnu::noinline, gnu::cold]] bool UnknownLabel(const uint8_t* at);
   // After CheckFrameEnd: the steps shared by every instruction that closes a
   // frame's current branch. {ReopenFrame} is for else/catch/catch_all (the frame
   // stays, with a new branch); {CloseFrame} for end/delegate (the frame goes).
   void ReopenFrame(const ControlFrame& frame);
-  void CloseFrame(const ControlFrame& frame);
+  void CloseFrame(const ControlFrame& frame) {
+    PushTypes(frame.sig.results);
+    ForgetLocalInits(frame.init_height);
+    if (sink_) {
+      Emit();
+      emitted_ = true;
+    }
+    control_.pop_back();
+    height_ = control_.empty() ? 0 : control_.back().height;
+  }
   void ForgetLocalInits(uint32_t height) {
     while (init_log_.size() > height) {
       local_init_[init_log_.back()] = 0;
