@@ -46,6 +46,36 @@ bool RefMatches(Store& store, const Instance* inst, RefBits r, uint32_t heap, bo
   }
 }
 
+bool RefFitsType(Store& store, const Instance* inst, ValueType t, RefBits r) {
+  using A = AbstractHeap;
+  if (r == kNullRef) return t.nullable;
+  if (t.heap.is_index()) {
+    uint32_t id = t.heap.index();
+    if (inst) {
+      if (id >= inst->canon_types.size()) return false;
+      id = inst->canon_types[id];
+    } else if (id >= store.types().size()) {
+      return false;
+    }
+    if (IsGcRef(r)) return store.types().IsSubtype(GcObjectOf(r)->type, id);
+    if (IsFuncRef(r)) {
+      return store.types().IsSubtype(reinterpret_cast<const FuncInstance*>(r)->sig_id, id);
+    }
+    return false;
+  }
+  switch (t.heap.abstract()) {
+    case A::kFunc: return IsFuncRef(r);
+    case A::kExn: return IsExnRef(r);
+    case A::kExtern: return !IsFuncRef(r) && !IsExnRef(r);  // host values and externalized any
+    case A::kAny: return IsHostRef(r) || IsI31(r) || IsGcRef(r);
+    case A::kEq: return IsI31(r) || IsGcRef(r);
+    case A::kI31: return IsI31(r);
+    case A::kStruct: return IsGcRef(r) && !GcObjectOf(r)->is_array;
+    case A::kArray: return IsGcRef(r) && GcObjectOf(r)->is_array;
+    default: return false;  // the bottoms hold only null
+  }
+}
+
 TrapKind ExecGc(Store& store, Instance* inst, uint64_t* fp, const uint32_t* pc) {
   const Opcode op = static_cast<Opcode>(pc[1]);
   uint64_t* dst = fp + pc[2];

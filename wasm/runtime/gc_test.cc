@@ -11,6 +11,7 @@
 
 #include <cstring>
 
+#include "wasm/runtime/gc_object.h"
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/ref_class.h"
 #include "wasm/runtime/sink_factory.h"
@@ -178,6 +179,22 @@ TEST_F(GcTest, HostValuesKeepTheirIdentityThroughConversions) {
   EXPECT_EQ(ToString(ext_pt), "ref.extern");
   EXPECT_EQ(ClassifyRef(Call("make", {Value::I32(5)})[0].u.ref), RefClass::kArray);
   EXPECT_EQ(ClassifyRef(Call("make", {Value::I32(1)})[0].u.ref), RefClass::kI31);
+}
+
+// The host cannot hand wasm a reference of the wrong kind (the JS API's
+// ToWebAssemblyValue): a TypeError, not bits the interpreter would misread.
+TEST_F(GcTest, HostArgumentsAreTypeChecked) {
+  Value host = Value::Ref(AnyRef(), Value::Extern(3).u.ref);
+  ValueType externref = ValueType::ExternRef();
+  auto r = inst_->CallExport("internalize", std::vector<Value>{Value::Ref(externref, I31Ref(4))});
+  EXPECT_TRUE(r.ok());  // an externalized i31 is a fine externref
+  r = inst_->CallExport("externalize", std::vector<Value>{Value::Func(inst_->funcs[0])});
+  ASSERT_FALSE(r.ok());  // a funcref is not an anyref
+  EXPECT_EQ(r.error().kind, ErrorKind::kTypeError);
+  EXPECT_NE(r.error().message.find("does not match the parameter type anyref"), std::string::npos)
+      << r.error().message;
+  r = inst_->CallExport("tests", std::vector<Value>{host});
+  EXPECT_TRUE(r.ok());
 }
 
 TEST_F(GcTest, ArrayLengthLimitTrapsBeforeAllocating) {

@@ -35,7 +35,7 @@ std::unique_ptr<ExecStack> NewExecStack() { return std::make_unique<ExecStack>()
 namespace {
 
 // Calls a host function with arguments (and results) in {slots}.
-Error* CallHost(const FuncInstance* f, uint64_t* slots, Error* err_out) {
+Error* CallHost(Store& store, const FuncInstance* f, uint64_t* slots, Error* err_out) {
   std::vector<Value> args;
   args.reserve(f->type.params.size());
   uint32_t s = 0;
@@ -57,7 +57,8 @@ Error* CallHost(const FuncInstance* f, uint64_t* slots, Error* err_out) {
   s = 0;
   for (size_t i = 0; i < res.size(); ++i) {
     ValueType t = f->type.results[i];
-    if (res[i].type.kind != t.kind) {
+    if (res[i].type.kind != t.kind ||
+        (t.is_ref() && !RefFitsType(store, f->instance, t, res[i].u.ref))) {
       *err_out = Error::Type("host function returned a value of the wrong type");
       return err_out;
     }
@@ -180,7 +181,7 @@ do_call:
   // {callee} and {args} set, {pc} at the next instruction.
   if (callee->is_host()) {
     stack.top = fp + code->frame_slots;
-    if (CallHost(callee, args, err)) {
+    if (CallHost(store, callee, args, err)) {
       if (err->kind == ErrorKind::kException && err->exception) {
         exn = err->exception;
         throw_at = static_cast<uint32_t>(pc - base) - 1;
@@ -531,7 +532,7 @@ do_tail_call:
   // The arguments are already at fp[0..]: the callee takes over the frame.
   if (callee->is_host()) {
     stack.top = fp + code->frame_slots;
-    if (CallHost(callee, fp, err)) goto fail;
+    if (CallHost(store, callee, fp, err)) goto fail;
     goto L_Return;
   }
   args = fp;
@@ -730,9 +731,11 @@ Outcome<std::vector<Value>> Invoke(Store& store, const FuncInstance* f,
                        std::to_string(args.size()));
   }
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].type.kind != f->type.params[i].kind) {
-      return Error::Type("argument " + std::to_string(i) + " is " + ToString(args[i].type) +
-                         ", expected " + ToString(f->type.params[i]));
+    ValueType want = f->type.params[i];
+    if (args[i].type.kind != want.kind ||
+        (want.is_ref() && !RefFitsType(store, f->instance, want, args[i].u.ref))) {
+      return Error::Type("argument " + std::to_string(i) + " (" + ToString(args[i]) +
+                         ") does not match the parameter type " + ToString(want));
     }
   }
   if (f->is_host()) return f->host(args);

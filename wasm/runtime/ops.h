@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "wasm/runtime/error.h"
+#include "wasm/types.h"
 
 namespace wasmstream::wasm {
 
@@ -82,6 +83,11 @@ TrapKind ExecGc(Store& store, Instance* inst, uint64_t* fp, const uint32_t* pc);
 // ref.test's question: is {r} non-null of heap type {heap} (a type index of
 // {inst}'s module or an AbstractHeap code), or null and {nullable}?
 bool RefMatches(Store& store, const Instance* inst, uint64_t r, uint32_t heap, bool nullable);
+// Whether the host may pass reference {r} where {t} is expected (a wasm
+// function's parameter, a host function's result): the JS API's
+// ToWebAssemblyValue check, so wasm never sees bits of the wrong kind.
+// {t}'s type index is {inst}'s (null: a canonical id).
+bool RefFitsType(Store& store, const Instance* inst, ValueType t, uint64_t r);
 
 // Effective address of an access of {n} bytes; false when out of bounds.
 bool EffectiveAddress(Instance* inst, uint32_t memory, uint64_t addr_slot_value,
