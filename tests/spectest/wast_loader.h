@@ -92,6 +92,10 @@ struct Suite {
 // The suites the project runs, WebAssembly 2.0 first.
 std::vector<Suite> Suites();
 
+// Proposal folders of the testsuite that are not run, because the validator
+// does not implement the proposal: {dir relative to the root, why}.
+std::vector<std::pair<std::string, std::string>> SuitesNotRun();
+
 // The testsuite root: $WASM_TESTSUITE_DIR, or empty when unset or absent.
 std::string TestsuiteRoot();
 
