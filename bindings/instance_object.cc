@@ -73,7 +73,7 @@ Settled<std::shared_ptr<wasm::Imports>> ReadImports(const wasm::Module& module,
         } else if (const HostCallable* fn = v ? std::get_if<HostCallable>(v) : nullptr) {
           HostCallable callable = *fn;
           wasm::FuncInstance* f = store.NewHostFunction(
-              module.func_type(imp.index),
+              module, module.functions[imp.index].type_index,
               [callable](std::span<const wasm::Value> args) -> wasm::Outcome<std::vector<wasm::Value>> {
                 Settled<std::vector<wasm::Value>> r = callable(args);
                 if (r.ok()) return std::move(r.value());

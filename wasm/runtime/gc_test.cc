@@ -13,6 +13,7 @@
 
 #include "wasm/runtime/gc_object.h"
 #include "wasm/runtime/instance.h"
+#include "wasm/runtime/interpreter.h"
 #include "wasm/runtime/ref_class.h"
 #include "wasm/runtime/sink_factory.h"
 
@@ -237,6 +238,39 @@ TEST(GcLinkTest, EqualRecGroupsInTwoModulesAreOneType) {
   ASSERT_FALSE(ic.ok());
   EXPECT_EQ(ic.error().kind, ErrorKind::kLinkError);
   EXPECT_NE(ic.error().message.find("function type"), std::string::npos);
+}
+
+// A host function given a module's import type (as bindings/ does for a JS
+// callable) links to that import even when the signature names GC types,
+// and its results are checked against them.
+TEST(GcLinkTest, HostFunctionOfAModulesTypeLinksAndIsChecked) {
+  Store store;
+  auto b = CompileBytes(kBWasm);  // imports "a" "mk": (func (result (ref $s)))
+  auto a = CompileBytes(kAWasm);
+  ASSERT_TRUE(a && b);
+  auto ia = Instance::Instantiate(store, a, Imports{});
+  ASSERT_TRUE(ia.ok());
+  Extern real_mk = *ia.value()->GetExport("mk");
+  int calls = 0;
+  bool give_wrong = false;
+  FuncInstance* host = store.NewHostFunction(
+      *b, b->functions[0].type_index, [&](std::span<const Value>) -> Outcome<std::vector<Value>> {
+        ++calls;
+        if (give_wrong) return std::vector<Value>{Value::Ref(AnyRef(), I31Ref(1))};
+        return Invoke(store, real_mk.func, {});
+      });
+  Imports imports;
+  imports.Add("a", "mk", Extern::Func(host));
+  auto ib = Instance::Instantiate(store, b, imports);
+  ASSERT_TRUE(ib.ok()) << ib.error().Format();
+  auto r = ib.value()->CallExport("test", {});
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  EXPECT_EQ(r.value()[0].u.i32, 11u);
+  EXPECT_EQ(calls, 3);
+  give_wrong = true;  // an i31 where (ref $s) is due
+  r = ib.value()->CallExport("test", {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kTypeError);
 }
 
 // Tags match by canonical type: $t1 and $t2 of one rec group are distinct.

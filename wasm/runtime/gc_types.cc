@@ -7,15 +7,20 @@ namespace {
 // {canon}: ids of the module's earlier types.
 void KeyValue(std::string& k, ValueType t, uint32_t start, uint32_t size,
               const std::vector<uint32_t>* canon) {
+  // canon: ids of the types before {start}.
   k += static_cast<char>('0' + static_cast<int>(t.kind));
   if (!t.is_ref()) return;
   k += t.nullable ? 'n' : 'r';
   if (!t.heap.is_index()) {
     k += 'a' + std::to_string(t.heap.code - kAbstractBase);
-  } else if (canon && t.heap.index() >= start && t.heap.index() - start < size) {
+  } else if (t.heap.index() >= start && t.heap.index() - start < size) {
     k += 'g' + std::to_string(t.heap.index() - start);  // inside the group
+  } else if (t.heap.index() < start) {
+    k += 'c' + std::to_string((*canon)[t.heap.index()]);
   } else {
-    k += 'c' + std::to_string(canon ? (*canon)[t.heap.index()] : t.heap.index());
+    // A forward reference out of the group: only in a hand-made type (a
+    // host function's), kept as is and matching nothing a module defines.
+    k += 'u' + std::to_string(t.heap.index());
   }
   k += ',';
 }
@@ -24,7 +29,11 @@ ValueType Resolve(ValueType t, uint32_t start, uint32_t size, uint32_t base,
                   const std::vector<uint32_t>& canon) {
   if (!t.is_ref() || !t.heap.is_index()) return t;
   uint32_t i = t.heap.index();
-  t.heap = HeapType::Index(i >= start && i - start < size ? base + (i - start) : canon[i]);
+  if (i >= start && i - start < size) {
+    t.heap = HeapType::Index(base + (i - start));
+  } else if (i < start) {
+    t.heap = HeapType::Index(canon[i]);
+  }
   return t;
 }
 
@@ -91,7 +100,11 @@ std::vector<uint32_t> TypeRegistry::Canonicalize(const Module& m) {
         c.is_final = t.is_final;
         if (!t.supertypes.empty()) {
           uint32_t s = t.supertypes[0];
-          c.super = s >= start && s - start < size ? base + (s - start) : canon[s];
+          if (s >= start && s - start < size) {
+            c.super = base + (s - start);
+          } else if (s < start) {
+            c.super = canon[s];
+          }
         }
         for (ValueType v : t.func.params) c.func.params.push_back(Resolve(v, start, size, base, canon));
         for (ValueType v : t.func.results) c.func.results.push_back(Resolve(v, start, size, base, canon));

@@ -17,6 +17,17 @@ FuncInstance* Store::NewHostFunction(FuncType type, HostFunction fn) {
   return funcs_.back().get();
 }
 
+FuncInstance* Store::NewHostFunction(const Module& module, uint32_t type_index,
+                                     HostFunction fn) {
+  std::vector<uint32_t> canon = types_.Canonicalize(module);
+  auto f = std::make_unique<FuncInstance>();
+  f->sig_id = canon[type_index];
+  f->type = CanonFuncType(module.types[type_index].func, canon);
+  f->host = std::move(fn);
+  funcs_.push_back(std::move(f));
+  return funcs_.back().get();
+}
+
 FuncInstance* Store::NewFunction() {
   funcs_.push_back(std::make_unique<FuncInstance>());
   return funcs_.back().get();

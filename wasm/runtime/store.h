@@ -38,7 +38,13 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // A host function of type {type} (a final function type alone in its rec
+  // group; its value types should be abstract).
   FuncInstance* NewHostFunction(FuncType type, HostFunction fn);
+  // A host function given {module}'s type {type_index} (as a JS function
+  // imported by that module gets the import's type): it matches the import
+  // whatever concrete types the signature names.
+  FuncInstance* NewHostFunction(const Module& module, uint32_t type_index, HostFunction fn);
   FuncInstance* NewFunction();  // filled in by Instance
   // Null when the limits pass the engine's or the bytes cannot be mapped.
   MemoryInstance* NewMemory(const Limits& limits, uint32_t page_size_log2 = 16);
