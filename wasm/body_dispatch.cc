@@ -226,21 +226,43 @@ template <Sig S>
   return PopSig(S);
 }
 
-// A load or store with a one-byte align (at most natural, memory 0) and a
-// one-byte offset, on memory 0, with operands of exactly the right kinds.
+namespace {
+
+// A u32 LEB of 2 to 4 bytes at {p}, which has 5 bytes at least after it (so
+// it is well formed, as ReadU32Slow reads it); false for anything else.
+[[gnu::always_inline]] inline bool ShortU32(const uint8_t* p, uint32_t* value, uint32_t* length) {
+  uint32_t result = 0;
+  for (uint32_t i = 0; i < 4; ++i) {
+    result |= static_cast<uint32_t>(p[i] & 0x7F) << (7 * i);
+    if (!(p[i] & 0x80)) {
+      *value = result;
+      *length = i + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// A load or store with a one-byte align (at most natural, so memory 0) and an
+// offset of up to 4 bytes (1 with memory64 enabled, whose offsets are u64),
+// on memory 0, with operands of exactly the right kinds.
 template <uint8_t B>
 [[gnu::always_inline]] inline bool BodyDecoder::DecodeMemoryFast() {
   constexpr const OpcodeInfo& info = *opcode_tables::kOneByteRows[B];
   constexpr SigRow row = opcode_tables::kSigRows[static_cast<size_t>(info.sig)];
   constexpr uint32_t n = row.num_params;
   static_assert(n >= 1, "a memory access takes an address");
-  if (end_ - pc_ >= 2 && pc_[0] <= info.mem && pc_[1] < 0x80 && has_memory0_ &&
-      sp_ - height_ >= n) [[likely]] {
+  if (end_ - pc_ >= 2 && pc_[0] <= info.mem && has_memory0_ && sp_ - height_ >= n) [[likely]] {
     bool match = stack_[sp_ - n].kind == memory0_address_;
     for (uint32_t i = 1; i < n; ++i) match &= stack_[sp_ - n + i].kind == row.params[i].kind;
-    if (match) [[likely]] {
-      imm_.mem = MemArg{pc_[0], 0, pc_[1]};
-      pc_ += 2;
+    uint32_t offset = pc_[1];
+    uint32_t length = 1;
+    if (match && (offset < 0x80 || (!memory64_ && end_ - pc_ >= 6 &&
+                                    ShortU32(pc_ + 1, &offset, &length)))) [[likely]] {
+      imm_.mem = MemArg{pc_[0], 0, offset};
+      pc_ += 1 + length;
       sp_ -= n;
       if constexpr (row.num_results > 0) stack_[sp_++] = row.results[0];
       return true;
@@ -375,6 +397,7 @@ template <uint8_t B>
 // ---------------------------------------------------------------- the loop
 
 bool BodyDecoder::DecodeInstructions() {
+  if (control_.empty()) return ok_;
   if (const_expr_) {
     while (!control_.empty()) {
       if (pc_ >= end_) {
@@ -389,19 +412,30 @@ bool BodyDecoder::DecodeInstructions() {
     }
     return ok_;
   }
-  while (!control_.empty()) {
+  return sink_ ? DecodeLoop<true>() : DecodeLoop<false>();
+}
+
+// Only `end` (and `delegate`) pop a frame, so only they can end the body.
+template <bool kSink>
+bool BodyDecoder::DecodeLoop() {
+  for (;;) {
     if (pc_ >= end_) [[unlikely]] {
       ErrorEnd();
       return false;
     }
     instr_ = pc_;
-    sp_before_ = sp_;
-    emitted_ = false;
+    if constexpr (kSink) {
+      sp_before_ = sp_;
+      emitted_ = false;
+    }
     bool ok = false;
     switch (*pc_++) {
-#define WASMSTREAM_CASE1(b) \
-  case (b):                 \
-    ok = DecodeOp<(b)>();   \
+#define WASMSTREAM_CASE1(b)                                     \
+  case (b):                                                     \
+    ok = DecodeOp<(b)>();                                       \
+    if constexpr ((b) == 0x0B || (b) == 0x18) {                 \
+      if (ok && control_.empty()) return ok_; /* emitted */     \
+    }                                                           \
     break;
 #define WASMSTREAM_CASE4(b) \
   WASMSTREAM_CASE1(b) WASMSTREAM_CASE1((b) + 1) WASMSTREAM_CASE1((b) + 2) WASMSTREAM_CASE1((b) + 3)
@@ -419,9 +453,10 @@ bool BodyDecoder::DecodeInstructions() {
 #undef WASMSTREAM_CASE1
     }
     if (!ok) [[unlikely]] return false;
-    if (sink_ && !emitted_) Emit();
+    if constexpr (kSink) {
+      if (!emitted_) Emit();
+    }
   }
-  return ok_;
 }
 
 }  // namespace wasmstream::wasm::body

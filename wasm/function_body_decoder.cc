@@ -62,6 +62,7 @@ BodyDecoder::BodyDecoder(const Module& module, std::span<const uint8_t> bytes, u
   local_init_.clear();
   init_log_.clear();
   buffers_.block_types.clear();
+  memory64_ = module.features.has(Feature::kMemory64);
   if (!module.memories.empty()) {
     has_memory0_ = true;
     memory0_address_ = module.memories[0].limits.is64 ? ValueKind::kI64 : ValueKind::kI32;

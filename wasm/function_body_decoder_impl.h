@@ -141,7 +141,7 @@ class BodyDecoder {
   bool PopAddress(bool is64) { return Pop(is64 ? ValueType::I64() : ValueType::I32()); }
 
   // ---- Control stack.
-  void PushControl(FrameKind kind, BlockSig sig) {
+  [[gnu::always_inline]] void PushControl(FrameKind kind, BlockSig sig) {
     ControlFrame& f = control_.emplace_back();
     f.kind = kind;
     f.sig = sig;
@@ -202,6 +202,8 @@ class BodyDecoder {
   bool DecodeSpecial(uint8_t b, uint32_t code);
   [[gnu::noinline, gnu::cold]] bool IllegalOpcode(uint8_t b, uint32_t code);
   // The specialized case for one-byte opcode {B} (function bodies only).
+  template <bool kSink>
+  bool DecodeLoop();  // function bodies: the 256-way switch
   template <uint8_t B>
   bool DecodeOp();
   template <uint8_t B>
@@ -274,6 +276,7 @@ class BodyDecoder {
   uint32_t num_locals_ = 0;
   bool track_inits_ = false;        // !local_init_.empty()
   bool has_memory0_ = false;        // memory 0 exists
+  bool memory64_ = false;           // Feature::kMemory64 (memarg offsets are u64)
   ValueKind memory0_address_ = ValueKind::kI32;
 
   const FuncType* func_type_ = nullptr;
