@@ -73,7 +73,9 @@ TEST(CorpusTest, EveryModuleValidatesLikeNode) {
     ASSERT_TRUE(bytes);
     wasm::CompileResult whole = wasm::CompileModule(*bytes);
     EXPECT_TRUE(whole.ok()) << whole.error().Format();
-    if (node.count(f)) EXPECT_EQ(node[f], whole.ok()) << "node disagrees";
+    if (node.count(f)) {
+      EXPECT_EQ(node[f], whole.ok()) << "node disagrees";
+    }
     size_t chunk = 1 + rng() % 65536;
     wasm::CompileResult chunked =
         wasm::testing::CompileInChunks(*bytes, chunk, wasm::Features::Default());
