@@ -685,8 +685,8 @@ do_throw:
         pc = base + h->target;
         NEXT();
       }
-      if (kind == CatchKind::kCatch || kind == CatchKind::kCatchRef) {
-        std::memcpy(dst, exn->payload.data(), exn->payload.size() * sizeof(uint64_t));
+      if ((kind == CatchKind::kCatch || kind == CatchKind::kCatchRef) && !exn->payload.empty()) {
+        std::memcpy(dst, exn->payload.data(), exn->payload.size() * sizeof(uint64_t));  // not null
         dst += exn->payload.size();
       }
       if (kind == CatchKind::kCatchRef || kind == CatchKind::kCatchAllRef) {
