@@ -250,7 +250,7 @@ namespace {
 // on memory 0, with operands of exactly the right kinds.
 template <uint8_t B>
 [[gnu::always_inline]] inline bool BodyDecoder::DecodeMemoryFast() {
-  constexpr const OpcodeInfo& info = *opcode_tables::kOneByteRows[B];
+  constexpr const OpcodeInfo& info = opcode_tables::kRows[opcode_tables::kOneByteIndex[B] - 1];
   constexpr SigRow row = opcode_tables::kSigRows[static_cast<size_t>(info.sig)];
   constexpr uint32_t n = row.num_params;
   static_assert(n >= 1, "a memory access takes an address");
@@ -370,11 +370,11 @@ template <uint8_t B>
 
 template <uint8_t B>
 [[gnu::always_inline]] inline bool BodyDecoder::DecodeOp() {
-  constexpr const OpcodeInfo* kRow = opcode_tables::kOneByteRows[B];
-  if constexpr (kRow == nullptr) {
+  constexpr uint16_t kIndex = opcode_tables::kOneByteIndex[B];
+  if constexpr (kIndex == 0) {
     return DecodeGeneric(B);  // a prefix, or no such opcode
   } else {
-    constexpr const OpcodeInfo& info = *kRow;
+    constexpr const OpcodeInfo& info = opcode_tables::kRows[kIndex - 1];
     if constexpr (info.gate != Gate::kMvp) {
       if (!(gate_mask_ >> static_cast<uint32_t>(info.gate) & 1)) [[unlikely]] {
         return IllegalOpcode(B, B);

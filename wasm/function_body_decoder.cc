@@ -151,6 +151,23 @@ int32_t BodyDecoder::ReadS32Slow() {
   return static_cast<int32_t>(ReadLeb(32, true));
 }
 
+int64_t BodyDecoder::ReadS64Slow() {
+  // Up to 9 bytes (63 bits) are always well formed; the 10th takes ReadLeb.
+  if (end_ - pc_ >= 10) {
+    uint64_t result = 0;
+    for (int i = 0; i < 9; ++i) {
+      uint8_t b = pc_[i];
+      result |= static_cast<uint64_t>(b & 0x7F) << (7 * i);
+      if (!(b & 0x80)) {
+        pc_ += i + 1;
+        int unused = 64 - 7 * (i + 1);
+        return static_cast<int64_t>(result << unused) >> unused;
+      }
+    }
+  }
+  return static_cast<int64_t>(ReadLeb(64, true));
+}
+
 uint32_t BodyDecoder::ReadU32Slow() {
   // Up to 4 bytes with the continuation bit can only be well formed; the
   // 5th byte and the edge cases take the checked path.

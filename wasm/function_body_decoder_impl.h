@@ -91,8 +91,9 @@ class BodyDecoder {
   int32_t ReadS32Slow();
   int64_t ReadS64() {
     if (pc_ < end_ && *pc_ < 0x80) [[likely]] return static_cast<int8_t>(*pc_++ << 1) >> 1;
-    return static_cast<int64_t>(ReadLeb(64, true));
+    return ReadS64Slow();
   }
+  int64_t ReadS64Slow();
   int64_t ReadS33() { return static_cast<int64_t>(ReadLeb(33, true)); }
   uint64_t ReadU64() { return ReadLeb(64, false); }
   uint64_t ReadLeb(int bits, bool is_signed);
@@ -164,7 +165,7 @@ class BodyDecoder {
   // frame's current branch. {ReopenFrame} is for else/catch/catch_all (the frame
   // stays, with a new branch); {CloseFrame} for end/delegate (the frame goes).
   void ReopenFrame(const ControlFrame& frame);
-  void CloseFrame(const ControlFrame& frame) {
+  [[gnu::always_inline]] void CloseFrame(const ControlFrame& frame) {
     PushTypes(frame.sig.results);
     ForgetLocalInits(frame.init_height);
     if (sink_) {

@@ -32,10 +32,16 @@ constexpr std::array<uint16_t, N> BuildIndex(uint8_t prefix) {
   return index;
 }
 
+// One-byte opcodes: row number + 1, 0 where no opcode. (Compile-time code
+// tests this index, not a row pointer against null: GCC does not fold that
+// comparison under -fsanitize=undefined.)
+inline constexpr std::array<uint16_t, 256> kOneByteIndex = BuildIndex<256>(0);
+
 constexpr std::array<const OpcodeInfo*, 256> BuildOneBytePointers() {
-  constexpr auto index = BuildIndex<256>(0);
   std::array<const OpcodeInfo*, 256> out{};
-  for (size_t b = 0; b < 256; ++b) out[b] = index[b] ? &kRows[index[b] - 1] : nullptr;
+  for (size_t b = 0; b < 256; ++b) {
+    out[b] = kOneByteIndex[b] ? &kRows[kOneByteIndex[b] - 1] : nullptr;
+  }
   return out;
 }
 // One-byte opcodes: the row, null where no opcode (prefix bytes have none).
