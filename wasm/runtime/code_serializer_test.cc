@@ -215,6 +215,26 @@ TEST(CodeSerializerTest, GcCodeRoundTripsAndIsVerified) {
     }
   }
   EXPECT_GT(gc_ops, 20);
+
+  // Raw data bytes must never become references: array.new_data retargeted
+  // at an array of anyref ($refs, type 3) is refused.
+  ASSERT_EQ(fresh->types[3].kind, CompositeKind::kArray);
+  ASSERT_TRUE(fresh->types[3].fields[0].type.is_ref());
+  bool found = false;
+  for (size_t f = fresh->num_imported_functions; f < fresh->code.size(); ++f) {
+    const FunctionCode& good = *fresh->code[f];
+    for (size_t pc = 0; pc + 5 < good.code.size(); ++pc) {
+      if (good.code[pc] != static_cast<uint32_t>(IOp::kGc) ||
+          good.code[pc + 1] != static_cast<uint32_t>(Opcode::kArrayNewData)) {
+        continue;
+      }
+      found = true;
+      FunctionCode c = good;
+      c.code[pc + 4] = 3;
+      EXPECT_FALSE(VerifyFunctionCode(*fresh, c).ok());
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace
