@@ -95,7 +95,10 @@ bool ParseRef(const RefTypeName& r, const json& j, Expected* e, std::string* err
   e->value = Value::Ref(t, kNullRef);
   const json& v = At(j, "value");
   if (v.is_null()) {  // (ref.struct), (ref.func), …: results only
-    if (r.heap >= AbstractHeap::kNone && r.heap != AbstractHeap::kExn) {
+    // The bottom types (none, nofunc, noextern, noexn) have no non-null value.
+    bool bottom = r.heap == AbstractHeap::kNone || r.heap == AbstractHeap::kNoFunc ||
+                  r.heap == AbstractHeap::kNoExtern || r.heap == AbstractHeap::kNoExn;
+    if (bottom) {
       *err = std::string("a ") + r.name + " result needs a value";
       return false;
     }
