@@ -28,6 +28,7 @@ const char* TrapMessage(TrapKind k) {
     case TrapKind::kArrayTooLarge: return "requested new array is too large";
     case TrapKind::kGcHeapExhausted: return "GC heap exhausted";
     case TrapKind::kWaitForever: return "atomic wait would never return (no other agent can notify)";
+    case TrapKind::kWaitOnUnsharedMemory: return "expected shared memory";
   }
   return "trap";
 }

@@ -37,6 +37,7 @@ enum class TrapKind : uint8_t {
   kArrayTooLarge,        // "requested new array is too large" (kMaxArrayLength)
   kGcHeapExhausted,      // "GC heap exhausted" (a RangeError; kMaxGcHeapBytes)
   kWaitForever,          // "atomic wait would never return": infinite wait, no other agent
+  kWaitOnUnsharedMemory, // "expected shared memory": memory.atomic.wait on an unshared memory
 };
 
 const char* TrapMessage(TrapKind k);

@@ -203,6 +203,31 @@ TrapKind ExecBulk(Instance* inst, uint64_t* fp, const uint32_t* pc, uint32_t* wo
   }
 }
 
+namespace {
+
+enum class AtomicKind { kOther, kLoad, kStore, kAdd, kSub, kAnd, kOr, kXor, kXchg, kCmpxchg };
+
+// The operation of an atomic access opcode, by its code under the 0xFE
+// prefix: loads 0x10-0x16, stores 0x17-0x1d, then read-modify-writes in
+// groups of seven (add, sub, and, or, xor, xchg, cmpxchg) from 0x1e to 0x4e.
+// The Opcode enum lists them in code order with no gaps (asserted below).
+AtomicKind KindOfAtomic(Opcode op) {
+  constexpr int kFirst = static_cast<int>(Opcode::kI32AtomicLoad);
+  constexpr int kLast = static_cast<int>(Opcode::kI64AtomicRmw32CmpxchgU);
+  static_assert(kLast - kFirst == 0x4e - 0x10, "atomic access opcodes are contiguous");
+  int i = static_cast<int>(op);
+  if (i < kFirst || i > kLast) return AtomicKind::kOther;
+  uint32_t code = 0x10 + static_cast<uint32_t>(i - kFirst);
+  if (code <= 0x16) return AtomicKind::kLoad;
+  if (code <= 0x1d) return AtomicKind::kStore;
+  static constexpr AtomicKind kRmw[] = {AtomicKind::kAdd, AtomicKind::kSub,  AtomicKind::kAnd,
+                                        AtomicKind::kOr,  AtomicKind::kXor,  AtomicKind::kXchg,
+                                        AtomicKind::kCmpxchg};
+  return kRmw[(code - 0x1e) / 7];
+}
+
+}  // namespace
+
 TrapKind ExecAtomic(Instance* inst, uint64_t* fp, const uint32_t* pc) {
   // opcode dst addr a b memory off_lo off_hi
   const OpcodeInfo& info = InfoOf(static_cast<Opcode>(pc[1]));
@@ -232,7 +257,7 @@ TrapKind ExecAtomic(Instance* inst, uint64_t* fp, const uint32_t* pc) {
       return TrapKind::kNone;
     case Opcode::kMemoryAtomicWait32:
     case Opcode::kMemoryAtomicWait64: {
-      if (!m->shared()) return TrapKind::kUnreachable;
+      if (!m->shared()) return TrapKind::kWaitOnUnsharedMemory;
       uint64_t expected = op == Opcode::kMemoryAtomicWait32 ? static_cast<uint32_t>(a) : a;
       if (read() != expected) {
         *dst = 1;  // "not-equal"
@@ -241,7 +266,8 @@ TrapKind ExecAtomic(Instance* inst, uint64_t* fp, const uint32_t* pc) {
       // No other agent can notify (one thread per Store), so a matching wait
       // ends only by its timeout (ns): sleep for it, then "timed-out". An
       // infinite wait (negative timeout) would never return: it traps
-      // instead, as V8 refuses a wait that may not block.
+      // instead. (V8 blocks forever there; a trap is our choice: the host
+      // gets control back with a clear error rather than a hung thread.)
       int64_t timeout = static_cast<int64_t>(b);
       if (timeout < 0) return TrapKind::kWaitForever;
       if (timeout > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(timeout));
@@ -251,34 +277,23 @@ TrapKind ExecAtomic(Instance* inst, uint64_t* fp, const uint32_t* pc) {
     default:
       break;
   }
-  const char* name = info.name;
-  std::string_view n(name);
-  if (n.find(".atomic.load") != std::string_view::npos) {
-    *dst = read();
-    return TrapKind::kNone;
-  }
-  if (n.find(".atomic.store") != std::string_view::npos) {
-    write(a & mask);
-    return TrapKind::kNone;
-  }
   uint64_t old = read();
-  uint64_t nv = old;
-  if (n.find("cmpxchg") != std::string_view::npos) {
-    if (old == (a & mask)) nv = b;
-  } else if (n.find(".add") != std::string_view::npos) {
-    nv = old + a;
-  } else if (n.find(".sub") != std::string_view::npos) {
-    nv = old - a;
-  } else if (n.find(".and") != std::string_view::npos) {
-    nv = old & a;
-  } else if (n.find(".or") != std::string_view::npos) {
-    nv = old | a;
-  } else if (n.find(".xor") != std::string_view::npos) {
-    nv = old ^ a;
-  } else if (n.find(".xchg") != std::string_view::npos) {
-    nv = a;
-  } else {
-    return TrapKind::kUnreachable;
+  uint64_t nv;
+  switch (KindOfAtomic(op)) {
+    case AtomicKind::kLoad:
+      *dst = old;
+      return TrapKind::kNone;
+    case AtomicKind::kStore:
+      write(a & mask);
+      return TrapKind::kNone;
+    case AtomicKind::kAdd: nv = old + a; break;
+    case AtomicKind::kSub: nv = old - a; break;
+    case AtomicKind::kAnd: nv = old & a; break;
+    case AtomicKind::kOr: nv = old | a; break;
+    case AtomicKind::kXor: nv = old ^ a; break;
+    case AtomicKind::kXchg: nv = a; break;
+    case AtomicKind::kCmpxchg: nv = old == (a & mask) ? b : old; break;
+    default: return TrapKind::kUnreachable;  // not an atomic access (verified code never gets here)
   }
   write(nv & mask);
   *dst = old;

@@ -281,6 +281,20 @@ TEST_F(TrapTest, AtomicWaitHonoursItsTimeoutAndRefusesToWaitForever) {
             "atomic wait would never return (no other agent can notify)");
 }
 
+TEST_F(TrapTest, AtomicWaitOnUnsharedMemoryTraps) {
+  Instance* i = Load(R"((module
+    (memory 1 1)
+    (func (export "wait32") (result i32)
+      (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const 0)))
+    (func (export "notify") (result i32)
+      (memory.atomic.notify (i32.const 0) (i32.const 1)))))");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(Trap(i, "wait32", {}), "expected shared memory");
+  auto r = i->CallExport("notify", {});  // notify on an unshared memory is fine: 0 woken
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value()[0].u.i32, 0u);
+}
+
 TEST_F(TrapTest, TrapInStartFunctionFailsInstantiation) {
   auto m = testing::Compile(R"((module (func $s unreachable) (start $s)))");
   ASSERT_NE(m, nullptr);
