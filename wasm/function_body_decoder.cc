@@ -4,7 +4,6 @@
 // references/GC, exceptions).
 #include "wasm/function_body_decoder.h"
 
-#include <cstring>
 #include <memory>
 
 #include "wasm/function_body_decoder_impl.h"
