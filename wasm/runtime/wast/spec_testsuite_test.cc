@@ -165,6 +165,15 @@ TEST(SpecTestsuiteTest, LegacyExceptions) {
            Route::kWast2json);
 }
 
+// The threads proposal's scripts (atomics, shared memories, wait/notify in one
+// agent), with 2.0's features plus threads and without reference types, which
+// they predate ("multiple tables" is invalid there).
+TEST(SpecTestsuiteTest, ThreadsProposal) {
+  RunSuite("3.0/proposals/threads", {"--enable-threads"},
+           Features::Default().enable(Feature::kThreads).disable(Feature::kReferenceTypes),
+           Route::kWast2json);
+}
+
 TEST(SpecTestsuiteTest, WebAssembly20WasmTools) {
   RunSuite("2.0", {}, Features::Default(), Route::kWasmTools);
 }

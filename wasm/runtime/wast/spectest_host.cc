@@ -47,6 +47,9 @@ void AddSpectestHost(Store& store, Imports& imports, bool quiet) {
   ml.has_max = true;
   ml.max = 2;
   imports.Add("spectest", "memory", Extern::Memory(store.NewMemory(ml)));
+  Limits sl = ml;  // the threads proposal's host memory: (memory 1 2 shared)
+  sl.shared = true;
+  imports.Add("spectest", "shared_memory", Extern::Memory(store.NewMemory(sl)));
 }
 
 }  // namespace wasmstream::wasm
