@@ -120,9 +120,10 @@ void Compiler::MaterializeTop(uint32_t n) {
 
 uint32_t Compiler::Const(uint64_t lo, uint64_t hi, uint8_t width) {
   if (width == 1) {
-    auto [it, inserted] = const_index_.emplace(lo, static_cast<uint32_t>(consts_.size()));
+    bool inserted;
+    uint32_t idx = const_index_.FindOrInsert(lo, static_cast<uint32_t>(consts_.size()), &inserted);
     if (inserted) consts_.push_back(lo);
-    return kConstTag | it->second;
+    return kConstTag | idx;
   }
   uint32_t idx = static_cast<uint32_t>(consts_.size());
   consts_.push_back(lo);
@@ -361,7 +362,7 @@ void Compiler::OnFunctionStart(const FunctionStart& start) {
   code_.clear();
   slot_fixups_.clear();
   consts_.clear();
-  const_index_.clear();
+  const_index_.Clear();
   stack_.clear();
   ctrl_.clear();
   regions_.clear();

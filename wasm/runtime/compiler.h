@@ -9,12 +9,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "wasm/code_sink.h"
 #include "wasm/module.h"
 #include "wasm/runtime/code.h"
+#include "wasm/runtime/const_index.h"
 
 namespace wasmstream::wasm {
 
@@ -114,7 +114,7 @@ class Compiler final : public CodeSink {
   std::vector<uint32_t> code_;
   std::vector<uint32_t> slot_fixups_;  // words holding tagged slots
   std::vector<uint64_t> consts_;
-  std::unordered_map<uint64_t, uint32_t> const_index_;  // 1-slot constants
+  ConstIndex const_index_;  // 1-slot constants -> index in consts_
   std::vector<uint32_t> local_slot_;
   std::vector<uint8_t> local_width_;
   std::vector<uint8_t> result_widths_;
