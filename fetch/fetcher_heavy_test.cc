@@ -54,7 +54,8 @@ TEST(FetcherHeavyTest, ThousandConcurrentFetchesAllComplete) {
                     });
                   });
   }
-  EXPECT_GT(fetcher.active_transfers(), 0u);
+  // (No check of active_transfers() here: on an idle machine all 1,000 can
+  // finish before this line, which made such a check flaky.)
   {
     std::unique_lock<std::mutex> lock(mutex);
     cv.wait(lock, [&] { return done == kFetches; });
