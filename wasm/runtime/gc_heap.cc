@@ -1,5 +1,6 @@
 #include "wasm/runtime/gc_heap.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -12,15 +13,34 @@ static_assert(std::endian::native == std::endian::little,
 
 GcObject* GcHeap::Allocate(uint32_t type, bool is_array, uint32_t length, uint64_t payload_bytes) {
   uint64_t total = sizeof(GcObject) + (payload_bytes + 7) / 8 * 8;
-  if (payload_bytes > limit_ || total > limit_ - bytes_) return nullptr;
-  auto block = std::make_unique<uint64_t[]>(total / 8);  // zeroed
-  auto* o = new (block.get()) GcObject;
+  if (payload_bytes > limit_ || bytes_ > limit_ || total > limit_ - bytes_) return nullptr;
+  auto words = std::make_unique<uint64_t[]>(total / 8);  // zeroed
+  auto* o = new (words.get()) GcObject;
   o->type = type;
   o->length = length;
   o->is_array = is_array ? 1 : 0;
-  blocks_.push_back(std::move(block));
+  blocks_.push_back(Block{std::move(words), total});
   bytes_ += total;
+  since_collection_ += total;
   return o;
+}
+
+void GcHeap::Sweep() {
+  size_t kept = 0;
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    auto* o = reinterpret_cast<GcObject*>(blocks_[i].words.get());
+    if (o->marked) {
+      o->marked = 0;
+      if (kept != i) blocks_[kept] = std::move(blocks_[i]);
+      ++kept;
+    } else {
+      bytes_ -= blocks_[i].bytes;
+    }
+  }
+  blocks_.resize(kept);
+  ++collections_;
+  since_collection_ = 0;
+  trigger_ = std::max(kGcMinTriggerBytes, bytes_);
 }
 
 void StoreFieldBytes(uint8_t* p, uint8_t size, const uint64_t* src) { std::memcpy(p, src, size); }
@@ -32,7 +52,7 @@ void LoadFieldBytes(const uint8_t* p, uint8_t size, uint64_t* dst) {
 
 TrapKind NewStruct(Store& store, uint32_t type, const uint64_t* fields, RefBits* out) {
   const CanonType& t = store.types().type(type);
-  GcObject* o = store.heap().Allocate(type, false, 0, t.payload_bytes);
+  GcObject* o = store.AllocateGc(type, false, 0, t.payload_bytes);
   if (!o) return TrapKind::kGcHeapExhausted;
   if (fields) {
     for (const CanonField& f : t.fields) {
@@ -52,7 +72,7 @@ GcObject* AllocArray(Store& store, uint32_t type, uint64_t length, TrapKind* tra
     *trap = TrapKind::kArrayTooLarge;
     return nullptr;
   }
-  GcObject* o = store.heap().Allocate(type, true, static_cast<uint32_t>(length), length * e.size);
+  GcObject* o = store.AllocateGc(type, true, static_cast<uint32_t>(length), length * e.size);
   *trap = o ? TrapKind::kNone : TrapKind::kGcHeapExhausted;
   return o;
 }

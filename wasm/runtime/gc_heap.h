@@ -1,14 +1,12 @@
 // The GC heap: where struct and array objects live.
 //
-// Memory management (first version): objects are owned by the Store and live
-// as long as it does (an arena of individually allocated blocks), bounded by
-// an explicit byte limit (kMaxGcHeapBytes, adjustable per Store) and an
-// array length limit (kMaxArrayLength): past either, allocation fails and the
-// instruction traps with a clear error instead of growing without bound.
-// Not done yet: a collector. The plan is mark-sweep with roots = globals,
-// tables, element segments, exception payloads, Values held by the host and
-// the ExecStack's live slots scanned conservatively against the set of live
-// objects (GcObject::marked is reserved for it).
+// Objects are allocated one block each and never move. Store::CollectGarbage
+// (gc_collector.cc) frees the unreachable ones: mark-sweep, precise in
+// objects, globals, tables and element segments, conservative on the
+// interpreter's value stack. The heap is bounded by an explicit byte limit
+// (kMaxGcHeapBytes, adjustable per Store) and arrays by kMaxArrayLength: past
+// either, allocation fails and the instruction traps with a clear error
+// instead of growing without bound.
 #ifndef WASMSTREAM_WASM_RUNTIME_GC_HEAP_H_
 #define WASMSTREAM_WASM_RUNTIME_GC_HEAP_H_
 
@@ -25,19 +23,62 @@ namespace wasmstream::wasm {
 
 class GcHeap {
  public:
+  GcHeap() = default;
+  GcHeap(const GcHeap&) = delete;
+  GcHeap& operator=(const GcHeap&) = delete;
+
   // Zeroed object with {payload_bytes} after the header, or null when it
-  // would take the heap past its limit.
+  // would take the heap past its limit. Never collects (Store::AllocateGc does).
   GcObject* Allocate(uint32_t type, bool is_array, uint32_t length, uint64_t payload_bytes);
+
+  // Counts {bytes} of other garbage-collected allocations (exceptions)
+  // towards the next collection.
+  void NoteAllocation(uint64_t bytes) { since_collection_ += bytes; }
+  // True when enough was allocated since the last collection that the next
+  // allocation should collect first, and nothing forbids collecting now.
+  bool WantsCollection() const { return no_collect_ == 0 && since_collection_ >= trigger_; }
+  bool CanCollect() const { return no_collect_ == 0; }
+  uint64_t allocated_since_collection() const { return since_collection_; }
+
+  // The objects, for the collector: unmarked ones are freed by Sweep, which
+  // clears the marks of the others.
+  template <typename F>
+  void ForEachObject(F&& f) const {
+    for (const Block& b : blocks_) f(reinterpret_cast<GcObject*>(b.words.get()));
+  }
+  void Sweep();
 
   uint64_t bytes() const { return bytes_; }
   size_t objects() const { return blocks_.size(); }
   uint64_t limit() const { return limit_; }
   void set_limit(uint64_t bytes) { limit_ = bytes; }
+  uint64_t collections() const { return collections_; }
+
+  // While one is alive the heap never collects (instantiation's constant
+  // expressions hold references where the collector cannot see them).
+  class NoCollectScope {
+   public:
+    explicit NoCollectScope(GcHeap& heap) : heap_(heap) { ++heap_.no_collect_; }
+    ~NoCollectScope() { --heap_.no_collect_; }
+    NoCollectScope(const NoCollectScope&) = delete;
+    NoCollectScope& operator=(const NoCollectScope&) = delete;
+
+   private:
+    GcHeap& heap_;
+  };
 
  private:
-  std::vector<std::unique_ptr<uint64_t[]>> blocks_;
+  struct Block {
+    std::unique_ptr<uint64_t[]> words;
+    uint64_t bytes;
+  };
+  std::vector<Block> blocks_;
   uint64_t bytes_ = 0;
   uint64_t limit_ = kMaxGcHeapBytes;
+  uint64_t since_collection_ = 0;
+  uint64_t trigger_ = kGcMinTriggerBytes;
+  uint64_t collections_ = 0;
+  uint32_t no_collect_ = 0;
 };
 
 class Store;

@@ -1,6 +1,7 @@
 #include "wasm/runtime/instance.h"
 
 #include <cstring>
+#include <optional>
 
 #include "wasm/runtime/gc_heap.h"
 #include "wasm/runtime/interpreter.h"
@@ -232,6 +233,9 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
   const Module& m = *module_ptr;
   auto owned = std::unique_ptr<Instance>(new Instance(&store, module_ptr));
   Instance& inst = *owned;
+  // Constant expressions hold references where the collector does not look
+  // (and the instance is not in the Store yet): no collection until start.
+  std::optional<GcHeap::NoCollectScope> no_collect(std::in_place, store.heap());
 
   inst.canon_types = store.types().Canonicalize(m);
   const TypeRegistry& reg = store.types();
@@ -412,6 +416,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     if (seg.bytes.length) std::memcpy(mem->data() + o, m.wire_bytes.data() + seg.bytes.offset, seg.bytes.length);
     result->data_dropped[i] = 1;
   }
+  no_collect.reset();
   if (m.start) {
     auto r = Invoke(store, result->funcs[*m.start], {});
     if (!r.ok()) return r.error();

@@ -36,6 +36,8 @@ namespace {
 
 // Calls a host function with arguments (and results) in {slots}.
 Error* CallHost(Store& store, const FuncInstance* f, uint64_t* slots, Error* err_out) {
+  // What the host gets from wasm calls it makes is rooted for this call only.
+  HostRootScope roots(store);
   std::vector<Value> args;
   args.reserve(f->type.params.size());
   uint32_t s = 0;
@@ -648,6 +650,7 @@ L_Atomic:
   pc += 9;
   NEXT();
 L_Throw: {
+  stack.top = fp + code->frame_slots;  // the collector's root boundary
   const TagInstance* tag = inst->tags[pc[1]];
   uint32_t n = 0;
   for (ValueType t : tag->type().params) n += SlotCount(t);
@@ -664,6 +667,7 @@ L_ThrowRef: {
   goto do_throw;
 }
 L_Gc:
+  stack.top = fp + code->frame_slots;  // an allocation may collect: roots end here
   if (TrapKind k = ExecGc(store, inst, fp, pc); k != TrapKind::kNone) TRAP(k);
   pc += 6;
   NEXT();
@@ -761,11 +765,15 @@ Outcome<std::vector<Value>> Invoke(Store& store, const FuncInstance* f,
   Error* failed = Run(store, stack, f, fp, &err);
   --stack.host_depth;
   stack.top = saved_top;
-  if (failed) return std::move(err);
+  if (failed) {
+    if (err.exception) store.RootForHost(reinterpret_cast<RefBits>(err.exception) | kRefTagExn);
+    return std::move(err);
+  }
   std::vector<Value> results;
   s = 0;
   for (ValueType t : f->type.results) {
     results.push_back(LoadFromSlots(t, fp + s));
+    if (t.is_ref()) store.RootForHost(results.back().u.ref);
     s += SlotCount(t);
   }
   return results;

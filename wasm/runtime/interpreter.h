@@ -35,7 +35,9 @@
 // br_on_cast(_fail) is IOp::kBrOnCast. Types are canonicalized per Store
 // (gc_types.h, iso-recursive), so casts, call_indirect and import matching
 // compare canonical ids and walk declared supertypes. Objects live in the
-// Store's bounded GC heap (gc_heap.h: no collector yet).
+// Store's bounded GC heap (gc_heap.h), collected by mark-sweep
+// (gc_collector.cc): operations that allocate first set ExecStack::top to
+// their frame's end, so the collector scans exactly the live frames' slots.
 //
 // Calls between wasm functions do not recurse on the C++ stack: frames live
 // in ExecStack, so deep recursion ends in "call stack exhausted" (a

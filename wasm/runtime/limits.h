@@ -29,11 +29,17 @@ constexpr uint64_t kMaxMemory64Pages = kSpecMaxMemory64Pages;
 // Elements of one table, initial or grown.
 constexpr uint64_t kMaxTableElements = kSpecMaxTableSize;
 
-// Bytes of GC objects (headers included) one Store may hold; the heap is an
-// arena for the Store's life (gc_heap.h), so this bounds it. Past it an
-// allocation traps with "GC heap exhausted" (a RangeError). Store::heap()
-// can lower it.
+// Bytes of GC objects (headers included) one Store may hold at once. The
+// collector runs before the heap would pass it; when the live objects alone
+// would, the allocation traps with "GC heap exhausted" (a RangeError).
+// Store::heap() can lower it.
 constexpr uint64_t kMaxGcHeapBytes = uint64_t{1} << 30;
+
+// The collector runs when this many bytes (GC objects and thrown exceptions)
+// were allocated since the last collection, or as many as were live after it
+// if that is more: the heap at most doubles between collections, and a small
+// program never pays for one.
+constexpr uint64_t kGcMinTriggerBytes = uint64_t{16} << 20;
 
 // Elements of one GC array: array.new* with more traps with "requested new
 // array is too large" (V8's wording) before allocating anything.

@@ -1,5 +1,7 @@
 #include "wasm/runtime/store.h"
 
+#include "wasm/runtime/gc_object.h"
+
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/interpreter.h"
 
@@ -66,8 +68,36 @@ Exception* Store::NewException(const TagInstance* tag, std::vector<uint64_t> pay
   auto e = std::make_unique<Exception>();
   e->tag = tag;
   e->payload = std::move(payload);
+  heap_.NoteAllocation(sizeof(Exception) + e->payload.size() * sizeof(uint64_t));
+  if (heap_.WantsCollection()) CollectGarbage();
   exceptions_.push_back(std::move(e));
   return exceptions_.back().get();
+}
+
+GcObject* Store::AllocateGc(uint32_t type, bool is_array, uint32_t length,
+                            uint64_t payload_bytes) {
+  if (heap_.WantsCollection()) CollectGarbage();
+  GcObject* o = heap_.Allocate(type, is_array, length, payload_bytes);
+  // At the limit: collect once, unless nothing was allocated since the last
+  // collection (then nothing more could be freed).
+  if (!o && heap_.CanCollect() && heap_.allocated_since_collection() > 0) {
+    CollectGarbage();
+    o = heap_.Allocate(type, is_array, length, payload_bytes);
+  }
+  return o;
+}
+
+void Store::RootForHost(RefBits ref) {
+  if (IsGcRef(ref) || IsExnRef(ref)) host_roots_.push_back(ref);
+}
+
+void Store::Unpin(RefBits ref) {
+  for (size_t i = pinned_.size(); i-- > 0;) {
+    if (pinned_[i] == ref) {
+      pinned_.erase(pinned_.begin() + static_cast<ptrdiff_t>(i));
+      return;
+    }
+  }
 }
 
 Instance* Store::AddInstance(std::unique_ptr<Instance> instance) {

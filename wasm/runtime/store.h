@@ -1,7 +1,19 @@
 // The Store owns every runtime object (functions, memories, tables, globals,
-// tags, instances, exceptions) for its whole life, as the spec's store does;
-// objects refer to each other by plain pointers that stay valid as long as the
-// Store lives (GC objects too: gc_heap.h). A Store and what it holds are used from one thread at a time.
+// tags, instances) for its whole life, as the spec's store does; objects
+// refer to each other by plain pointers that stay valid as long as the Store
+// lives. GC objects (gc_heap.h) and thrown exceptions are the exception:
+// CollectGarbage frees those no wasm code or host can reach any more.
+// A Store and what it holds are used from one thread at a time.
+//
+// What the host holds. A reference to a GC object or an exception that
+// reaches the host stays valid as long as it is rooted:
+//  - results (and the exception of an uncaught throw) of Invoke/CallExport
+//    are rooted in the innermost open HostRootScope, or for the Store's
+//    whole life when none is open: an embedder that calls in a loop opens a
+//    scope per call to let them go;
+//  - arguments of a host function are valid during that call (the caller's
+//    frame holds them); to keep one longer, Pin it (and Unpin it later);
+//  - values in globals, tables and element segments are roots themselves.
 #ifndef WASMSTREAM_WASM_RUNTIME_STORE_H_
 #define WASMSTREAM_WASM_RUNTIME_STORE_H_
 
@@ -26,6 +38,7 @@ class Instance;
 struct Exception {
   const TagInstance* tag = nullptr;
   std::vector<uint64_t> payload;
+  bool marked = false;  // the collector's
 };
 
 // The interpreter's per-thread stacks (interpreter.cc); created on first call.
@@ -62,6 +75,20 @@ class Store {
   TypeRegistry& types() { return types_; }
   // Struct and array objects.
   GcHeap& heap() { return heap_; }
+  // A new object in the heap, collecting first when the heap asks for it or
+  // the limit is reached; null when the live objects leave no room.
+  GcObject* AllocateGc(uint32_t type, bool is_array, uint32_t length, uint64_t payload_bytes);
+  // Frees every GC object and exception that no root reaches (gc_collector.cc).
+  // Safe wherever the interpreter's value stack top (ExecStack::top) covers
+  // the live frames: at a host call, between calls, or at an allocation.
+  void CollectGarbage();
+  size_t live_exceptions() const { return exceptions_.size(); }
+
+  // Host roots (see the top of this file).
+  void RootForHost(RefBits ref);
+  void Pin(RefBits ref) { pinned_.push_back(ref); }
+  // Undoes one Pin of {ref}.
+  void Unpin(RefBits ref);
 
   ExecStack& stack();
 
@@ -75,7 +102,25 @@ class Store {
   std::vector<std::unique_ptr<Instance>> instances_;
   TypeRegistry types_;
   GcHeap heap_;
+  std::vector<RefBits> host_roots_;  // HostRootScope truncates it
+  std::vector<RefBits> pinned_;
+  friend class HostRootScope;
+  friend class GcMarker;
   std::unique_ptr<ExecStack> stack_;
+};
+
+// References handed to the host while one is open are released when it
+// closes (the innermost open scope owns them).
+class HostRootScope {
+ public:
+  explicit HostRootScope(Store& store) : store_(store), mark_(store.host_roots_.size()) {}
+  ~HostRootScope() { store_.host_roots_.resize(mark_); }
+  HostRootScope(const HostRootScope&) = delete;
+  HostRootScope& operator=(const HostRootScope&) = delete;
+
+ private:
+  Store& store_;
+  size_t mark_;
 };
 
 }  // namespace wasmstream::wasm

@@ -1,0 +1,105 @@
+(module
+  (type $node (struct (field $val i32) (field $next (ref null $node))))
+  (type $bytes (array (mut i8)))
+  (type $lists (array (mut (ref null $node))))
+  (type $keep_t (func (param (ref null $node))))
+  (type $reenter_t (func (param (ref null $node)) (result i32)))
+  (import "host" "keep" (func $keep (type $keep_t)))
+  (import "host" "reenter" (func $reenter (type $reenter_t)))
+  (tag $t (param (ref null $node)))
+  (global $list (mut (ref null $node)) (ref.null $node))
+  (global $lists (mut (ref null $lists)) (ref.null $lists))
+  (global $exn (mut exnref) (ref.null exn))
+  (global $const (ref $node) (struct.new $node (i32.const 7) (ref.null $node)))
+  (table $tab 2 (ref null $node))
+  (elem $seg (ref null $node) (struct.new $node (i32.const 11) (ref.null $node))
+                              (struct.new $node (i32.const 31) (ref.null $node)))
+
+  ;; Allocates {n} byte arrays of {size} bytes each and drops them.
+  (func $churn (export "churn") (param $n i32) (param $size i32)
+    (loop $l
+      (drop (array.new_default $bytes (local.get $size)))
+      (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l)))
+  ;; The list n, n-1 ... 1: its sum is n(n+1)/2.
+  (func $make (export "make") (param $n i32) (result (ref null $node))
+    (local $head (ref null $node))
+    (loop $l
+      (local.set $head (struct.new $node (local.get $n) (local.get $head)))
+      (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l))
+    (local.get $head))
+  (func $sum (export "sum") (param $p (ref null $node)) (result i32)
+    (local $s i32)
+    (block $done
+      (loop $l
+        (br_if $done (ref.is_null (local.get $p)))
+        (local.set $s (i32.add (local.get $s) (struct.get $node $val (local.get $p))))
+        (local.set $p (struct.get $node $next (local.get $p)))
+        (br $l)))
+    (local.get $s))
+
+  ;; Roots of each kind, each followed by garbage enough to collect.
+  (func (export "in_local") (param $n i32) (result i32)
+    (local $p (ref null $node))
+    (local.set $p (call $make (local.get $n)))
+    (call $churn (i32.const 600) (i32.const 65536))
+    (call $sum (local.get $p)))
+  (func (export "on_operand_stack") (param $n i32) (result i32)
+    (call $make (local.get $n))
+    (call $churn (i32.const 600) (i32.const 65536))
+    (call $sum))
+  (func (export "to_global") (param $n i32)
+    (global.set $list (call $make (local.get $n))))
+  (func (export "sum_global") (result i32) (call $sum (global.get $list)))
+  (func (export "clear_global") (global.set $list (ref.null $node)))
+  (func (export "to_table") (param $n i32)
+    (table.set $tab (i32.const 1) (call $make (local.get $n))))
+  (func (export "sum_table") (result i32) (call $sum (table.get $tab (i32.const 1))))
+  ;; {k} lists of {n} held only by an array in a global.
+  (func (export "to_array") (param $k i32) (param $n i32)
+    (local $a (ref null $lists))
+    (local.set $a (array.new_default $lists (local.get $k)))
+    (loop $l
+      (local.tee $k (i32.sub (local.get $k) (i32.const 1)))
+      (array.set $lists (local.get $a) (local.get $k) (call $make (local.get $n)))
+      (br_if $l))
+    (global.set $lists (local.get $a)))
+  (func (export "sum_array") (result i32)
+    (local $k i32) (local $s i32)
+    (local.set $k (array.len (global.get $lists)))
+    (loop $l
+      (local.tee $k (i32.sub (local.get $k) (i32.const 1)))
+      (local.set $s (i32.add (local.get $s)
+                             (call $sum (array.get $lists (global.get $lists) (local.get $k)))))
+      (br_if $l))
+    (local.get $s))
+  ;; A list reachable only through a caught exception held in a global.
+  (func (export "to_exception") (param $n i32)
+    (global.set $exn
+      (block $h (result exnref)
+        (try_table (catch_all_ref $h) (throw $t (call $make (local.get $n))))
+        (unreachable))))
+  (func (export "sum_exception") (result i32)
+    (call $sum
+      (block $h (result (ref null $node))
+        (try_table (catch $t $h) (throw_ref (global.get $exn)))
+        (unreachable))))
+  ;; Throws and catches {n} exceptions, keeping none.
+  (func (export "throw_loop") (param $n i32)
+    (loop $l
+      (block $h (try_table (catch_all $h) (throw $t (ref.null $node))))
+      (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l)))
+  ;; Constant-expression objects (a global and a passive segment).
+  (func (export "sum_consts") (result i32)
+    (local $a (ref $lists))
+    (local.set $a (array.new_elem $lists $seg (i32.const 0) (i32.const 2)))
+    (i32.add (struct.get $node $val (global.get $const))
+             (i32.add (struct.get $node $val (array.get $lists (local.get $a) (i32.const 0)))
+                      (struct.get $node $val (array.get $lists (local.get $a) (i32.const 1))))))
+  ;; Host functions: one keeps its argument, one calls back into wasm with it.
+  (func (export "give_host") (param $n i32) (call $keep (call $make (local.get $n))))
+  (func (export "host_reenters") (param $n i32) (result i32)
+    (call $reenter (call $make (local.get $n))))
+)
