@@ -1,12 +1,15 @@
 // The collector: mark-sweep over the Store's GC objects and thrown exceptions.
 //
-// Roots: the interpreter's value stack up to its top (scanned conservatively:
-// slots are untyped, so any word that has a reference tag and names an
-// object of the heap keeps it), globals of reference type, table elements,
-// element segments, and what the host holds (Store's host roots and pins).
-// Objects are traced precisely by their canonical type; exception payloads
-// word by word, conservatively like the stack. Nothing moves, so a word that
-// only looks like a reference costs some retention, never correctness.
+// Roots: the interpreter's value stack up to its top, globals of reference
+// type, table elements, element segments, and what the host holds (the
+// Store's host roots and pins). Everything but the stack is typed, so those
+// words are references for sure and are followed directly (objects by their
+// canonical type, exception payloads by their tag's parameters). Stack slots
+// are untyped: a slot keeps an object only if it holds exactly that object's
+// reference bits (conservative). Those candidates are few, so they are sorted
+// and each object's address is looked up among them, rather than building an
+// index of the whole heap. Nothing moves: a slot that only looks like a
+// reference costs some retention, never correctness.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -20,19 +23,11 @@ namespace wasmstream::wasm {
 
 class GcMarker {
  public:
-  explicit GcMarker(Store& store) : store_(store) {
-    store.heap_.ForEachObject(
-        [&](GcObject* o) { objects_.push_back(reinterpret_cast<uintptr_t>(o)); });
-    std::sort(objects_.begin(), objects_.end());
-    for (const auto& e : store.exceptions_) exceptions_.push_back(reinterpret_cast<uintptr_t>(e.get()));
-    std::sort(exceptions_.begin(), exceptions_.end());
-  }
+  explicit GcMarker(Store& store) : store_(store) {}
 
   void MarkRoots() {
     Store& s = store_;
-    if (s.stack_ && s.stack_->slots) {
-      for (const uint64_t* p = s.stack_->slots; p < s.stack_->top; ++p) Visit(*p);
-    }
+    MarkStack();
     for (const auto& g : s.globals_) {
       if (g->type().is_ref()) Visit(g->slots()[0]);
     }
@@ -55,7 +50,12 @@ class GcMarker {
       if (!gray_exceptions_.empty()) {
         const Exception* e = gray_exceptions_.back();
         gray_exceptions_.pop_back();
-        for (uint64_t w : e->payload) Visit(w);
+        if (!e->tag) continue;
+        size_t s = 0;
+        for (ValueType t : e->tag->type().params) {
+          if (t.is_ref() && s < e->payload.size()) Visit(e->payload[s]);
+          s += SlotCount(t);
+        }
         continue;
       }
       const GcObject* o = gray_objects_.back();
@@ -86,25 +86,46 @@ class GcMarker {
   }
 
  private:
+  // The stack's slots that carry a GC object's or an exception's tag, then
+  // every object and exception whose exact bits are among them.
+  void MarkStack() {
+    const ExecStack* stack = store_.stack_.get();
+    if (!stack || !stack->slots) return;
+    std::vector<uint64_t> candidates;
+    for (const uint64_t* p = stack->slots; p < stack->top; ++p) {
+      if (IsGcRef(*p) || IsExnRef(*p)) candidates.push_back(*p);
+    }
+    if (candidates.empty()) return;
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    auto named = [&](RefBits bits) {
+      return std::binary_search(candidates.begin(), candidates.end(), bits);
+    };
+    store_.heap_.ForEachObject([&](GcObject* o) {
+      if (named(GcRef(o))) Visit(GcRef(o));
+    });
+    for (const auto& e : store_.exceptions_) {
+      RefBits bits = reinterpret_cast<RefBits>(e.get()) | kRefTagExn;
+      if (named(bits)) Visit(bits);
+    }
+  }
+
   void VisitAt(const uint8_t* p) {
     uint64_t w;
     std::memcpy(&w, p, 8);
     Visit(w);
   }
 
-  // {w} may be a reference: marks and queues the object or exception it names.
-  void Visit(uint64_t w) {
-    if (IsGcRef(w)) {
-      uintptr_t p = static_cast<uintptr_t>(w & ~kRefTagMask);
-      if (!std::binary_search(objects_.begin(), objects_.end(), p)) return;
-      auto* o = reinterpret_cast<GcObject*>(p);
+  // {r} is a reference (of any kind): marks and queues the object or
+  // exception it names.
+  void Visit(RefBits r) {
+    if (IsGcRef(r)) {
+      GcObject* o = GcObjectOf(r);
       if (o->marked) return;
       o->marked = 1;
       gray_objects_.push_back(o);
-    } else if (IsExnRef(w)) {
-      uintptr_t p = static_cast<uintptr_t>(w & ~kRefTagMask);
-      if (!std::binary_search(exceptions_.begin(), exceptions_.end(), p)) return;
-      auto* e = reinterpret_cast<Exception*>(p);
+    } else if (IsExnRef(r)) {
+      auto* e = reinterpret_cast<Exception*>(r & ~kRefTagMask);
       if (e->marked) return;
       e->marked = true;
       gray_exceptions_.push_back(e);
@@ -112,8 +133,6 @@ class GcMarker {
   }
 
   Store& store_;
-  std::vector<uintptr_t> objects_;     // addresses of every object, sorted
-  std::vector<uintptr_t> exceptions_;  // addresses of every exception, sorted
   std::vector<const GcObject*> gray_objects_;
   std::vector<const Exception*> gray_exceptions_;
 };
