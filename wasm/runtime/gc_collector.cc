@@ -6,10 +6,9 @@
 // words are references for sure and are followed directly (objects by their
 // canonical type, exception payloads by their tag's parameters). Stack slots
 // are untyped: a slot keeps an object only if it holds exactly that object's
-// reference bits (conservative). Those candidates are few, so they are sorted
-// and each object's address is looked up among them, rather than building an
-// index of the whole heap. Nothing moves: a slot that only looks like a
-// reference costs some retention, never correctness.
+// reference bits (conservative; GcHeap::FindObject tells whether a word is an
+// object's address). Nothing moves: a slot that only looks like a reference
+// costs some retention, never correctness.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -86,27 +85,25 @@ class GcMarker {
   }
 
  private:
-  // The stack's slots that carry a GC object's or an exception's tag, then
-  // every object and exception whose exact bits are among them.
+  // The stack's slots that name a GC object or an exception exactly.
   void MarkStack() {
     const ExecStack* stack = store_.stack_.get();
     if (!stack || !stack->slots) return;
-    std::vector<uint64_t> candidates;
+    std::vector<uintptr_t> exceptions;
     for (const uint64_t* p = stack->slots; p < stack->top; ++p) {
-      if (IsGcRef(*p) || IsExnRef(*p)) candidates.push_back(*p);
+      if (IsGcRef(*p)) {
+        if (GcObject* o = store_.heap_.FindObject(*p & ~kRefTagMask)) Visit(GcRef(o));
+      } else if (IsExnRef(*p)) {
+        exceptions.push_back(*p & ~kRefTagMask);
+      }
     }
-    if (candidates.empty()) return;
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-    auto named = [&](RefBits bits) {
-      return std::binary_search(candidates.begin(), candidates.end(), bits);
-    };
-    store_.heap_.ForEachObject([&](GcObject* o) {
-      if (named(GcRef(o))) Visit(GcRef(o));
-    });
+    if (exceptions.empty()) return;
+    std::sort(exceptions.begin(), exceptions.end());
     for (const auto& e : store_.exceptions_) {
-      RefBits bits = reinterpret_cast<RefBits>(e.get()) | kRefTagExn;
-      if (named(bits)) Visit(bits);
+      auto addr = reinterpret_cast<uintptr_t>(e.get());
+      if (std::binary_search(exceptions.begin(), exceptions.end(), addr)) {
+        Visit(addr | kRefTagExn);
+      }
     }
   }
 

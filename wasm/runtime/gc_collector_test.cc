@@ -7,6 +7,7 @@
 // wrong sum here, and a use after free under --config=asan.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <optional>
 
 #include "wasm/runtime/gc_object.h"
@@ -179,6 +180,55 @@ TEST_F(GcCollectorTest, ThrownExceptionsAreCollected) {
   Call("to_exception", {Value::I32(50)});
   Call("throw_loop", {Value::I32(400'000)});
   EXPECT_EQ(CallI32("sum_exception"), SumTo(50));
+}
+
+// The heap's address lookup (the collector's conservative stack scan): exact
+// object addresses only, small cells and large blocks, none once freed.
+TEST(GcHeapTest, FindObjectKnowsExactlyTheLiveObjects) {
+  GcHeap heap;
+  std::vector<GcObject*> objects;
+  for (uint64_t payload : {0u, 8u, 24u, 240u, 241u, 4096u, 100000u}) {
+    for (int i = 0; i < 3; ++i) {
+      objects.push_back(heap.Allocate(0, true, 0, payload));
+      ASSERT_NE(objects.back(), nullptr);
+    }
+  }
+  for (GcObject* o : objects) {
+    auto addr = reinterpret_cast<uintptr_t>(o);
+    EXPECT_EQ(heap.FindObject(addr), o);
+    EXPECT_EQ(heap.FindObject(addr + 8), nullptr);
+    EXPECT_EQ(heap.FindObject(addr - 8), nullptr);
+  }
+  EXPECT_EQ(heap.FindObject(0), nullptr);
+  EXPECT_EQ(heap.FindObject(UINTPTR_MAX & ~uintptr_t{7}), nullptr);
+  // Keep every other object; the rest are freed and no longer found.
+  for (size_t i = 0; i < objects.size(); i += 2) objects[i]->marked = 1;
+  heap.Sweep();
+  EXPECT_EQ(heap.objects(), (objects.size() + 1) / 2);
+  for (size_t i = 0; i < objects.size(); ++i) {
+    auto addr = reinterpret_cast<uintptr_t>(objects[i]);
+    if (i % 2 == 0) {
+      EXPECT_EQ(heap.FindObject(addr), objects[i]) << i;
+      EXPECT_EQ(objects[i]->marked, 0) << "Sweep clears the marks";
+    } else {
+      EXPECT_EQ(heap.FindObject(addr), nullptr) << i;
+    }
+  }
+}
+
+TEST(GcHeapTest, ObjectsAreZeroedAndFreedCellsAreReused) {
+  GcHeap heap;
+  GcObject* a = heap.Allocate(3, false, 0, 16);
+  ASSERT_NE(a, nullptr);
+  std::memset(a->data(), 0xAB, 16);
+  heap.Sweep();  // unmarked: freed
+  EXPECT_EQ(heap.objects(), 0u);
+  EXPECT_EQ(heap.bytes(), 0u);
+  GcObject* b = heap.Allocate(4, false, 0, 16);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->type, 4u);
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(b->data()[i], 0) << i;
+  EXPECT_EQ(heap.bytes(), 32u);
 }
 
 TEST(GcCollectorStartTest, StartFunctionCollectsWhileConstantObjectsLive) {

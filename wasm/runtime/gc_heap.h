@@ -1,6 +1,8 @@
 // The GC heap: where struct and array objects live.
 //
-// Objects are allocated one block each and never move. Store::CollectGarbage
+// Objects never move. Small ones (kMaxSmallCellBytes with the header) live in
+// 64 KiB pages of equal cells, one page per cell size, handed out from a free
+// list per size; larger ones get a block each. Store::CollectGarbage
 // (gc_collector.cc) frees the unreachable ones: mark-sweep, precise in
 // objects, globals, tables and element segments, conservative on the
 // interpreter's value stack. The heap is bounded by an explicit byte limit
@@ -11,6 +13,7 @@
 #define WASMSTREAM_WASM_RUNTIME_GC_HEAP_H_
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -44,12 +47,23 @@ class GcHeap {
   // clears the marks of the others.
   template <typename F>
   void ForEachObject(F&& f) const {
-    for (const Block& b : blocks_) f(reinterpret_cast<GcObject*>(b.words.get()));
+    for (const Page& page : pages_) {
+      auto* cell = reinterpret_cast<uint8_t*>(page.words.get());
+      for (uint32_t i = 0; i < page.cells; ++i, cell += page.cell_bytes) {
+        auto* o = reinterpret_cast<GcObject*>(cell);
+        if (o->type != kFreeCell) f(o);
+      }
+    }
+    for (const Block& b : large_) f(reinterpret_cast<GcObject*>(b.words.get()));
   }
   void Sweep();
+  // The object at exactly {addr}, or null: for words that may or may not be
+  // references (the collector's stack scan). Sorts the page and block lists
+  // by address first, so call it in batches between allocations.
+  GcObject* FindObject(uintptr_t addr);
 
   uint64_t bytes() const { return bytes_; }
-  size_t objects() const { return blocks_.size(); }
+  size_t objects() const { return objects_; }
   uint64_t limit() const { return limit_; }
   void set_limit(uint64_t bytes) { limit_ = bytes; }
   uint64_t collections() const { return collections_; }
@@ -68,12 +82,31 @@ class GcHeap {
   };
 
  private:
+  static constexpr uint32_t kPageBytes = 64 * 1024;
+  static constexpr uint32_t kMaxSmallCellBytes = 256;
+  static constexpr uint32_t kSizeClasses = kMaxSmallCellBytes / 8 + 1;  // by cell bytes / 8
+  // A free cell's type; its next free cell is stored after the header's
+  // first 8 bytes.
+  static constexpr uint32_t kFreeCell = UINT32_MAX;
+
+  struct Page {
+    std::unique_ptr<uint64_t[]> words;
+    uint32_t cell_bytes;
+    uint32_t cells;
+  };
   struct Block {
     std::unique_ptr<uint64_t[]> words;
     uint64_t bytes;
   };
-  std::vector<Block> blocks_;
-  uint64_t bytes_ = 0;
+  void AddPage(uint32_t cell_bytes);
+  void FreeCell(uint8_t* cell, uint32_t cell_bytes);
+
+  std::vector<Page> pages_;
+  uint8_t* free_[kSizeClasses] = {};
+  std::vector<Block> large_;
+  bool sorted_ = false;  // pages_ and large_ in address order (FindObject)
+  uint64_t bytes_ = 0;  // of live objects: cells and blocks
+  size_t objects_ = 0;
   uint64_t limit_ = kMaxGcHeapBytes;
   uint64_t since_collection_ = 0;
   uint64_t trigger_ = kGcMinTriggerBytes;
@@ -95,8 +128,13 @@ TrapKind NewArrayFixed(Store& store, uint32_t type, uint32_t length, const uint6
                        RefBits* out);
 
 // Field/element access at {p} of {size} bytes to/from slots (little-endian).
-void StoreFieldBytes(uint8_t* p, uint8_t size, const uint64_t* src);
-void LoadFieldBytes(const uint8_t* p, uint8_t size, uint64_t* dst);
+inline void StoreFieldBytes(uint8_t* p, uint8_t size, const uint64_t* src) {
+  std::memcpy(p, src, size);
+}
+inline void LoadFieldBytes(const uint8_t* p, uint8_t size, uint64_t* dst) {
+  dst[0] = 0;
+  std::memcpy(dst, p, size);
+}
 
 }  // namespace wasmstream::wasm
 
