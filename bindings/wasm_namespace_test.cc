@@ -73,6 +73,24 @@ TEST_F(WasmNamespaceTest, ResolvedResponseCompiles) {  // wasm_stream_compile_te
   EXPECT_TRUE(unhandled_.empty());
 }
 
+// A GC module: (struct.get (struct.new (i32.const 42))) exported as "f".
+constexpr uint8_t kGcModule[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x09, 0x02, 0x5f, 0x01, 0x7f, 0x00,
+    0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x01, 0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00,
+    0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x41, 0x2a, 0xfb, 0x00, 0x00, 0xfb, 0x02, 0x00, 0x00, 0x0b};
+
+TEST_F(WasmNamespaceTest, WebAssembly30IsOnByDefaultAsInV8) {
+  EXPECT_TRUE(wasm_.Validate(kGcModule));
+  std::vector<uint8_t> bytes(std::begin(kGcModule), std::end(kGcModule));
+  ExpectModule(wasm_.CompileStreaming(SyntheticResponse(bytes)));
+  // A realm restricted to WebAssembly 2.0 rejects the same bytes.
+  Realm v2(loop_);
+  v2.features = wasm::Features::Wasm20();
+  WebAssembly wasm_v2(v2);
+  EXPECT_FALSE(wasm_v2.Validate(kGcModule));
+  ExpectError(wasm_v2.CompileStreaming(SyntheticResponse(bytes)), ErrorKind::kCompileError);
+}
+
 TEST_F(WasmNamespaceTest, PromiseOfResponseCompiles) {
   Promise<fetch::Response> p(loop_);
   auto result = wasm_.CompileStreaming(p);

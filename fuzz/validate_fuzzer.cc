@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   }
   // WebAssembly 2.0 only must never crash either.
-  auto v2 = Compile(bytes, Features::Default(), size ? size : 1, true);
+  auto v2 = Compile(bytes, Features::Wasm20(), size ? size : 1, true);
   (void)v2;
   return 0;
 }

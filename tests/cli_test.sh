@@ -27,6 +27,9 @@ printf '\x00asm\x01\x00\x00\x00\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\
 # The same with i64.add: a type mismatch in function #0.
 printf '\x00asm\x01\x00\x00\x00\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\x00\x07\x07\x01\x03add\x00\x00\x0a\x09\x01\x07\x00\x20\x00\x20\x01\x7c\x0b' >"$tmp/bad.wasm"
 printf 'not wasm' >"$tmp/junk.wasm"
+# (module (type $s (struct (field i32)))
+#   (func (export "f") (result i32) (struct.get $s 0 (struct.new $s (i32.const 42))))): GC
+printf '\x00\x61\x73\x6d\x01\x00\x00\x00\x01\x09\x02\x5f\x01\x7f\x00\x60\x00\x01\x7f\x03\x02\x01\x01\x07\x05\x01\x01\x66\x00\x00\x0a\x0d\x01\x0b\x00\x41\x2a\xfb\x00\x00\xfb\x02\x00\x00\x0b' >"$tmp/gc.wasm"
 
 check ValidateValid 0 "$bin" validate "$tmp/add.wasm" && expect ValidateValidLine 'valid'
 check ValidateInvalid 1 "$bin" validate "$tmp/add.wasm" "$tmp/bad.wasm" \
@@ -40,6 +43,11 @@ check RunAdd 0 "$bin" run "$tmp/add.wasm" --invoke add 40 2 && expect RunAddResu
 check RunUsage 2 "$bin" run
 check RunArgCount 2 "$bin" run "$tmp/add.wasm" --invoke add 1 && expect RunArgCountSays 'takes 2 arguments'
 check RunInvalid 1 "$bin" run "$tmp/bad.wasm" --invoke add 1 2 && expect RunInvalidKind 'CompileError'
+# 3.0 features are on by default, as in V8; --wasm20 turns them off.
+check RunGcByDefault 0 "$bin" run "$tmp/gc.wasm" --invoke f && expect RunGcResult '42'
+check RunGcWasm20 1 "$bin" run --wasm20 "$tmp/gc.wasm" --invoke f && expect RunGcWasm20Kind 'CompileError'
+check ValidateGcByDefault 0 "$bin" validate "$tmp/gc.wasm"
+check ValidateGcWasm20 1 "$bin" validate --wasm20 "$tmp/gc.wasm"
 
 # run URL: a real HTTP fetch over loopback (python3 serves .wasm as application/wasm).
 mkdir -p "$tmp/www" && cp "$tmp/add.wasm" "$tmp/www/add.wasm" && cp "$tmp/add.wasm" "$tmp/www/add.bin"

@@ -22,7 +22,7 @@ constexpr uint32_t kBodyOffset = 1000;
 
 class BodyTest : public ::testing::Test {
  protected:
-  BodyTest() { module_.features = Features::Default(); }
+  BodyTest() { module_.features = Features::Wasm20(); }
 
   uint32_t AddType(std::vector<ValueType> params, std::vector<ValueType> results) {
     TypeDef t;

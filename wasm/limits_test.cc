@@ -26,7 +26,7 @@ std::string Exceeds(const char* name, uint64_t n, uint64_t max) {
 
 // A section whose payload is just a count one past {max} (payload at 10).
 void ExpectCountLimit(uint8_t section, const char* name, uint32_t max,
-                      Features f = Features::Default()) {
+                      Features f = Features::Wasm20()) {
   SCOPED_TRACE(name);
   Bytes m = Cat({Preamble(), Section(section, U32Leb(max + 1))});
   ExpectFailure(m, 10, Exceeds(name, max + 1, max), f);
@@ -43,7 +43,7 @@ TEST(LimitsTest, ElemSegments) { ExpectCountLimit(9, "elem segments", kSpecMaxEl
 TEST(LimitsTest, DataSegments) { ExpectCountLimit(11, "data segments", kSpecMaxDataSegments); }
 TEST(LimitsTest, DataCount) { ExpectCountLimit(12, "data segments", kSpecMaxDataSegments); }
 TEST(LimitsTest, Tags) {
-  ExpectCountLimit(13, "tags", kSpecMaxTags, Features::Default().enable(Feature::kExceptions));
+  ExpectCountLimit(13, "tags", kSpecMaxTags, Features::Wasm20().enable(Feature::kExceptions));
 }
 
 TEST(LimitsTest, ImportedAndDefinedFunctionsTogether) {
@@ -75,7 +75,7 @@ TEST(LimitsTest, ParamsAtLimitAccepted) {
 }
 
 TEST(LimitsTest, StructFields) {
-  Features gc = Features::Default().enable(Feature::kGc);
+  Features gc = Features::Wasm20().enable(Feature::kGc);
   Bytes m = Cat({Preamble(), Section(1, Cat({{0x01, 0x5F}, U32Leb(kSpecMaxStructFields + 1)}))});
   ExpectFailure(m, 12, Exceeds("struct field", kSpecMaxStructFields + 1, kSpecMaxStructFields), gc);
 }
@@ -93,7 +93,7 @@ TEST(LimitsTest, Memory32InitialSize) {
 }
 
 TEST(LimitsTest, Memory64InitialSize) {
-  Features m64 = Features::Default().enable(Feature::kMemory64);
+  Features m64 = Features::Wasm20().enable(Feature::kMemory64);
   Bytes m = Cat({Preamble(), Section(5, Cat({{0x01, 0x04},
                                              U32Leb(static_cast<uint32_t>(kSpecMaxMemory64Pages + 1))}))});
   ExpectFailure(m, 11, "initial memory size (262145 pages) is larger than implementation limit",
@@ -140,7 +140,7 @@ namespace wasmstream::wasm {
 namespace {
 
 TEST(LimitsTest, SubtypingDepth) {
-  Features gc = Features::Default().enable(Feature::kGc);
+  Features gc = Features::Wasm20().enable(Feature::kGc);
   // Types 0..N, each an open function type declaring the previous as super.
   auto chain = [](uint32_t n, uint32_t* last_at) {
     Bytes payload = U32Leb(n + 1);

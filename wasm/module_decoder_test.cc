@@ -42,7 +42,7 @@ TEST(SectionTest, UnknownSectionId) {
 TEST(SectionTest, TagSectionNeedsExceptions) {
   Bytes m = Cat({Preamble(), Section(13, {0x00})});  // tag section, 0 tags
   ExpectFailure(m, 8, "malformed section id");
-  ExpectVerifies(m, Features::Default().enable(Feature::kExceptions));
+  ExpectVerifies(m, Features::Wasm20().enable(Feature::kExceptions));
 }
 
 TEST(SectionTest, OutOfOrder) {
@@ -125,16 +125,16 @@ TEST(TypeSectionTest, MalformedValueType) {
 TEST(TypeSectionTest, MultiValueSwitch) {
   Bytes m = Cat({Preamble(), Section(1, {0x01, 0x60, 0x00, 0x02, 0x7F, 0x7F})});
   ExpectVerifies(m);
-  ExpectFailure(m, 13, "invalid result arity", Features::Default().disable(Feature::kMultiValue));
+  ExpectFailure(m, 13, "invalid result arity", Features::Wasm20().disable(Feature::kMultiValue));
 }
 
 TEST(TypeSectionTest, SimdSwitch) {
   Bytes m = Cat({Preamble(), Section(1, {0x01, 0x60, 0x01, 0x7B, 0x00})});
-  ExpectFailure(m, 13, "malformed value type", Features::Default().disable(Feature::kSimd));
+  ExpectFailure(m, 13, "malformed value type", Features::Wasm20().disable(Feature::kSimd));
 }
 
 TEST(TypeSectionTest, GcStructArrayAndRecGroup) {
-  Features gc = Features::Default().enable(Feature::kGc).enable(Feature::kFunctionReferences);
+  Features gc = Features::Wasm20().enable(Feature::kGc).enable(Feature::kFunctionReferences);
   Bytes m = Cat({Preamble(), Section(1, {0x02,                    // 2 entries
                                          0x4E, 0x02,              // rec group of 2
                                          0x5F, 0x01, 0x63, 0x01, 0x01,  // struct (field (mut (ref null 1)))
@@ -145,13 +145,13 @@ TEST(TypeSectionTest, GcStructArrayAndRecGroup) {
 }
 
 TEST(TypeSectionTest, UnknownTypeInRef) {
-  Features gc = Features::Default().enable(Feature::kGc);
+  Features gc = Features::Wasm20().enable(Feature::kGc);
   ExpectFailure(Cat({Preamble(), Section(1, {0x01, 0x60, 0x01, 0x63, 0x05, 0x00})}), 14,
                 "unknown type 5", gc);
 }
 
 TEST(TypeSectionTest, FinalSuperType) {
-  Features gc = Features::Default().enable(Feature::kGc);
+  Features gc = Features::Wasm20().enable(Feature::kGc);
   Bytes m = Cat({Preamble(), Section(1, {0x02,
                                          0x60, 0x00, 0x00,               // type 0: final func
                                          0x50, 0x01, 0x00, 0x60, 0x00, 0x00})});  // sub of 0
@@ -239,20 +239,20 @@ TEST(MemorySectionTest, Limits) {
 TEST(MemorySectionTest, MultipleMemories) {
   Bytes m = Cat({Preamble(), Section(5, {0x02, 0x00, 0x00, 0x00, 0x00})});
   ExpectFailure(m, 10, "multiple memories");
-  ExpectVerifies(m, Features::Default().enable(Feature::kMultiMemory));
+  ExpectVerifies(m, Features::Wasm20().enable(Feature::kMultiMemory));
 }
 
 TEST(MemorySectionTest, SharedNeedsThreadsAndMax) {
   Bytes shared = Cat({Preamble(), Section(5, {0x01, 0x03, 0x01, 0x02})});
   ExpectFailure(shared, 11, "malformed limits flags");
-  Features threads = Features::Default().enable(Feature::kThreads);
+  Features threads = Features::Wasm20().enable(Feature::kThreads);
   ExpectVerifies(shared, threads);
   ExpectFailure(Cat({Preamble(), Section(5, {0x01, 0x02, 0x01})}), 11,
                 "shared memory must have maximum", threads);
 }
 
 TEST(MemorySectionTest, Memory64) {
-  Features m64 = Features::Default().enable(Feature::kMemory64);
+  Features m64 = Features::Wasm20().enable(Feature::kMemory64);
   Bytes m = Cat({Preamble(), Section(5, {0x01, 0x05, 0x01, 0x80, 0x80, 0x04})});  // i64 1..65536
   ExpectVerifies(m, m64);
   ExpectFailure(m, 11, "malformed limits flags");
@@ -270,7 +270,7 @@ TEST(TableSectionTest, LimitsAndTypes) {
 TEST(TableSectionTest, MultipleTablesNeedReferenceTypes) {
   Bytes m = Cat({Preamble(), Section(4, {0x02, 0x70, 0x00, 0x00, 0x70, 0x00, 0x00})});
   ExpectVerifies(m);
-  ExpectFailure(m, 10, "multiple tables", Features::Default().disable(Feature::kReferenceTypes));
+  ExpectFailure(m, 10, "multiple tables", Features::Wasm20().disable(Feature::kReferenceTypes));
 }
 
 TEST(ExportSectionTest, DuplicateName) {

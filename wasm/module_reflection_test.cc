@@ -46,7 +46,7 @@ TEST(ModuleReflectionTest, ImportsExportsAndCustomSections) {
 }
 
 TEST(ModuleReflectionTest, TagKind) {
-  Features eh = Features::Default().enable(Feature::kExceptions);
+  Features eh = Features::Wasm20().enable(Feature::kExceptions);
   Bytes m = Cat({Preamble(), Section(1, {0x01, 0x60, 0x01, 0x7F, 0x00}),
                  Section(2, Cat({{0x01}, Name("env"), Name("e"), {0x04, 0x00, 0x00}})),
                  Section(13, {0x01, 0x00, 0x00}),

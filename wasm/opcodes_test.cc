@@ -43,7 +43,7 @@ TEST(OpcodesTest, SignaturesAndGates) {
   EXPECT_EQ(SigResults(add.sig)[0], ValueType::I32());
   EXPECT_EQ(InfoOf(Opcode::kI64Load32U).mem, 2);
   EXPECT_EQ(InfoOf(Opcode::kV128Load).mem, 4);
-  Features f = Features::Default();
+  Features f = Features::Wasm20();
   EXPECT_TRUE(GateOpen(InfoOf(Opcode::kI8x16Shuffle).gate, f));
   EXPECT_FALSE(GateOpen(InfoOf(Opcode::kReturnCall).gate, f));
   EXPECT_FALSE(GateOpen(InfoOf(Opcode::kThrow).gate, f));

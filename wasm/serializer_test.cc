@@ -14,7 +14,7 @@ namespace {
 // build it); its wire bytes are arbitrary since the serializer never parses them.
 Module SampleModule() {
   Module m;
-  m.features = Features::Default().enable(Feature::kTailCall);
+  m.features = Features::Wasm20().enable(Feature::kTailCall);
   m.wire_bytes.resize(200);
   for (size_t i = 0; i < m.wire_bytes.size(); ++i) m.wire_bytes[i] = static_cast<uint8_t>(i);
   TypeDef f0;

@@ -52,7 +52,7 @@ TEST(StreamingCompilerTest, RandomChunkingsAgree) {
 
 TEST(StreamingCompilerTest, FirstErrorIsDeterministicAcrossThreads) {
   Bytes m = ManyBodies(3000, {2999, 1234, 1500});
-  CompileResult whole = CompileInChunks(m, 0, Features::Default(), /*inline=*/true);
+  CompileResult whole = CompileInChunks(m, 0, Features::Wasm20(), /*inline=*/true);
   ASSERT_FALSE(whole.ok());
   EXPECT_EQ(whole.error().message.rfind("Compiling function #1234 failed: ", 0), 0u)
       << whole.error().message;

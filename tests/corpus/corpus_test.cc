@@ -78,11 +78,11 @@ TEST(CorpusTest, EveryModuleValidatesLikeNode) {
     }
     size_t chunk = 1 + rng() % 65536;
     wasm::CompileResult chunked =
-        wasm::testing::CompileInChunks(*bytes, chunk, wasm::Features::Default());
+        wasm::testing::CompileInChunks(*bytes, chunk, wasm::Features::Wasm20());
     EXPECT_EQ(chunked.ok(), whole.ok());
     if (bytes->size() <= kMaxBytewiseSize) {
       wasm::CompileResult bytewise =
-          wasm::testing::CompileInChunks(*bytes, 1, wasm::Features::Default());
+          wasm::testing::CompileInChunks(*bytes, 1, wasm::Features::Wasm20());
       EXPECT_EQ(bytewise.ok(), whole.ok());
     }
     std::printf("%-60s %9zu bytes  %s  node: %s\n", fs::path(f).filename().c_str(), bytes->size(),

@@ -215,7 +215,7 @@ std::vector<std::optional<WastScript>> ConvertAll(const std::vector<std::string>
 std::vector<Suite> Suites() {
   using wasm::Feature;
   using wasm::Features;
-  Features v2 = Features::Default();
+  Features v2 = Features::Wasm20();
   Features all = Features::All().disable(Feature::kLegacyExceptions);
   return {
       {"2.0", "2.0", {}, v2},

@@ -1,4 +1,4 @@
-// wasmstream validate FILE... [--json] [--enable-F] [--disable-F] [--all-features]
+// wasmstream validate FILE... [--json] [--enable-F] [--disable-F] [--all-features] [--wasm20]
 // One line per file: "FILE: valid" or "FILE: <CompileError> @+offset"; with
 // --json one JSON object per line. Exit 0 only when every file is valid.
 #include <cstdio>
@@ -22,7 +22,9 @@ using wasm::Features;
 
 constexpr const char kUsage[] =
     "usage: wasmstream validate FILE... [--json] [--enable-FEATURE] [--disable-FEATURE] "
-    "[--all-features]\n";
+    "[--all-features] [--wasm20]\n"
+    "  default features: what V8 ships (WebAssembly 3.0, threads, legacy exceptions);\n"
+    "  --wasm20: WebAssembly 2.0 alone\n";
 
 bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
   std::ifstream in(path, std::ios::binary);
@@ -40,6 +42,8 @@ int RunValidate(const std::vector<std::string>& args) {
       json = true;
     } else if (a == "--all-features") {
       features = Features::All();
+    } else if (a == "--wasm20") {
+      features = Features::Wasm20();
     } else if (a.rfind("--enable-", 0) == 0 || a.rfind("--disable-", 0) == 0) {
       bool enable = a[2] == 'e';
       std::string name = a.substr(enable ? 9 : 10);

@@ -33,11 +33,11 @@ Bytes ModuleWithBodies(const std::vector<Bytes>& bodies, const Bytes& after_code
 // Compiles {bytes} whole, split in two at every point, and one byte at a
 // time, on the worker pool and inline; every outcome must be the same.
 // Returns the whole-buffer result's module (or fails the test).
-void ExpectVerifies(const Bytes& bytes, Features features = Features::Default());
+void ExpectVerifies(const Bytes& bytes, Features features = Features::Wasm20());
 // As above, but every run must fail with exactly {offset} and a message
 // starting with {message}.
 void ExpectFailure(const Bytes& bytes, uint32_t offset, std::string_view message,
-                   Features features = Features::Default());
+                   Features features = Features::Wasm20());
 
 // One compile with the given chunk size (0 = whole).
 CompileResult CompileInChunks(const Bytes& bytes, size_t chunk, Features features,

@@ -19,7 +19,7 @@
 namespace wasmstream::wasm {
 
 struct WastOptions {
-  Features features = Features::Default();
+  Features features = Features::Wasm20();
   bool print = false;  // let spectest.print_* print
 };
 

@@ -151,7 +151,7 @@ void RunSuite(const std::string& sub, const std::vector<std::string>& wast2json_
 }
 
 TEST(SpecTestsuiteTest, WebAssembly20) {
-  RunSuite("2.0", {}, Features::Default(), Route::kWast2json);
+  RunSuite("2.0", {}, Features::Wasm20(), Route::kWast2json);
 }
 
 TEST(SpecTestsuiteTest, WebAssembly30) {
@@ -170,12 +170,12 @@ TEST(SpecTestsuiteTest, LegacyExceptions) {
 // they predate ("multiple tables" is invalid there).
 TEST(SpecTestsuiteTest, ThreadsProposal) {
   RunSuite("3.0/proposals/threads", {"--enable-threads"},
-           Features::Default().enable(Feature::kThreads).disable(Feature::kReferenceTypes),
+           Features::Wasm20().enable(Feature::kThreads).disable(Feature::kReferenceTypes),
            Route::kWast2json);
 }
 
 TEST(SpecTestsuiteTest, WebAssembly20WasmTools) {
-  RunSuite("2.0", {}, Features::Default(), Route::kWasmTools);
+  RunSuite("2.0", {}, Features::Wasm20(), Route::kWasmTools);
 }
 
 TEST(SpecTestsuiteTest, WebAssembly30WasmTools) {
