@@ -23,11 +23,19 @@ ExecStack::ExecStack() {
     slots_end = slots + kValueStackSlots;
     top = slots;
   }
-  frames.reserve(1024);
+  size_t frame_bytes = size_t{kMaxCallFrames} * sizeof(CallFrame);
+  void* f = mmap(nullptr, frame_bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (f != MAP_FAILED) {
+    frames = static_cast<CallFrame*>(f);
+    frames_top = frames;
+    frames_end = frames + kMaxCallFrames;
+  }
 }
 
 ExecStack::~ExecStack() {
   if (slots) munmap(slots, size_t{kValueStackSlots} * 8);
+  if (frames) munmap(frames, size_t{kMaxCallFrames} * sizeof(CallFrame));
 }
 
 std::unique_ptr<ExecStack> NewExecStack() { return std::make_unique<ExecStack>(); }
@@ -108,8 +116,10 @@ Error* Run(Store& store, ExecStack& stack, const FuncInstance* f, uint64_t* fp, 
   };
   static_assert(sizeof(kDispatch) / sizeof(kDispatch[0]) == static_cast<size_t>(IOp::kCount));
 
-  std::vector<CallFrame>& frames = stack.frames;
-  const size_t entry_depth = frames.size();
+  // Frames of this activation sit above {entry} (a host call may nest
+  // another activation above them).
+  CallFrame*& frames_top = stack.frames_top;
+  CallFrame* const entry = frames_top;
   const FunctionCode* code = nullptr;
   Instance* inst = nullptr;
   const uint32_t* pc = nullptr;
@@ -162,7 +172,9 @@ Error* Run(Store& store, ExecStack& stack, const FuncInstance* f, uint64_t* fp, 
 
 enter:
   // {callee} is a wasm function whose arguments are at {args}.
-  if (frames.size() - entry_depth >= kMaxCallDepth) TRAP(TrapKind::kCallStackExhausted);
+  if (frames_top - entry >= kMaxCallDepth || frames_top == stack.frames_end) {
+    TRAP(TrapKind::kCallStackExhausted);
+  }
   code = callee->code;
   // Two spare slots: SIMD operations read 16 bytes at any operand slot.
   if (args + code->frame_slots + 2 > stack.slots_end) TRAP(TrapKind::kCallStackExhausted);
@@ -194,7 +206,7 @@ do_call:
     RELOAD_MEMORY();
     NEXT();
   }
-  frames.push_back({pc, fp, code, inst});
+  *frames_top++ = CallFrame{pc, fp, code, inst};
   goto enter;
 
   // ---- numeric ----
@@ -468,14 +480,13 @@ L_BrTable: {
   NEXT();
 }
 L_Return:
-  if (frames.size() == entry_depth) return nullptr;
+  if (frames_top == entry) return nullptr;
   {
-    const CallFrame& fr = frames.back();
+    const CallFrame& fr = *--frames_top;
     pc = fr.pc;
     fp = fr.fp;
     code = fr.code;
     inst = fr.instance;
-    frames.pop_back();
     base = code->code.data();
     RELOAD_MEMORY();
   }
@@ -699,13 +710,12 @@ do_throw:
       pc = base + h->target;
       NEXT();
     }
-    if (frames.size() == entry_depth) break;
-    const CallFrame& fr = frames.back();
+    if (frames_top == entry) break;
+    const CallFrame& fr = *--frames_top;
     pc = fr.pc;
     fp = fr.fp;
     code = fr.code;
     inst = fr.instance;
-    frames.pop_back();
     base = code->code.data();
     RELOAD_MEMORY();
     throw_at = static_cast<uint32_t>(pc - base) - 1;
@@ -716,7 +726,7 @@ do_throw:
 trap:
   *err = Error::Trap(trap);
 fail:
-  frames.resize(entry_depth);
+  frames_top = entry;
   return err;
 
 #undef NEXT
@@ -744,7 +754,7 @@ Outcome<std::vector<Value>> Invoke(Store& store, const FuncInstance* f,
   }
   if (f->is_host()) return f->host(args);
   ExecStack& stack = store.stack();
-  if (!stack.slots) return Error::Range("could not allocate the interpreter stack");
+  if (!stack.slots || !stack.frames) return Error::Range("could not allocate the interpreter stack");
   if (stack.host_depth >= kMaxHostReentry) return Error::Trap(TrapKind::kCallStackExhausted);
   uint64_t* fp = stack.top;
   uint32_t need = 0;

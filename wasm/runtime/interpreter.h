@@ -74,7 +74,10 @@ struct ExecStack {
   uint64_t* slots = nullptr;
   uint64_t* slots_end = nullptr;
   uint64_t* top = nullptr;  // first slot free for a new activation from the host
-  std::vector<CallFrame> frames;
+  // Call frames (mapped lazily, kMaxCallFrames): [frames, frames_top) in use.
+  CallFrame* frames = nullptr;
+  CallFrame* frames_top = nullptr;
+  CallFrame* frames_end = nullptr;
   uint32_t host_depth = 0;
 };
 std::unique_ptr<ExecStack> NewExecStack();

@@ -21,6 +21,11 @@ constexpr uint32_t kValueStackSlots = 8 * 1024 * 1024;
 // Host (C++) -> wasm -> host re-entry depth; each costs C++ stack.
 constexpr uint32_t kMaxHostReentry = 200;
 
+// Call frames of one thread, every activation together: each of the
+// kMaxHostReentry nested activations may hold kMaxCallDepth (reserved lazily
+// with mmap, 32 bytes each).
+constexpr uint32_t kMaxCallFrames = kMaxCallDepth * kMaxHostReentry;
+
 // A linear memory never grows past these (the JS API's limits): bytes are
 // reserved lazily with mmap, so the bound is on address space, not RAM.
 constexpr uint64_t kMaxMemory32Pages = kSpecMaxMemory32Pages;
