@@ -104,10 +104,10 @@ GcObject* GcHeap::Allocate(uint32_t type, bool is_array, uint32_t length, uint64
 }
 
 void GcHeap::Sweep() {
-  // Free lists are rebuilt from the pages that keep a live cell; a page left
-  // with none goes back to the system.
+  // Free lists are rebuilt from the pages kept.
   for (uint8_t*& head : free_) head = nullptr;
   size_t kept_pages = 0;
+  uint64_t empty_kept = 0;
   for (size_t p = 0; p < pages_.size(); ++p) {
     Page& page = pages_[p];
     auto* base = reinterpret_cast<uint8_t*>(page.words.get());
@@ -124,7 +124,12 @@ void GcHeap::Sweep() {
         --objects_;
       }
     }
-    if (live == 0) continue;  // dropped by the resize below
+    if (live == 0) {
+      // Empty: kept as room for the next cycle's allocations (as much as
+      // a collection's trigger), else dropped by the resize below.
+      if (empty_kept + kPageBytes > kGcMinTriggerBytes) continue;
+      empty_kept += kPageBytes;
+    }
     for (uint32_t i = page.cells; i-- > 0;) {
       uint8_t* cell = base + uint64_t{i} * page.cell_bytes;
       if (reinterpret_cast<GcObject*>(cell)->type == kFreeCell) FreeCell(cell, page.cell_bytes);

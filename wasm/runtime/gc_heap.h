@@ -127,13 +127,27 @@ TrapKind NewArray(Store& store, uint32_t type, uint64_t length, const uint64_t* 
 TrapKind NewArrayFixed(Store& store, uint32_t type, uint32_t length, const uint64_t* values,
                        RefBits* out);
 
-// Field/element access at {p} of {size} bytes to/from slots (little-endian).
+// Field/element access at {p} of {size} bytes (1, 2, 4, 8 or 16) to/from
+// slots (little-endian). A switch, so each copy is one move: a memcpy of a
+// variable size compiles to `rep movs`, which costs more than the rest of a
+// struct.get.
 inline void StoreFieldBytes(uint8_t* p, uint8_t size, const uint64_t* src) {
-  std::memcpy(p, src, size);
+  switch (size) {
+    case 8: std::memcpy(p, src, 8); return;
+    case 4: std::memcpy(p, src, 4); return;
+    case 2: std::memcpy(p, src, 2); return;
+    case 1: std::memcpy(p, src, 1); return;
+    default: std::memcpy(p, src, 16); return;
+  }
 }
 inline void LoadFieldBytes(const uint8_t* p, uint8_t size, uint64_t* dst) {
-  dst[0] = 0;
-  std::memcpy(dst, p, size);
+  switch (size) {
+    case 8: std::memcpy(dst, p, 8); return;
+    case 4: { uint32_t v; std::memcpy(&v, p, 4); dst[0] = v; return; }
+    case 2: { uint16_t v; std::memcpy(&v, p, 2); dst[0] = v; return; }
+    case 1: dst[0] = p[0]; return;
+    default: std::memcpy(dst, p, 16); return;
+  }
 }
 
 }  // namespace wasmstream::wasm

@@ -1,7 +1,6 @@
 #include "wasm/runtime/store.h"
 
 #include "wasm/runtime/gc_object.h"
-
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/interpreter.h"
 
