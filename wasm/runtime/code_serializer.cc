@@ -116,6 +116,9 @@ Layout LayoutOf(IOp op) {
     case IOp::kThrowRef: return {{S}};
     case IOp::kGc: return {{O, X, B, I, I}};  // checked further by VerifyGc
     case IOp::kBrOnCast: return {{S, I, I, I, T}};
+#define WASMSTREAM_NUMERIC(name) case IOp::k##name:
+    WASMSTREAM_FOREACH_NUMERIC_IOP(WASMSTREAM_NUMERIC)  // laid out by IsNumeric
+#undef WASMSTREAM_NUMERIC
     case IOp::kCount: break;
   }
   return {};
