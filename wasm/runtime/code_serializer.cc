@@ -1,6 +1,7 @@
 #include "wasm/runtime/code_serializer.h"
 
 #include <cstring>
+#include <initializer_list>
 
 #include "wasm/opcodes.h"
 #include "wasm/runtime/gc_types.h"
@@ -59,82 +60,91 @@ enum K : uint8_t {
   N,   // br_table: count n, then n+1 targets
 };
 
+// An operation's operands (at most 8), by kind.
 struct Layout {
-  std::vector<K> ops;
+  uint8_t n = 0;
+  K ops[8] = {};
+  Layout() = default;
+  Layout(std::initializer_list<K> kinds) {
+    for (K k : kinds) ops[n++] = k;
+  }
+  const K* begin() const { return ops; }
+  const K* end() const { return ops + n; }
 };
 
+// The operand kinds of {op}, in code order.
 Layout LayoutOf(IOp op) {
   switch (op) {
 #define WASMSTREAM_MEM(name) case IOp::k##name:
     WASMSTREAM_FOREACH_LOAD_IOP(WASMSTREAM_MEM)
     WASMSTREAM_FOREACH_STORE_IOP(WASMSTREAM_MEM)
 #undef WASMSTREAM_MEM
-      return {{S, S, I}};
-    case IOp::kUnreachable: case IOp::kReturn: return {{}};
-    case IOp::kCopy: return {{S, S}};
-    case IOp::kCopy2: return {{W, W}};
-    case IOp::kBr: return {{T}};
-    case IOp::kBrIf: case IOp::kBrUnless: case IOp::kBrOnNull: case IOp::kBrOnNonNull: return {{S, T}};
-    case IOp::kBrTable: return {{S, N}};
+      return Layout{S, S, I};
+    case IOp::kUnreachable: case IOp::kReturn: return Layout{};
+    case IOp::kCopy: return Layout{S, S};
+    case IOp::kCopy2: return Layout{W, W};
+    case IOp::kBr: return Layout{T};
+    case IOp::kBrIf: case IOp::kBrUnless: case IOp::kBrOnNull: case IOp::kBrOnNonNull: return Layout{S, T};
+    case IOp::kBrTable: return Layout{S, N};
     case IOp::kBrIfI32Eq: case IOp::kBrIfI32Ne: case IOp::kBrIfI32LtS: case IOp::kBrIfI32LtU:
     case IOp::kBrIfI32GtS: case IOp::kBrIfI32GtU: case IOp::kBrIfI32LeS: case IOp::kBrIfI32LeU:
     case IOp::kBrIfI32GeS: case IOp::kBrIfI32GeU:
-      return {{S, S, T}};
-    case IOp::kCall: return {{F, B}};
-    case IOp::kCallIndirect: return {{TY, TB, S, B}};
-    case IOp::kCallRef: return {{S, B}};
-    case IOp::kReturnCall: return {{F, I}};
-    case IOp::kReturnCallIndirect: return {{TY, TB, S, I}};
-    case IOp::kReturnCallRef: return {{S, I}};
-    case IOp::kSelect: return {{S, S, S, S}};
-    case IOp::kSelect2: return {{W, W, W, S}};
-    case IOp::kGlobalGet: return {{S, G}};
-    case IOp::kGlobalGet2: return {{W, G}};
-    case IOp::kGlobalSet: return {{G, S}};
-    case IOp::kGlobalSet2: return {{G, W}};
-    case IOp::kTableGet: return {{S, TB, S}};
-    case IOp::kTableSet: return {{TB, S, S}};
-    case IOp::kTableSize: return {{S, TB}};
-    case IOp::kTableGrow: return {{S, TB, S, S}};
-    case IOp::kTableFill: return {{TB, S, S, S}};
-    case IOp::kTableCopy: return {{TB, TB, S, S, S}};
-    case IOp::kTableInit: return {{TB, E, S, S, S}};
-    case IOp::kElemDrop: return {{E}};
-    case IOp::kRefIsNull: case IOp::kRefAsNonNull: return {{S, S}};
-    case IOp::kRefFunc: return {{S, F}};
-    case IOp::kMemorySize: return {{S, M}};
-    case IOp::kMemoryGrow: return {{S, M, S}};
-    case IOp::kMemoryFill: return {{M, S, S, S}};
-    case IOp::kMemoryCopy: return {{M, M, S, S, S}};
-    case IOp::kMemoryInit: return {{M, D, S, S, S}};
-    case IOp::kDataDrop: return {{D}};
-    case IOp::kLoadX: case IOp::kStoreX: return {{O, S, S, M, I, I}};
-    case IOp::kSimd: return {{O, X, X, X, X, I}};
-    case IOp::kSimdMem: return {{O, X, S, X, M, I, I, I}};
-    case IOp::kAtomic: return {{O, X, S, X, X, M, I, I}};
-    case IOp::kThrow: return {{TG, B}};
-    case IOp::kThrowRef: return {{S}};
-    case IOp::kGc: return {{O, X, B, I, I}};  // checked further by VerifyGc
-    case IOp::kBrOnCast: return {{S, I, I, I, T}};
-#define WASMSTREAM_NUMERIC(name) case IOp::k##name:
-    WASMSTREAM_FOREACH_NUMERIC_IOP(WASMSTREAM_NUMERIC)  // laid out by IsNumeric
+      return Layout{S, S, T};
+    case IOp::kCall: return Layout{F, B};
+    case IOp::kCallIndirect: return Layout{TY, TB, S, B};
+    case IOp::kCallRef: return Layout{S, B};
+    case IOp::kReturnCall: return Layout{F, I};
+    case IOp::kReturnCallIndirect: return Layout{TY, TB, S, I};
+    case IOp::kReturnCallRef: return Layout{S, I};
+    case IOp::kSelect: return Layout{S, S, S, S};
+    case IOp::kSelect2: return Layout{W, W, W, S};
+    case IOp::kGlobalGet: return Layout{S, G};
+    case IOp::kGlobalGet2: return Layout{W, G};
+    case IOp::kGlobalSet: return Layout{G, S};
+    case IOp::kGlobalSet2: return Layout{G, W};
+    case IOp::kTableGet: return Layout{S, TB, S};
+    case IOp::kTableSet: return Layout{TB, S, S};
+    case IOp::kTableSize: return Layout{S, TB};
+    case IOp::kTableGrow: return Layout{S, TB, S, S};
+    case IOp::kTableFill: return Layout{TB, S, S, S};
+    case IOp::kTableCopy: return Layout{TB, TB, S, S, S};
+    case IOp::kTableInit: return Layout{TB, E, S, S, S};
+    case IOp::kElemDrop: return Layout{E};
+    case IOp::kRefIsNull: case IOp::kRefAsNonNull: return Layout{S, S};
+    case IOp::kRefFunc: return Layout{S, F};
+    case IOp::kMemorySize: return Layout{S, M};
+    case IOp::kMemoryGrow: return Layout{S, M, S};
+    case IOp::kMemoryFill: return Layout{M, S, S, S};
+    case IOp::kMemoryCopy: return Layout{M, M, S, S, S};
+    case IOp::kMemoryInit: return Layout{M, D, S, S, S};
+    case IOp::kDataDrop: return Layout{D};
+    case IOp::kLoadX: case IOp::kStoreX: return Layout{O, S, S, M, I, I};
+    case IOp::kSimd: return Layout{O, X, X, X, X, I};
+    case IOp::kSimdMem: return Layout{O, X, S, X, M, I, I, I};
+    case IOp::kAtomic: return Layout{O, X, S, X, X, M, I, I};
+    case IOp::kThrow: return Layout{TG, B};
+    case IOp::kThrowRef: return Layout{S};
+    case IOp::kGc: return Layout{O, X, B, I, I};  // checked further by VerifyGc
+    case IOp::kBrOnCast: return Layout{S, I, I, I, T};
+#define WASMSTREAM_NUMERIC(name)                                           \
+  case IOp::k##name:                                                       \
+    return SigParams(InfoOf(Opcode::k##name).sig).size() == 1 ? Layout{S, S} \
+                                                               : Layout{S, S, S};
+    WASMSTREAM_FOREACH_NUMERIC_IOP(WASMSTREAM_NUMERIC)
 #undef WASMSTREAM_NUMERIC
     case IOp::kCount: break;
   }
   return {};
 }
 
-bool IsNumeric(IOp op, bool* unary) {
-  switch (op) {
-#define WASMSTREAM_NUMERIC(name)                                                      \
-  case IOp::k##name:                                                                  \
-    *unary = SigParams(InfoOf(Opcode::k##name).sig).size() == 1;                      \
-    return true;
-    WASMSTREAM_FOREACH_NUMERIC_IOP(WASMSTREAM_NUMERIC)
-#undef WASMSTREAM_NUMERIC
-    default:
-      return false;
-  }
+// LayoutOf for every operation, computed once (the verifier asks per word).
+const Layout& LayoutFor(IOp op) {
+  static const std::vector<Layout> table = [] {
+    std::vector<Layout> t(static_cast<size_t>(IOp::kCount));
+    for (size_t i = 0; i < t.size(); ++i) t[i] = LayoutOf(static_cast<IOp>(i));
+    return t;
+  }();
+  return table[static_cast<size_t>(op)];
 }
 
 bool Ends(IOp op) {
@@ -351,12 +361,8 @@ Status VerifyFunctionCode(const Module& m, const FunctionCode& c) {
     if (c.code[pc] >= static_cast<uint32_t>(IOp::kCount)) return fail("unknown operation");
     IOp op = static_cast<IOp>(c.code[pc]);
     last = op;
-    bool unary = false;
-    std::vector<K> layout = IsNumeric(op, &unary)
-                                ? (unary ? std::vector<K>{S, S} : std::vector<K>{S, S, S})
-                                : LayoutOf(op).ops;
     size_t at = pc + 1;
-    for (K k : layout) {
+    for (K k : LayoutFor(op)) {
       if (at >= size) return fail("truncated operation");
       uint32_t w = c.code[at++];
       switch (k) {
