@@ -5,7 +5,7 @@
 #include <string>
 
 #include "wasm/runtime/code.h"
-#include "wasm/runtime/code_serializer.h"
+#include "wasm/runtime/code_verifier.h"
 
 namespace wasmstream::wasm {
 namespace {

@@ -3,7 +3,7 @@
 //
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
 //     wasm/serializer_fuzzer.cc wasm/serializer.cc wasm/features.cc wasm/types.cc \
-//     wasm/runtime/code_serializer.cc wasm/opcodes.cc -o /tmp/serializer_fuzzer
+//     wasm/runtime/code_verifier.cc wasm/opcodes.cc -o /tmp/serializer_fuzzer
 //   /tmp/serializer_fuzzer -max_total_time=300 -max_len=4096
 //
 // Each input is loaded as is, and also used as a list of (offset, xor) edits

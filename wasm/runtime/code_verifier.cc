@@ -1,4 +1,4 @@
-#include "wasm/runtime/code_serializer.h"
+#include "wasm/runtime/code_verifier.h"
 
 #include <cstring>
 #include <initializer_list>
@@ -9,36 +9,6 @@
 
 namespace wasmstream::wasm {
 namespace {
-
-void PutU32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-
-struct Reader {
-  std::span<const uint8_t> b;
-  size_t* pos;
-  bool ok = true;
-  uint32_t U32() {
-    if (!ok || b.size() - *pos < 4 || *pos > b.size()) {
-      ok = false;
-      return 0;
-    }
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= uint32_t{b[*pos + i]} << (8 * i);
-    *pos += 4;
-    return v;
-  }
-  uint64_t U64() {
-    uint64_t lo = U32();
-    return lo | (uint64_t{U32()} << 32);
-  }
-  // A count of items of {item_bytes} each that must fit in what is left.
-  uint32_t Count(size_t item_bytes) {
-    uint32_t n = U32();
-    if (ok && n > (b.size() - *pos) / item_bytes) ok = false;
-    return ok ? n : 0;
-  }
-};
 
 // Operand kinds of the interpreter's operations (code.h).
 enum K : uint8_t {
@@ -259,73 +229,6 @@ bool VerifyGc(const Module& m, const uint32_t* pc, uint32_t frame_slots) {
 }
 
 }  // namespace
-
-void SerializeFunctionCode(const FunctionCode& c, std::vector<uint8_t>& out) {
-  PutU32(out, c.func_index);
-  PutU32(out, c.num_param_slots);
-  PutU32(out, c.num_result_slots);
-  PutU32(out, c.num_local_slots);
-  PutU32(out, c.frame_slots);
-  PutU32(out, static_cast<uint32_t>(c.code.size()));
-  for (uint32_t w : c.code) PutU32(out, w);
-  PutU32(out, static_cast<uint32_t>(c.consts.size()));
-  for (uint64_t k : c.consts) {
-    PutU32(out, static_cast<uint32_t>(k));
-    PutU32(out, static_cast<uint32_t>(k >> 32));
-  }
-  PutU32(out, static_cast<uint32_t>(c.try_regions.size()));
-  for (const TryRegion& r : c.try_regions) {
-    PutU32(out, r.begin);
-    PutU32(out, r.end);
-    PutU32(out, r.first_handler);
-    PutU32(out, r.num_handlers);
-  }
-  PutU32(out, static_cast<uint32_t>(c.handlers.size()));
-  for (const CatchHandler& h : c.handlers) {
-    PutU32(out, h.kind);
-    PutU32(out, h.tag);
-    PutU32(out, h.target);
-    PutU32(out, h.dst_slot);
-  }
-}
-
-std::unique_ptr<FunctionCode> DeserializeFunctionCode(std::span<const uint8_t> bytes, size_t* pos,
-                                                      std::string* error) {
-  Reader r{bytes, pos};
-  auto c = std::make_unique<FunctionCode>();
-  c->func_index = r.U32();
-  c->num_param_slots = r.U32();
-  c->num_result_slots = r.U32();
-  c->num_local_slots = r.U32();
-  c->frame_slots = r.U32();
-  uint32_t n = r.Count(4);
-  c->code.resize(n);
-  for (uint32_t& w : c->code) w = r.U32();
-  n = r.Count(8);
-  c->consts.resize(n);
-  for (uint64_t& k : c->consts) k = r.U64();
-  n = r.Count(16);
-  c->try_regions.resize(n);
-  for (TryRegion& t : c->try_regions) {
-    t.begin = r.U32();
-    t.end = r.U32();
-    t.first_handler = r.U32();
-    t.num_handlers = r.U32();
-  }
-  n = r.Count(16);
-  c->handlers.resize(n);
-  for (CatchHandler& h : c->handlers) {
-    h.kind = r.U32();
-    h.tag = r.U32();
-    h.target = r.U32();
-    h.dst_slot = r.U32();
-  }
-  if (!r.ok) {
-    *error = "truncated function code";
-    return nullptr;
-  }
-  return c;
-}
 
 Status VerifyFunctionCode(const Module& m, const FunctionCode& c) {
   auto fail = [&](const std::string& what) {
