@@ -21,7 +21,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+
+from benchlib import build_wasmstream, result_of, run_timed
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 KERNELS = ["binary_trees"]
@@ -48,20 +49,6 @@ WebAssembly.instantiate(bytes, {}).then(({instance}) => {
 """
 
 
-def run_timed(cmd, reps):
-    """Best wall time of {reps} runs and the last output."""
-    best, out = None, None
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        dt = time.perf_counter() - t0
-        if p.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed: {p.stderr.strip()}")
-        best = dt if best is None else min(best, dt)
-        out = p.stdout
-    return best, out
-
-
 def peak_rss_mib(cmd):
     """Runs {cmd} once more and returns its peak resident set in MiB."""
     pid = os.fork()
@@ -76,11 +63,6 @@ def peak_rss_mib(cmd):
     return usage.ru_maxrss / 1024
 
 
-def result_of(text):
-    m = re.search(r"i32:(\d+)", text) or re.search(r"^(\d+)\s*$", text, re.M)
-    return int(m.group(1)) & 0xFFFFFFFF if m else None
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wasmstream", help="path to a built wasmstream binary")
@@ -92,12 +74,7 @@ def main():
     node26 = subprocess.run([str(ROOT / "tools/fetch-node-oracle")], check=True,
                             capture_output=True, text=True).stdout.strip().splitlines()[-1]
     node26 = str(ROOT / node26)
-    ws = args.wasmstream
-    if not ws:
-        subprocess.run(["bazel", "build", "-c", "opt", "//tools/wasmstream"], cwd=ROOT, check=True)
-        bin_dir = subprocess.run(["bazel", "info", "-c", "opt", "bazel-bin"], cwd=ROOT, check=True,
-                                 capture_output=True, text=True).stdout.strip()
-        ws = os.path.join(bin_dir, "tools/wasmstream/wasmstream")
+    ws = args.wasmstream or build_wasmstream(ROOT)
 
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="gc_bench_"))
     (tmp / "assemble.mjs").write_text(ASSEMBLE)

@@ -12,14 +12,14 @@ Kernels are compiled here, at bench time, never at build time:
 Each exports run() -> i32; all three engines must return the same value.
 """
 import argparse
-import os
 import pathlib
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
+
+from benchlib import build_wasmstream, result_of, run_timed
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 KERNELS = ["fib", "hash", "matmul", "sort", "vm"]
@@ -37,24 +37,6 @@ WebAssembly.instantiate(bytes, {}).then(({instance}) => {
 """
 
 
-def run_timed(cmd, reps):
-    best, out = None, None
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        dt = time.perf_counter() - t0
-        if p.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed: {p.stderr.strip()}")
-        best = dt if best is None else min(best, dt)
-        out = p.stdout
-    return best, out
-
-
-def result_of(text):
-    m = re.search(r"i32:(\d+)", text) or re.search(r"^(\d+)\s*$", text, re.M)
-    return int(m.group(1)) & 0xFFFFFFFF if m else None
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wasmstream", help="path to a built wasmstream binary")
@@ -65,12 +47,7 @@ def main():
     for tool in ("clang", "wasm-ld", "wasm-interp", "node"):
         if not shutil.which(tool):
             sys.exit(f"interp_bench: '{tool}' not found (tools/setup installs it)")
-    ws = args.wasmstream
-    if not ws:
-        subprocess.run(["bazel", "build", "-c", "opt", "//tools/wasmstream"], cwd=ROOT, check=True)
-        bin_dir = subprocess.run(["bazel", "info", "-c", "opt", "bazel-bin"], cwd=ROOT, check=True,
-                                 capture_output=True, text=True).stdout.strip()
-        ws = os.path.join(bin_dir, "tools/wasmstream/wasmstream")
+    ws = args.wasmstream or build_wasmstream(ROOT)
 
     kernels = [k for k in KERNELS if not args.only or k in args.only.split(",")]
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="interp_bench_"))

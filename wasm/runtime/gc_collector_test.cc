@@ -13,6 +13,7 @@
 #include "wasm/runtime/gc_object.h"
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/interpreter.h"
+#include "wasm/runtime/runtime_test_util.h"
 #include "wasm/runtime/sink_factory.h"
 
 namespace wasmstream::wasm {
@@ -20,14 +21,7 @@ namespace {
 
 #include "wasm/runtime/gc_collector_test_modules.inc"
 
-std::shared_ptr<const Module> CompileBytes(std::span<const uint8_t> bytes) {
-  auto r = CompileRunnable(std::vector<uint8_t>(bytes.begin(), bytes.end()), Features::All());
-  if (!r.ok()) {
-    ADD_FAILURE() << r.error().Format();
-    return nullptr;
-  }
-  return r.value();
-}
+using testing::CompileBytes;
 
 constexpr uint32_t SumTo(uint32_t n) { return n * (n + 1) / 2; }
 

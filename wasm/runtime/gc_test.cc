@@ -15,6 +15,7 @@
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/interpreter.h"
 #include "wasm/runtime/ref_class.h"
+#include "wasm/runtime/runtime_test_util.h"
 #include "wasm/runtime/sink_factory.h"
 
 namespace wasmstream::wasm {
@@ -22,14 +23,7 @@ namespace {
 
 #include "wasm/runtime/gc_test_modules.inc"
 
-std::shared_ptr<const Module> CompileBytes(std::span<const uint8_t> bytes) {
-  auto r = CompileRunnable(std::vector<uint8_t>(bytes.begin(), bytes.end()), Features::All());
-  if (!r.ok()) {
-    ADD_FAILURE() << r.error().Format();
-    return nullptr;
-  }
-  return r.value();
-}
+using testing::CompileBytes;
 
 ValueType AnyRef() { return ValueType::Ref(HeapType::Abstract(AbstractHeap::kAny), true); }
 

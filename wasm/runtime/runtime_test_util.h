@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,18 @@ inline std::vector<uint8_t> Assemble(const std::string& wat) {
   }
   std::ifstream f(base + ".wasm", std::ios::binary);
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
+}
+
+// Compiles module bytes embedded in a test (all features on); null, with a
+// message on stderr, when they do not compile.
+inline std::shared_ptr<const Module> CompileBytes(std::span<const uint8_t> bytes,
+                                                  Features features = Features::All()) {
+  auto r = CompileRunnable(std::vector<uint8_t>(bytes.begin(), bytes.end()), features);
+  if (!r.ok()) {
+    std::fprintf(stderr, "compile failed: %s\n", r.error().Format().c_str());
+    return nullptr;
+  }
+  return r.value();
 }
 
 inline std::shared_ptr<const Module> Compile(const std::string& wat,
