@@ -164,6 +164,51 @@ TEST_F(TrapTest, DeepRecursionBelowTheLimitWorks) {
             "call stack exhausted");
 }
 
+// wasm -> host -> wasm -> … : each host re-entry starts a new activation
+// whose frames sit above the ones below it. Deep recursion at every level
+// (more frames in all than kMaxCallDepth) works; more than kMaxHostReentry
+// levels is a RangeError, after which the Store runs calls as before.
+TEST_F(TrapTest, HostReentryNestsActivationsUpToItsLimit) {
+  auto m = testing::Compile(R"((module
+    (import "env" "reenter" (func $reenter (param i32 i32) (result i32)))
+    ;; {n} nested calls, then the host with (n, k); returns n * (levels below + 1).
+    (func $down (export "down") (param $n i32) (param $k i32) (result i32)
+      (if (result i32) (i32.eqz (local.get $n))
+        (then (call $reenter (local.get $n) (local.get $k)))
+        (else (i32.add (i32.const 1)
+                       (call $down (i32.sub (local.get $n) (i32.const 1)) (local.get $k))))))))");
+  ASSERT_NE(m, nullptr);
+  Instance* inst = nullptr;
+  uint32_t depth = 0;
+  FuncInstance* reenter = store_.NewHostFunction(
+      FuncType{{ValueType::I32(), ValueType::I32()}, {ValueType::I32()}},
+      [&](std::span<const Value> args) -> Outcome<std::vector<Value>> {
+        uint32_t k = args[1].u.i32;
+        if (k == 0) return std::vector<Value>{Value::I32(0)};
+        return inst->CallExport("down", std::vector<Value>{Value::I32(depth), Value::I32(k - 1)});
+      });
+  Imports imports;
+  imports.Add("env", "reenter", Extern::Func(reenter));
+  auto made = Instance::Instantiate(store_, m, imports);
+  ASSERT_TRUE(made.ok()) << made.error().Format();
+  inst = made.value();
+
+  depth = kMaxCallDepth - 10;  // four levels of it: ~80,000 frames
+  auto r = inst->CallExport("down", std::vector<Value>{Value::I32(depth), Value::I32(3)});
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  EXPECT_EQ(r.value()[0].u.i32, depth * 4);
+
+  depth = 100;
+  EXPECT_EQ(Trap(inst, "down", {Value::I32(depth), Value::I32(kMaxHostReentry + 5)},
+                 ErrorKind::kRangeError),
+            "call stack exhausted");
+  r = inst->CallExport("down", std::vector<Value>{Value::I32(depth), Value::I32(2)});
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  EXPECT_EQ(r.value()[0].u.i32, depth * 3);
+  EXPECT_EQ(store_.stack().frames_top, store_.stack().frames);
+  EXPECT_EQ(store_.stack().top, store_.stack().slots);
+}
+
 TEST_F(TrapTest, UncaughtExceptionAndCatch) {
   // wabt 1.0.32 cannot assemble try_table, so the bytes are written out:
   //   (tag $e (param i32))
