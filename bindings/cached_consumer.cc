@@ -29,7 +29,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
         policy_(policy),
         factory_(factory),
         info_(info),
-        fp_(EngineFingerprintFor(info.features)) {
+        fp_(EngineFingerprintFor(info.features, info.sink_factory != nullptr)) {
     cache::SqliteStore* store = cache_->store();
     if (policy_ == CachePolicy::kUrlHint) {
       validators_ = HintValidators(info_);
@@ -278,8 +278,9 @@ const char* CachePolicyName(CachePolicy p) {
   return "?";
 }
 
-cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features) {
-  return {wasm::kSerializationFormatVersion, features.Bits(), kCompilerVersion};
+cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features, bool with_code) {
+  return {wasm::kSerializationFormatVersion, features.Bits(),
+          with_code ? kCompilerVersion : std::string(kCompilerVersion) + "+lazy"};
 }
 
 std::string HintValidators(const StreamInfo& info) {

@@ -58,8 +58,11 @@ const char* CachePolicyName(CachePolicy p);
 // of the engine fingerprint, so entries of an older compiler are never read.
 inline constexpr char kCompilerVersion[] = "wasmstream-interp-3";
 
-// The engine fingerprint for modules compiled with {features}.
-cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features);
+// The engine fingerprint for modules compiled with {features}; {with_code}:
+// compiled while streaming (false: validated only, compiled lazily), so the
+// two kinds of entry never stand in for each other.
+cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features,
+                                              bool with_code = true);
 
 // One per process (or per test): the in-process map, the optional SQLite
 // store and an I/O thread for store reads.

@@ -224,7 +224,9 @@ TEST_F(CachedConsumerTest, CorruptEntryIsAMissWithAWarningAndTheModuleIsStillRig
   // checks pass, the serializer's must catch it.
   {
     auto store = cache::SqliteStore::Open({.path = path_, .min_module_bytes = 64});
-    cache::CacheKey key = cache::KeyFor(bytes, EngineFingerprintFor(wasm::Features::Default()));
+    // These streams carry no sink factory: validated-only entries.
+    cache::CacheKey key = cache::KeyFor(
+        bytes, EngineFingerprintFor(wasm::Features::Default(), /*with_code=*/false));
     ASSERT_TRUE(store->Lookup(key, bytes).hit());
     store->Reject(key, "test: replace");
     store->Flush();

@@ -25,6 +25,7 @@ Error FromRuntimeError(const wasm::Error& e) {
     case wasm::ErrorKind::kRangeError: return Error::Range(e.message);
     case wasm::ErrorKind::kException:
       return Error::Make(ErrorKind::kError, "Uncaught WebAssembly.Exception: " + e.message);
+    case wasm::ErrorKind::kCompileError: return Error::Compile(e.message);
   }
   return Error::Runtime(e.message);
 }

@@ -187,10 +187,16 @@ TEST_F(InstantiateTest, HostErrorSurfacesFromCall) {
   EXPECT_NE(r.error().message.find("host says no"), std::string::npos) << r.error().message;
 }
 
-TEST_F(InstantiateTest, ValidateOnlyRealmCannotInstantiate) {
-  realm_.compile_code = false;
+TEST_F(InstantiateTest, LazyRealmCompilesEachFunctionOnItsFirstCall) {
+  realm_.compile_code = false;  // validate only while compiling
   Module m = CompileOk(kIncrementer);
-  ExpectError(wasm_.Instantiate(m, nullptr), ErrorKind::kLinkError);
+  ASSERT_TRUE(m.module());
+  for (const auto& code : m.module()->code) EXPECT_EQ(code, nullptr);
+  auto p = Run(wasm_.Instantiate(m, nullptr));
+  ASSERT_TRUE(p.is_fulfilled()) << p.reason().ToString();
+  auto r = p.value().Call("increment", std::vector<wasm::Value>{wasm::Value::I32(41)});
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r.value()[0].u.i32, 42u);
 }
 
 }  // namespace

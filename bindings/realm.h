@@ -58,8 +58,9 @@ class Realm {
   std::shared_ptr<ModuleStreamConsumerFactory> consumer_factory;
   // Compile function bodies to interpreter code while they validate (the
   // runtime's compiler, a fresh wasm::InterpreterSinkFactory per compile,
-  // passed to consumers in StreamInfo). Off: validate only; such modules
-  // cannot be instantiated.
+  // passed to consumers in StreamInfo). Off: validate only while streaming
+  // (the Module is ready sooner), and each function is compiled on its first
+  // call instead (lazy compilation, as V8 does by default).
   bool compile_code = true;
   std::shared_ptr<wasm::CodeSinkFactory> NewSinkFactory() const;
 

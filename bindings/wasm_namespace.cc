@@ -106,12 +106,6 @@ void WebAssembly::AsyncInstantiate(const Module& module, std::shared_ptr<const I
                                    Promise<Instance> result) {
   const std::shared_ptr<const wasm::Module>& m = module.module();
   std::shared_ptr<wasm::Store> store = realm_.store();
-  for (size_t i = m->num_imported_functions; i < m->functions.size(); ++i) {
-    if (i >= m->code.size() || !m->code[i]) {
-      result.Reject(Error::Link("Module has no compiled code (the realm only validated it)"));
-      return;
-    }
-  }
   // Read the imports synchronously, in this job (§2.6).
   auto read = ReadImports(*m, imports.get(), *store);
   if (!read.ok()) {

@@ -74,6 +74,10 @@ fi
 check CompileFile 0 "$bin" compile --no-cache "$tmp/add.wasm" && expect CompileExports 'add'
 check CompileFileJson 0 "$bin" compile --no-cache --json "$tmp/add.wasm" && expect CompileJsonOk '"ok": ?true'
 check CompileInvalid 1 "$bin" compile --no-cache "$tmp/bad.wasm" && expect CompileInvalidKind 'CompileError'
+# --lazy: validated while streaming (so still a CompileError), compiled on first call.
+check CompileLazyInvalid 1 "$bin" compile --lazy --no-cache "$tmp/bad.wasm" && expect CompileLazyInvalidKind 'CompileError'
+check RunLazy 0 "$bin" run --lazy --no-cache "$tmp/add.wasm" --invoke add 40 2 && expect RunLazyResult '42'
+check RunLazyGc 0 "$bin" run --lazy --no-cache "$tmp/gc.wasm" --invoke f && expect RunLazyGcResult '42'
 check CompileCspBlocks 1 "$bin" compile --no-cache --csp "script-src 'self'" "$tmp/add.wasm" \
   && expect CompileCspKind 'CompileError'
 check Demo 0 "$bin" demo && expect DemoImport 'imported_func called with 42'

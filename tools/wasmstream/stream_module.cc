@@ -35,6 +35,7 @@ StreamModuleResult StreamModule(const fetch::Url& url, const StreamModuleOptions
   bindings::Realm realm(loop);
   realm.fetcher = &fetcher;
   realm.features = o.features;
+  realm.compile_code = !o.lazy;
   if (o.origin) {
     if (!realm.SetPageUrl(*o.origin)) {
       *usage_error = "bad --origin '" + *o.origin + "'";

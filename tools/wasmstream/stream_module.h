@@ -27,6 +27,8 @@ struct StreamModuleOptions {
   std::vector<std::string> csp, csp_report_only;
   CacheFlags cache;
   wasm::Features features = wasm::Features::Default();
+  // Validate only while streaming; each function compiles on its first call.
+  bool lazy = false;
   std::function<void(uint64_t received, std::optional<uint64_t> total)> on_progress;
 };
 

@@ -3,6 +3,7 @@
 // instructions: compiler_instructions.cc, compiler_emit.cc; GC: compiler_gc.cc.
 #include "wasm/runtime/compiler.h"
 
+#include "wasm/function_body_decoder.h"
 #include "wasm/runtime/compiler_internal.h"
 #include "wasm/runtime/limits.h"
 
@@ -143,6 +144,23 @@ Status Compiler::OnFunctionEnd(uint32_t end_offset) {
   regions_ = {};
   handlers_ = {};
   return Ok{};
+}
+
+Result<std::unique_ptr<FunctionCode>> CompileFunction(const Module& module, uint32_t func_index) {
+  if (func_index < module.num_imported_functions || func_index >= module.functions.size()) {
+    return CompileError{0, "no function #" + std::to_string(func_index) + " to compile"};
+  }
+  const ByteRange& body = module.functions[func_index].body;
+  if (body.offset > module.wire_bytes.size() ||
+      body.length > module.wire_bytes.size() - body.offset) {
+    return CompileError{body.offset, "function body outside the module's bytes"};
+  }
+  Compiler compiler(module);
+  Status s = DecodeFunctionBody(module, func_index,
+                                std::span(module.wire_bytes.data() + body.offset, body.length),
+                                body.offset, &compiler);
+  if (!s.ok()) return s.error();
+  return compiler.Take();
 }
 
 }  // namespace wasmstream::wasm

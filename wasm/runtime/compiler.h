@@ -133,6 +133,12 @@ class Compiler final : public CodeSink {
   bool too_big_ = false;
 };
 
+// Compiles one function of {module} from its wire bytes, validating it again
+// on the way (so a module from anywhere gives safe code or an error). How a
+// module that was only validated gets its code: lazily, on the first call of
+// each function (Instance::CompileLazily).
+Result<std::unique_ptr<FunctionCode>> CompileFunction(const Module& module, uint32_t func_index);
+
 }  // namespace wasmstream::wasm
 
 #endif  // WASMSTREAM_WASM_RUNTIME_COMPILER_H_

@@ -40,6 +40,7 @@ const char* ToString(ErrorKind k) {
     case ErrorKind::kRuntimeError: return "RuntimeError";
     case ErrorKind::kRangeError: return "RangeError";
     case ErrorKind::kException: return "Exception";
+    case ErrorKind::kCompileError: return "CompileError";
   }
   return "Error";
 }

@@ -48,6 +48,7 @@ enum class ErrorKind : uint8_t {
   kRuntimeError,  // a trap (WebAssembly.RuntimeError)
   kRangeError,    // call stack exhausted, memory/table allocation failed
   kException,     // an uncaught wasm exception (WebAssembly.Exception)
+  kCompileError,  // a function compiled on its first call failed (WebAssembly.CompileError)
 };
 
 const char* ToString(ErrorKind k);  // "LinkError", …

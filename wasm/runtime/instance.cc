@@ -5,6 +5,7 @@
 
 #include "wasm/runtime/gc_heap.h"
 #include "wasm/runtime/interpreter.h"
+#include "wasm/runtime/compiler.h"
 
 namespace wasmstream::wasm {
 namespace {
@@ -228,6 +229,20 @@ Outcome<Value> EvalConstExpr(const Module& module, const Instance& instance, con
   return bad();
 }
 
+const FunctionCode* Instance::CompileLazily(uint32_t func_index, Error* error) {
+  FuncInstance* f = funcs[func_index];
+  if (f->code) return f->code;
+  auto compiled = CompileFunction(*module_, func_index);
+  if (!compiled.ok()) {
+    *error = Error{ErrorKind::kCompileError, "Compiling function #" + std::to_string(func_index) +
+                                                 " failed: " + compiled.error().Format()};
+    return nullptr;
+  }
+  lazy_code_.push_back(std::move(compiled.value()));
+  f->code = lazy_code_.back().get();
+  return f->code;
+}
+
 Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Module> module_ptr,
                                          const Imports& imports) {
   const Module& m = *module_ptr;
@@ -321,18 +336,14 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     }
   }
 
-  // Definitions.
-  if (m.code.size() < m.functions.size()) {
-    return Error::Link("module has no compiled code (compile it with a runtime CodeSink)");
-  }
+  // Definitions. Code the module lacks is compiled on first call (null here).
   for (uint32_t i = m.num_imported_functions; i < m.functions.size(); ++i) {
-    if (!m.code[i]) return Error::Link("function #" + std::to_string(i) + " is not compiled");
     FuncInstance* f = store.NewFunction();
     f->type = m.func_type(i);
     f->sig_id = inst.canon_types[m.functions[i].type_index];
     f->instance = &inst;
     f->func_index = i;
-    f->code = m.code[i].get();
+    f->code = i < m.code.size() ? m.code[i].get() : nullptr;
     inst.funcs[i] = f;
   }
   for (uint32_t i = m.num_imported_globals; i < m.globals.size(); ++i) {

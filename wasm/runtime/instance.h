@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "wasm/module.h"
+#include "wasm/runtime/code.h"
 #include "wasm/runtime/error.h"
 #include "wasm/runtime/store.h"
 #include "wasm/runtime/value.h"
@@ -62,8 +63,9 @@ class Imports {
 
 class Instance {
  public:
-  // Instantiates {module} (every defined function compiled: module->code) in
-  // {store}. On success the Store owns the instance.
+  // Instantiates {module} in {store}. Functions without code in the module
+  // (a module that was only validated, or loaded without code) are compiled
+  // on their first call. On success the Store owns the instance.
   static Outcome<Instance*> Instantiate(Store& store, std::shared_ptr<const Module> module,
                                         const Imports& imports);
 
@@ -89,6 +91,11 @@ class Instance {
   // A data segment's bytes (empty once dropped).
   std::span<const uint8_t> DataBytes(uint32_t index) const;
 
+  // The code of function {func_index} (defined here), compiled now if the
+  // module has none; null with {*error} set when compiling fails (only a
+  // module that was never validated, or an implementation limit).
+  const FunctionCode* CompileLazily(uint32_t func_index, Error* error);
+
  private:
   Instance(Store* store, std::shared_ptr<const Module> module)
       : store_(store), module_(std::move(module)) {}
@@ -97,6 +104,7 @@ class Instance {
   Store* store_;
   std::shared_ptr<const Module> module_;
   std::map<std::string, Extern, std::less<>> exports_;
+  std::vector<std::unique_ptr<FunctionCode>> lazy_code_;  // compiled on first call
 };
 
 // Evaluates a validated constant expression of {module} in {instance}'s

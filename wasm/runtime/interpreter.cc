@@ -176,6 +176,10 @@ enter:
     TRAP(TrapKind::kCallStackExhausted);
   }
   code = callee->code;
+  if (__builtin_expect(code == nullptr, 0)) {  // compiled on its first call
+    code = callee->instance->CompileLazily(callee->func_index, err);
+    if (!code) goto fail;
+  }
   // Two spare slots: SIMD operations read 16 bytes at any operand slot.
   if (args + code->frame_slots + 2 > stack.slots_end) TRAP(TrapKind::kCallStackExhausted);
   inst = callee->instance;

@@ -34,6 +34,7 @@ class InterpreterSinkFactory final : public CodeSinkFactory {
 CompileResult CompileRunnable(std::span<const uint8_t> bytes,
                               Features features = Features::Default());
 
+
 }  // namespace wasmstream::wasm
 
 #endif  // WASMSTREAM_WASM_RUNTIME_SINK_FACTORY_H_

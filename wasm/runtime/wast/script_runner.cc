@@ -284,6 +284,11 @@ class Runner {
     if (!ReadFile(dir_ + "/" + filename, &bytes)) {
       return CompileError{0, "cannot read " + filename};
     }
+    if (options_.lazy) {
+      StreamingOptions validate_only;
+      validate_only.features = options_.features;
+      return CompileModule(bytes, validate_only);
+    }
     return CompileRunnable(bytes, options_.features);
   }
 

@@ -21,6 +21,7 @@ namespace wasmstream::wasm {
 struct WastOptions {
   Features features = Features::Wasm20();
   bool print = false;  // let spectest.print_* print
+  bool lazy = false;   // validate modules only; functions compile on first call
 };
 
 struct WastResult {

@@ -58,7 +58,7 @@ std::map<std::string, std::string> KnownFailures() {
 }
 
 void RunSuite(const std::string& sub, const std::vector<std::string>& wast2json_flags,
-              Features features, Route route) {
+              Features features, Route route, bool lazy = false) {
   std::string root = spectest::TestsuiteRoot();
   if (root.empty()) GTEST_SKIP() << "WASM_TESTSUITE_DIR is unset or not a directory";
   std::string dir = root + "/" + sub;
@@ -107,6 +107,7 @@ void RunSuite(const std::string& sub, const std::vector<std::string>& wast2json_
     std::string key = sub + "/" + name + ".wast";
     WastOptions options;
     options.features = features;
+    options.lazy = lazy;
     WastResult r = RunWastJson(jsons[i], options);
     EXPECT_EQ(r.error, "") << name;
     bool file_listed = known.count(key) > 0;
@@ -172,6 +173,15 @@ TEST(SpecTestsuiteTest, ThreadsProposal) {
   RunSuite("3.0/proposals/threads", {"--enable-threads"},
            Features::Wasm20().enable(Feature::kThreads).disable(Feature::kReferenceTypes),
            Route::kWast2json);
+}
+
+// The same 3.0 scripts with lazy compilation: modules are only validated,
+// and each function is compiled on its first call (Instance::CompileLazily).
+TEST(SpecTestsuiteTest, WebAssembly30Lazy) {
+  RunSuite("3.0", {"--enable-all"}, Features::All(), Route::kWast2json, /*lazy=*/true);
+}
+TEST(SpecTestsuiteTest, WebAssembly30WasmToolsLazy) {
+  RunSuite("3.0", {"--enable-all"}, Features::All(), Route::kWasmTools, /*lazy=*/true);
 }
 
 TEST(SpecTestsuiteTest, WebAssembly20WasmTools) {
