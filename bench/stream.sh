@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # compileStreaming vs download-then-compile of a 20 MB+ module served by
 # Debian's nginx throttled with limit_rate to 100 and 1000 Mbit/s (and
-# unthrottled), in the same run. Prints one line per run and the medians.
+# unthrottled), in the same run, eager and lazy (compile on first call).
+# Prints one line per run and the medians.
 #   bench/stream.sh [--module=PATH] [--runs=N]
 # Default module: the largest .wasm of corpus/wasm if it is 20 MB or more,
 # else bench/stream_make_module.py generates a 24 MB one (valid, many functions).
@@ -73,4 +74,6 @@ BAZEL="${BAZEL:-bazel}"
 bin="$("$BAZEL" ${BAZEL_STARTUP_OPTS:-} info -c opt bazel-bin 2>/dev/null)/bench/stream_bench"
 for rate in 100mbit 1000mbit full; do
   "$bin" --url="http://127.0.0.1:$port/$rate/m.wasm" --runs="$runs" --label="$rate"
+  # Lazy compilation: validate while streaming, compile each function on first call.
+  "$bin" --url="http://127.0.0.1:$port/$rate/m.wasm" --runs="$runs" --label="$rate lazy" --lazy
 done

@@ -129,13 +129,15 @@ Sample DownloadThenCompile(bindings::Realm& realm, const std::string& url) {
 int Main(int argc, char** argv) {
   std::string url, label = "unthrottled";
   int runs = 3;
+  bool lazy = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--url=", 0) == 0) url = a.substr(6);
     else if (a.rfind("--runs=", 0) == 0) runs = std::max(1, std::atoi(a.c_str() + 7));
     else if (a.rfind("--label=", 0) == 0) label = a.substr(8);
+    else if (a == "--lazy") lazy = true;
     else {
-      std::fprintf(stderr, "usage: stream_bench --url=URL [--runs=N] [--label=TEXT]\n");
+      std::fprintf(stderr, "usage: stream_bench --url=URL [--runs=N] [--label=TEXT] [--lazy]\n");
       return 2;
     }
   }
@@ -148,6 +150,7 @@ int Main(int argc, char** argv) {
   bindings::Realm realm(loop);
   realm.fetcher = &fetcher;
   realm.SetPageUrl(url);
+  realm.compile_code = !lazy;  // lazy: validate while streaming, compile on first call
 
   double load[3] = {0, 0, 0};
   if (getloadavg(load, 3) > 0) {
