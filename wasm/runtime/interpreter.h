@@ -43,6 +43,10 @@
 // in ExecStack, so deep recursion ends in "call stack exhausted" (a
 // RangeError), never a crash. Host functions may call back into wasm up to
 // kMaxHostReentry levels.
+//
+// A function whose module holds no code for it (the module was only
+// validated) is compiled where a call enters it, on its first call
+// (Instance::CompileLazily): one test of the callee's code pointer per call.
 #ifndef WASMSTREAM_WASM_RUNTIME_INTERPRETER_H_
 #define WASMSTREAM_WASM_RUNTIME_INTERPRETER_H_
 
