@@ -157,7 +157,10 @@ class Stream : public std::enable_shared_from_this<Stream> {
     cache::SqliteStore* store = cache_->store();
     cache::LookupResult r = store->Lookup(key_, bytes_);
     if (r.hit()) {
-      auto loaded = wasm::DeserializeModule(r.payload, std::span<const uint8_t>(bytes_));
+      // The code stays in the payload until each function's first call.
+      auto loaded = wasm::DeserializeModuleDeferred(
+          std::make_shared<const std::vector<uint8_t>>(std::move(r.payload)),
+          std::span<const uint8_t>(bytes_));
       if (loaded.ok()) {
         AbortInner();
         ModulePtr module = std::move(loaded).value();

@@ -106,6 +106,20 @@ struct Names {
   std::map<uint32_t, std::string> functions;
 };
 
+struct Module;
+
+// Compiled code kept in serialized form (a code-cache payload) and loaded a
+// function at a time, on its first call, instead of all at once when the
+// module loads (wasm/serializer.h). Load() returns the function's code,
+// checked as thoroughly as an eager load checks it (the runtime's verifier),
+// or null when those bytes do not make safe code: the runtime then compiles
+// the function from the wire bytes instead. Safe to call from any thread.
+class DeferredCode {
+ public:
+  virtual ~DeferredCode() = default;
+  virtual std::unique_ptr<FunctionCode> Load(const Module& module, uint32_t func_index) const = 0;
+};
+
 struct Module {
   Features features = Features::Default();
   std::vector<uint8_t> wire_bytes;
@@ -131,8 +145,11 @@ struct Module {
   uint32_t num_imported_globals = 0;
   uint32_t num_imported_tags = 0;
 
-  // Compiled code per function index (null for imports). Filled by the compiler.
+  // Compiled code per function index (null for imports). Filled by the
+  // compiler; empty or null for a function compiled (or loaded from
+  // {deferred_code}) on its first call.
   std::vector<std::shared_ptr<const FunctionCode>> code;
+  std::shared_ptr<const DeferredCode> deferred_code;
 
   const FuncType& func_type(uint32_t func_index) const {
     return types[functions[func_index].type_index].func;

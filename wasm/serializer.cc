@@ -151,6 +151,11 @@ class Reader {
     auto s = Bytes(what);
     return std::string(s.begin(), s.end());
   }
+  // Steps over a count and that many items of {item_bytes}.
+  void SkipArray(size_t item_bytes, const char* what) {
+    uint32_t n = Count(what, item_bytes);
+    if (Need(size_t{n} * item_bytes, what)) pos_ += size_t{n} * item_bytes;
+  }
   ByteRange Range(const char* what) {
     ByteRange r;
     r.offset = U32(what);
@@ -326,6 +331,100 @@ std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) 
 
 namespace {
 
+// The frame layout and the exception tables of function {i}'s compiled code,
+// then every instruction through the runtime's verifier.
+std::optional<std::string> CheckFunctionCode(const Module& m, size_t i, const FunctionCode& code) {
+  const FunctionCode* c = &code;
+  const FuncType& ft = m.types[m.functions[i].type_index].func;
+  if (c->func_index != i) return "code of function " + std::to_string(i) + " names another";
+  if (c->num_param_slots < ft.params.size() || c->num_result_slots < ft.results.size() ||
+      c->num_param_slots > c->num_local_slots || c->num_local_slots > c->frame_slots ||
+      c->num_result_slots > c->frame_slots ||
+      c->consts.size() > c->frame_slots - c->num_local_slots) {
+    return "bad frame layout for function " + std::to_string(i);
+  }
+  if (c->code.empty()) return "empty code for function " + std::to_string(i);
+  if (c->code[0] >= static_cast<uint32_t>(IOp::kCount)) return "bad first instruction";
+  for (const TryRegion& t : c->try_regions) {
+    if (t.begin > t.end || t.end > c->code.size() ||
+        uint64_t{t.first_handler} + t.num_handlers > c->handlers.size()) {
+      return "bad try region in function " + std::to_string(i);
+    }
+  }
+  for (const CatchHandler& h : c->handlers) {
+    if (h.target >= c->code.size() || h.dst_slot >= c->frame_slots) {
+      return "bad catch handler in function " + std::to_string(i);
+    }
+  }
+  // Every instruction: known, whole, slots inside the frame, indices inside
+  // the module, branch targets on instruction boundaries (the runtime's check).
+  Status verified = VerifyFunctionCode(m, *c);
+  if (!verified.ok()) return "function " + std::to_string(i) + ": " + verified.error().message;
+  return std::nullopt;
+}
+
+// One function's compiled code at the reader's position (the layout
+// SerializeModule writes), or null with the reader failed.
+std::unique_ptr<FunctionCode> ReadFunctionCode(Reader& r) {
+  auto c = std::make_unique<FunctionCode>();
+  c->func_index = r.U32("code function");
+  c->num_param_slots = r.U32("param slots");
+  c->num_result_slots = r.U32("result slots");
+  c->num_local_slots = r.U32("local slots");
+  c->frame_slots = r.U32("frame slots");
+  r.Array(c->code, "code words");
+  r.Array(c->consts, "constants");
+  uint32_t n = r.Count("try regions", 16);
+  c->try_regions.resize(n);
+  for (TryRegion& t : c->try_regions) {
+    t.begin = r.U32("try begin");
+    t.end = r.U32("try end");
+    t.first_handler = r.U32("try handlers");
+    t.num_handlers = r.U32("try handler count");
+  }
+  n = r.Count("handlers", 16);
+  c->handlers.resize(n);
+  for (CatchHandler& h : c->handlers) {
+    h.kind = r.U32("handler kind");
+    h.tag = r.U32("handler tag");
+    h.target = r.U32("handler target");
+    h.dst_slot = r.U32("handler slot");
+  }
+  return r.ok() ? std::move(c) : nullptr;
+}
+
+// Steps over what ReadFunctionCode reads.
+void SkipFunctionCode(Reader& r) {
+  for (const char* what : {"code function", "param slots", "result slots", "local slots",
+                           "frame slots"}) {
+    r.U32(what);
+  }
+  r.SkipArray(4, "code words");
+  r.SkipArray(8, "constants");
+  r.SkipArray(16, "try regions");
+  r.SkipArray(16, "handlers");
+}
+
+// Code left in the payload, loaded one function at a time (DeferredCode).
+class PayloadCode final : public DeferredCode {
+ public:
+  static constexpr size_t kNoCode = SIZE_MAX;
+  PayloadCode(std::shared_ptr<const std::vector<uint8_t>> payload, std::vector<size_t> offsets)
+      : payload_(std::move(payload)), offsets_(std::move(offsets)) {}
+
+  std::unique_ptr<FunctionCode> Load(const Module& m, uint32_t i) const override {
+    if (i >= offsets_.size() || offsets_[i] == kNoCode || i >= m.functions.size()) return nullptr;
+    Reader r(std::span<const uint8_t>(*payload_).subspan(offsets_[i]));
+    std::unique_ptr<FunctionCode> c = ReadFunctionCode(r);
+    if (!c || CheckFunctionCode(m, i, *c)) return nullptr;
+    return c;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<uint8_t>> payload_;
+  std::vector<size_t> offsets_;  // of each function's code in the payload
+};
+
 // The loaded Module must be as consistent as one the decoder built: every
 // index and range that later code follows without checking is checked here.
 std::optional<std::string> CheckConsistency(const Module& m) {
@@ -423,8 +522,7 @@ std::optional<std::string> CheckConsistency(const Module& m) {
     if (index >= m.functions.size()) return "function name index out of range";
   }
   if (!m.code.empty() && m.code.size() != m.functions.size()) return "code count does not match";
-  // The frame layout and the exception tables of compiled code, then every
-  // instruction through the runtime's verifier.
+  // The frame layout, exception tables and instructions of compiled code.
   for (size_t i = 0; i < m.code.size(); ++i) {
     const FunctionCode* c = m.code[i].get();
     if (m.functions[i].imported) {
@@ -432,39 +530,20 @@ std::optional<std::string> CheckConsistency(const Module& m) {
       continue;
     }
     if (!c) continue;  // compiled (and validated) on its first call
-    const FuncType& ft = m.types[m.functions[i].type_index].func;
-    if (c->func_index != i) return "code of function " + std::to_string(i) + " names another";
-    if (c->num_param_slots < ft.params.size() || c->num_result_slots < ft.results.size() ||
-        c->num_param_slots > c->num_local_slots || c->num_local_slots > c->frame_slots ||
-        c->num_result_slots > c->frame_slots ||
-        c->consts.size() > c->frame_slots - c->num_local_slots) {
-      return "bad frame layout for function " + std::to_string(i);
-    }
-    if (c->code.empty()) return "empty code for function " + std::to_string(i);
-    if (c->code[0] >= static_cast<uint32_t>(IOp::kCount)) return "bad first instruction";
-    for (const TryRegion& t : c->try_regions) {
-      if (t.begin > t.end || t.end > c->code.size() ||
-          uint64_t{t.first_handler} + t.num_handlers > c->handlers.size()) {
-        return "bad try region in function " + std::to_string(i);
-      }
-    }
-    for (const CatchHandler& h : c->handlers) {
-      if (h.target >= c->code.size() || h.dst_slot >= c->frame_slots) {
-        return "bad catch handler in function " + std::to_string(i);
-      }
-    }
-    // Every instruction: known, whole, slots inside the frame, indices inside
-    // the module, branch targets on instruction boundaries (the runtime's check).
-    Status verified = VerifyFunctionCode(m, *c);
-    if (!verified.ok()) return "function " + std::to_string(i) + ": " + verified.error().message;
+    if (auto e = CheckFunctionCode(m, i, *c)) return e;
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-Result<std::shared_ptr<const Module>> DeserializeModule(
-    std::span<const uint8_t> bytes, std::optional<std::span<const uint8_t>> wire_bytes) {
+namespace {
+
+// {payload}: set when the code is to stay in the payload (DeferredCode);
+// {bytes} are then its contents.
+Result<std::shared_ptr<const Module>> Deserialize(
+    std::span<const uint8_t> bytes, std::optional<std::span<const uint8_t>> wire_bytes,
+    std::shared_ptr<const std::vector<uint8_t>> payload) {
   if (bytes.size() > kMaxSerializedBytes) {
     return CompileError{0, "serialized module too large"};
   }
@@ -596,30 +675,22 @@ Result<std::shared_ptr<const Module>> DeserializeModule(
   m->num_imported_tags = r.U32("imported tags");
   if (!r.ok()) return *r.error();
 
-  if (flags & kHasCode) {
+  if ((flags & kHasCode) && payload) {
+    // Leave each function's code in the payload; note where it starts.
+    uint32_t n = r.Count("code", 1);
+    if (r.ok() && n != m->functions.size()) r.Fail("code count does not match");
+    std::vector<size_t> offsets(n, PayloadCode::kNoCode);
+    for (uint32_t i = 0; i < n && r.ok(); ++i) {
+      if (!r.Bool("code present")) continue;
+      if (m->functions[i].imported) r.Fail("code for an imported function");
+      offsets[i] = r.pos();
+      SkipFunctionCode(r);
+    }
+    m->deferred_code = std::make_shared<PayloadCode>(std::move(payload), std::move(offsets));
+  } else if (flags & kHasCode) {
     vec(m->code, "code", 1, [&](std::shared_ptr<const FunctionCode>& out) {
       if (!r.Bool("code present")) return;
-      auto c = std::make_shared<FunctionCode>();
-      c->func_index = r.U32("code function");
-      c->num_param_slots = r.U32("param slots");
-      c->num_result_slots = r.U32("result slots");
-      c->num_local_slots = r.U32("local slots");
-      c->frame_slots = r.U32("frame slots");
-      r.Array(c->code, "code words");
-      r.Array(c->consts, "constants");
-      vec(c->try_regions, "try regions", 16, [&](TryRegion& t) {
-        t.begin = r.U32("try begin");
-        t.end = r.U32("try end");
-        t.first_handler = r.U32("try handlers");
-        t.num_handlers = r.U32("try handler count");
-      });
-      vec(c->handlers, "handlers", 16, [&](CatchHandler& h) {
-        h.kind = r.U32("handler kind");
-        h.tag = r.U32("handler tag");
-        h.target = r.U32("handler target");
-        h.dst_slot = r.U32("handler slot");
-      });
-      out = std::move(c);
+      out = ReadFunctionCode(r);
     });
     if (r.ok() && m->code.empty() && !m->functions.empty()) r.Fail("code flag without code");
   }
@@ -632,6 +703,21 @@ Result<std::shared_ptr<const Module>> DeserializeModule(
     return CompileError{static_cast<uint32_t>(pos), "inconsistent serialized module: " + *e};
   }
   return std::shared_ptr<const Module>(std::move(m));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Module>> DeserializeModule(
+    std::span<const uint8_t> bytes, std::optional<std::span<const uint8_t>> wire_bytes) {
+  return Deserialize(bytes, wire_bytes, nullptr);
+}
+
+Result<std::shared_ptr<const Module>> DeserializeModuleDeferred(
+    std::shared_ptr<const std::vector<uint8_t>> payload,
+    std::optional<std::span<const uint8_t>> wire_bytes) {
+  if (!payload) return CompileError{0, "no payload"};
+  std::span<const uint8_t> bytes(*payload);
+  return Deserialize(bytes, wire_bytes, std::move(payload));
 }
 
 }  // namespace wasmstream::wasm

@@ -55,6 +55,15 @@ Result<std::shared_ptr<const Module>> DeserializeModule(
     std::span<const uint8_t> bytes,
     std::optional<std::span<const uint8_t>> wire_bytes = std::nullopt);
 
+// The same, except that compiled code stays in {payload} (kept alive by the
+// Module) and each function's code is read and verified when the runtime
+// first needs it (Module::deferred_code; one that fails its checks is
+// compiled from the wire bytes instead). Loading a cache entry this way costs
+// the module's metadata, not its code.
+Result<std::shared_ptr<const Module>> DeserializeModuleDeferred(
+    std::shared_ptr<const std::vector<uint8_t>> payload,
+    std::optional<std::span<const uint8_t>> wire_bytes = std::nullopt);
+
 }  // namespace wasmstream::wasm
 
 #endif  // WASMSTREAM_WASM_SERIALIZER_H_

@@ -294,5 +294,57 @@ TEST(SerializerTest, EveryByteChangeOfCompiledCodeLoadsConsistentlyOrFails) {
   }
 }
 
+// Deferred code (the code cache's way of loading): nothing of the code is
+// read until the runtime asks for a function, and then it is exactly what an
+// eager load gives.
+TEST(SerializerTest, DeferredCodeLoadsEachFunctionLikeAnEagerLoad) {
+  Module m = SampleWithCode();
+  auto payload = std::make_shared<const std::vector<uint8_t>>(SerializeModule(m));
+  auto r = DeserializeModuleDeferred(payload);
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  const Module& l = *r.value();
+  EXPECT_TRUE(l.code.empty());
+  ASSERT_NE(l.deferred_code, nullptr);
+  EXPECT_EQ(l.deferred_code->Load(l, 0), nullptr);  // the import has none
+  for (uint32_t i = 1; i < m.functions.size(); ++i) {
+    auto c = l.deferred_code->Load(l, i);
+    ASSERT_NE(c, nullptr) << i;
+    EXPECT_EQ(c->code, m.code[i]->code);
+    EXPECT_EQ(c->consts, m.code[i]->consts);
+    EXPECT_EQ(c->handlers[0].target, 4u);
+  }
+  EXPECT_EQ(l.deferred_code->Load(l, static_cast<uint32_t>(m.functions.size())), nullptr);
+}
+
+TEST(SerializerTest, DeferredCodeThatFailsItsChecksIsNotLoaded) {
+  Module m = SampleWithCode();
+  auto c = std::make_shared<FunctionCode>(*m.code[2]);
+  c->handlers[0].target = 99;  // past the code
+  m.code[2] = c;
+  auto r = DeserializeModuleDeferred(std::make_shared<const std::vector<uint8_t>>(SerializeModule(m)));
+  ASSERT_TRUE(r.ok()) << r.error().Format();  // the code is not looked at yet
+  const Module& l = *r.value();
+  EXPECT_EQ(l.deferred_code->Load(l, 2), nullptr);
+  EXPECT_NE(l.deferred_code->Load(l, 1), nullptr);
+}
+
+TEST(SerializerTest, EveryByteChangeLoadsDeferredCodeSafelyOrFails) {
+  std::vector<uint8_t> good = SerializeModule(SampleWithCode());
+  for (size_t i = 0; i < good.size(); ++i) {
+    auto bad = std::make_shared<std::vector<uint8_t>>(good);
+    (*bad)[i] ^= 0xa5;
+    auto r = DeserializeModuleDeferred(bad);
+    if (!r.ok()) continue;
+    const Module& l = *r.value();
+    for (uint32_t f = 0; f < l.functions.size(); ++f) {
+      auto c = l.deferred_code ? l.deferred_code->Load(l, f) : nullptr;
+      if (!c) continue;
+      ASSERT_EQ(c->func_index, f);
+      ASSERT_LE(c->num_local_slots, c->frame_slots);
+      for (const CatchHandler& h : c->handlers) ASSERT_LT(h.target, c->code.size());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace wasmstream::wasm

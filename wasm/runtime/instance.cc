@@ -232,6 +232,14 @@ Outcome<Value> EvalConstExpr(const Module& module, const Instance& instance, con
 const FunctionCode* Instance::CompileLazily(uint32_t func_index, Error* error) {
   FuncInstance* f = funcs[func_index];
   if (f->code) return f->code;
+  // Code kept in a cache payload, checked as it loads; else compile.
+  if (module_->deferred_code) {
+    if (std::unique_ptr<FunctionCode> loaded = module_->deferred_code->Load(*module_, func_index)) {
+      lazy_code_.push_back(std::move(loaded));
+      f->code = lazy_code_.back().get();
+      return f->code;
+    }
+  }
   auto compiled = CompileFunction(*module_, func_index);
   if (!compiled.ok()) {
     *error = Error{ErrorKind::kCompileError, "Compiling function #" + std::to_string(func_index) +

@@ -91,9 +91,10 @@ class Instance {
   // A data segment's bytes (empty once dropped).
   std::span<const uint8_t> DataBytes(uint32_t index) const;
 
-  // The code of function {func_index} (defined here), compiled now if the
-  // module has none; null with {*error} set when compiling fails (only a
-  // module that was never validated, or an implementation limit).
+  // The code of function {func_index} (defined here), loaded now from the
+  // module's deferred code or else compiled now if the module has none; null
+  // with {*error} set when compiling fails (only a module that was never
+  // validated, or an implementation limit).
   const FunctionCode* CompileLazily(uint32_t func_index, Error* error);
 
  private:

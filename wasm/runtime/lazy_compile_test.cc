@@ -100,6 +100,34 @@ TEST(LazyCompileTest, CacheEntryWithoutCodeLoadsAndRuns) {
   EXPECT_EQ(CallI32(inst.value(), "fib", {Value::I32(12)}), 144u);
 }
 
+// A cache entry loaded the code cache's way: code read and verified per
+// function at its first call; a function whose stored code fails the checks
+// is compiled from the wire bytes instead, with the same results.
+TEST(LazyCompileTest, DeferredCodeFromAPayloadRunsAndBadCodeFallsBackToCompiling) {
+  std::vector<uint8_t> bytes = testing::Assemble(kWat);
+  auto eager = CompileRunnable(bytes, Features::All());
+  ASSERT_TRUE(eager.ok());
+  auto damaged = std::make_shared<Module>(*eager.value());
+  uint32_t fib = damaged->num_imported_functions + 1;
+  auto bad = std::make_shared<FunctionCode>(*damaged->code[fib]);
+  bad->code[0] = 0x7FFF'FFF0u;  // not an operation: the verifier refuses it
+  damaged->code[fib] = bad;
+  for (const Module* m : {eager.value().get(), static_cast<const Module*>(damaged.get())}) {
+    auto loaded = DeserializeModuleDeferred(std::make_shared<const std::vector<uint8_t>>(
+        SerializeModule(*m, {.omit_wire_bytes = true})), std::span<const uint8_t>(bytes));
+    ASSERT_TRUE(loaded.ok()) << loaded.error().Format();
+    ASSERT_NE(loaded.value()->deferred_code, nullptr);
+    Store store;
+    auto inst = Instance::Instantiate(store, loaded.value(), Imports());
+    ASSERT_TRUE(inst.ok());
+    EXPECT_EQ(Export(inst.value(), "fib")->code, nullptr);
+    EXPECT_EQ(CallI32(inst.value(), "fib", {Value::I32(20)}), 6765u);
+    EXPECT_EQ(CallI32(inst.value(), "indirect", {Value::I32(0), Value::I32(12)}), 144u);
+    EXPECT_NE(Export(inst.value(), "fib")->code, nullptr);
+    EXPECT_EQ(Export(inst.value(), "never_called")->code, nullptr);
+  }
+}
+
 // A module that reaches the runtime without having been validated (built or
 // loaded by hand) never runs unchecked code: its body is validated when it
 // is compiled, and the call is a CompileError.
