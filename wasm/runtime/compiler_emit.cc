@@ -3,6 +3,7 @@
 #include "wasm/runtime/compiler.h"
 
 #include <cstring>
+#include <initializer_list>
 
 #include "wasm/opcodes.h"
 #include "wasm/runtime/compiler_internal.h"
@@ -180,12 +181,17 @@ void Compiler::EmitMemory(const Instruction& in, const ValidatorState& st) {
 
 void Compiler::EmitMisc(const Instruction& in, const ValidatorState& st) {
   const Immediates& imm = in.imm;
-  auto pop3 = [&](uint32_t* a, uint32_t* b, uint32_t* c) {
-    *c = Pop().src;
-    *b = Pop().src;
-    *a = Pop().src;
+  // A bulk operation on three operands: the op, its index words, the slots.
+  auto bulk = [&](IOp op, std::initializer_list<uint32_t> words) {
+    uint32_t c = Pop().src;
+    uint32_t b = Pop().src;
+    uint32_t a = Pop().src;
+    Op(op);
+    for (uint32_t w : words) Word(w);
+    Slot(a);
+    Slot(b);
+    Slot(c);
   };
-  uint32_t a, b, c;
   switch (in.opcode) {
     case Opcode::kTableGet: {
       uint32_t i = Pop().src;
@@ -224,64 +230,30 @@ void Compiler::EmitMisc(const Instruction& in, const ValidatorState& st) {
       return;
     }
     case Opcode::kTableFill:
-      pop3(&a, &b, &c);
-      Op(IOp::kTableFill);
-      Word(imm.index);
-      Slot(a);
-      Slot(b);
-      Slot(c);
+      bulk(IOp::kTableFill, {imm.index});
       return;
     case Opcode::kTableCopy:
-      pop3(&a, &b, &c);
-      Op(IOp::kTableCopy);
-      Word(imm.index);
-      Word(imm.index2);
-      Slot(a);
-      Slot(b);
-      Slot(c);
+      bulk(IOp::kTableCopy, {imm.index, imm.index2});
       return;
     case Opcode::kTableInit:
-      pop3(&a, &b, &c);
-      Op(IOp::kTableInit);
-      Word(imm.index2);
-      Word(imm.index);
-      Slot(a);
-      Slot(b);
-      Slot(c);
+      bulk(IOp::kTableInit, {imm.index2, imm.index});
       return;
     case Opcode::kElemDrop:
       Op(IOp::kElemDrop);
       Word(imm.index);
       return;
     case Opcode::kMemoryInit:
-      pop3(&a, &b, &c);
-      Op(IOp::kMemoryInit);
-      Word(imm.index2);
-      Word(imm.index);
-      Slot(a);
-      Slot(b);
-      Slot(c);
+      bulk(IOp::kMemoryInit, {imm.index2, imm.index});
       return;
     case Opcode::kDataDrop:
       Op(IOp::kDataDrop);
       Word(imm.index);
       return;
     case Opcode::kMemoryCopy:
-      pop3(&a, &b, &c);
-      Op(IOp::kMemoryCopy);
-      Word(imm.index);
-      Word(imm.index2);
-      Slot(a);
-      Slot(b);
-      Slot(c);
+      bulk(IOp::kMemoryCopy, {imm.index, imm.index2});
       return;
     case Opcode::kMemoryFill:
-      pop3(&a, &b, &c);
-      Op(IOp::kMemoryFill);
-      Word(imm.index);
-      Slot(a);
-      Slot(b);
-      Slot(c);
+      bulk(IOp::kMemoryFill, {imm.index});
       return;
     default:
       break;
