@@ -1,5 +1,7 @@
-// The runtime's own limits (STYLE.md habit 3). Each is checked at one place
-// and has a test (runtime_limits_test.cc).
+// The runtime's own limits (STYLE.md habit 3). Each is checked at one place.
+// Tests: trap_test (call depth, value stack, host re-entry), gc_test and
+// gc_collector_test (GC heap, array length, collection trigger), the spec
+// testsuite (memory and table sizes).
 #ifndef WASMSTREAM_WASM_RUNTIME_LIMITS_H_
 #define WASMSTREAM_WASM_RUNTIME_LIMITS_H_
 

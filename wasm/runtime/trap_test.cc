@@ -150,6 +150,24 @@ TEST_F(TrapTest, CallStackExhaustedIsARangeError) {
   EXPECT_EQ(Trap(i, "r", {Value::I32(0)}, ErrorKind::kRangeError), "call stack exhausted");
 }
 
+// Big frames exhaust the value stack (kValueStackSlots) long before the call
+// depth limit: the same RangeError, and the stack works again afterwards.
+TEST_F(TrapTest, ValueStackExhaustionIsARangeError) {
+  std::string locals;
+  for (int i = 0; i < 40'000; ++i) locals += " i64";  // 320 KB of slots per frame
+  Instance* i = Load("(module (func $r (export \"r\") (param i32) (result i32) (local" + locals +
+                     ")\n (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))"
+                     " (else (i32.add (call $r (i32.sub (local.get 0) (i32.const 1)))"
+                     " (i32.const 1))))))");
+  ASSERT_NE(i, nullptr);
+  constexpr uint32_t kFrames = kValueStackSlots / 40'000;  // about 200
+  static_assert(kFrames < kMaxCallDepth);
+  EXPECT_EQ(Trap(i, "r", {Value::I32(kFrames + 10)}, ErrorKind::kRangeError), "call stack exhausted");
+  auto r = i->CallExport("r", std::vector<Value>{Value::I32(kFrames / 2)});
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  EXPECT_EQ(r.value()[0].u.i32, kFrames / 2);
+}
+
 TEST_F(TrapTest, DeepRecursionBelowTheLimitWorks) {
   Instance* i = Load(R"((module
     (func $d (export "d") (param i32) (result i32)
