@@ -155,7 +155,15 @@ class Stream : public std::enable_shared_from_this<Stream> {
   // I/O thread: the SQLite tier.
   void LookupStore() {
     cache::SqliteStore* store = cache_->store();
-    cache::LookupResult r = store->Lookup(key_, bytes_);
+    // An entry of these bytes exists: stop compiling now, so the load does not
+    // share the cores with a compile a hit makes useless. If the entry then
+    // fails its checks, CompileInner starts over from the retained bytes.
+    auto stop_compiling = [this] {
+      std::lock_guard<std::mutex> lock(inner_mutex_);
+      if (inner_) inner_->Abort();
+      inner_.reset();
+    };
+    cache::LookupResult r = store->Lookup(key_, bytes_, stop_compiling);
     if (r.hit()) {
       // The code stays in the payload until each function's first call.
       auto loaded = wasm::DeserializeModuleDeferred(

@@ -237,12 +237,17 @@ TEST_F(CachedConsumerTest, CorruptEntryIsAMissWithAWarningAndTheModuleIsStillRig
   }
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  int created = inner_.counts.created, aborted = inner_.counts.aborted;
   Outcome o = Run(f, bytes);
   ASSERT_TRUE(o.ok);
   EXPECT_EQ(o.report.cache, "miss");
   EXPECT_NE(o.report.cache_detail.find("cached entry rejected"), std::string::npos);
   EXPECT_EQ(o.module->wire_bytes, bytes);
   EXPECT_EQ(warnings_.size(), 1u);
+  // The streaming compile stopped when the entry was found, and a new one
+  // compiled the retained bytes when the entry failed to load.
+  EXPECT_EQ(inner_.counts.created, created + 2);
+  EXPECT_EQ(inner_.counts.aborted, aborted + 1);
 }
 
 TEST_F(CachedConsumerTest, OtherFeaturesAreAnotherFingerprintAndMiss) {

@@ -280,7 +280,7 @@ void SqliteStore::CheckSqlite(int rc, const char* what) {
 // with incremental blob I/O straight into their destination (no extra copy);
 // the stored wire bytes are compared with {wire_bytes} in slices.
 int SqliteStore::ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_bytes,
-                           LookupResult* result) {
+                           LookupResult* result, const std::function<void()>& on_found) {
   std::lock_guard<std::mutex> lock(read_mutex_);
   sqlite3* db = read_db_;
   int rc = Exec(db, "BEGIN");
@@ -307,6 +307,7 @@ int SqliteStore::ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_by
     payload_size = static_cast<uint64_t>(s.Int(3));
   }
   if (wire_size != wire_bytes.size()) return done(MissReason::kWireMismatch, SQLITE_OK);
+  if (on_found) on_found();
   {
     BlobReader wire(db, "blobs", "wire", id);
     if (wire.open_rc() != SQLITE_OK) return done(MissReason::kError, wire.open_rc());
@@ -337,7 +338,8 @@ int SqliteStore::ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_by
   return done(MissReason::kHit, SQLITE_OK);
 }
 
-LookupResult SqliteStore::Lookup(const CacheKey& key, std::span<const uint8_t> wire_bytes) {
+LookupResult SqliteStore::Lookup(const CacheKey& key, std::span<const uint8_t> wire_bytes,
+                                 const std::function<void()>& on_found) {
   LookupResult result;
   if (!usable()) {
     result.reason = MissReason::kUnusable;
@@ -348,7 +350,7 @@ LookupResult SqliteStore::Lookup(const CacheKey& key, std::span<const uint8_t> w
     result.reason = MissReason::kTooSmall;
     return result;
   }
-  int rc = ReadEntry(key, wire_bytes, &result);
+  int rc = ReadEntry(key, wire_bytes, &result, on_found);
   if (result.reason == MissReason::kError) {
     CheckSqlite(rc, "lookup");
     if (usable()) Warn(options_.path + ": lookup failed: " + sqlite3_errstr(rc));

@@ -126,8 +126,11 @@ class SqliteStore {
 
   // Finds {key} and confirms it: checksum of the payload, then the stored wire
   // bytes equal {wire_bytes}. A hit's use time and count are recorded on the
-  // writer thread.
-  LookupResult Lookup(const CacheKey& key, std::span<const uint8_t> wire_bytes);
+  // writer thread. {on_found}, when given, is called as soon as an entry of
+  // that key and size exists, before its blobs are read and checked (a caller
+  // can stop work a hit would make useless; the lookup may still miss).
+  LookupResult Lookup(const CacheKey& key, std::span<const uint8_t> wire_bytes,
+                      const std::function<void()>& on_found = {});
 
   // Queues an entry for the writer thread. {wire_bytes} must stay valid until
   // the write is done: {owner} keeps it alive (e.g. the shared Module).
@@ -174,7 +177,8 @@ class SqliteStore {
   void AddCounters(const Counters& delta);
   void BumpSession(uint64_t Counters::*field, uint64_t n = 1);
   void CheckSqlite(int rc, const char* what);
-  int ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_bytes, LookupResult* result);
+  int ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_bytes, LookupResult* result,
+                const std::function<void()>& on_found);
 
   StoreOptions options_;
   std::atomic<bool> unusable_{false};
