@@ -3,18 +3,21 @@
 //
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
 //     wasm/serializer_fuzzer.cc wasm/serializer.cc wasm/features.cc wasm/types.cc \
-//     wasm/runtime/code_verifier.cc wasm/opcodes.cc -o /tmp/serializer_fuzzer
+//     wasm/runtime/code_verifier.cc wasm/runtime/gc_types.cc wasm/opcodes.cc -o /tmp/serializer_fuzzer
 //   /tmp/serializer_fuzzer -max_total_time=300 -max_len=4096
 //
 // Each input is loaded as is, and also used as a list of (offset, xor) edits
-// on a valid serialized module, so mutations reach deep into the format
-// without a seed corpus. Property: loading never crashes, and a loaded module
-// always serializes back to bytes that load again.
+// on a valid serialized module with compiled code, so mutations reach deep
+// into the format without a seed corpus. Properties: loading never crashes, a
+// loaded module always serializes back to bytes that load again, and a
+// deferred load (the code cache's way) hands out only code that passed the
+// checks, whatever the bytes.
 #include <cstdint>
 #include <cstdlib>
 #include <span>
 #include <vector>
 
+#include "wasm/runtime/code.h"
 #include "wasm/serializer.h"
 
 namespace {
@@ -42,6 +45,17 @@ std::vector<uint8_t> ValidSample() {
   m.data = {{SegmentMode::kActive, 0, ConstExpr{{40, 3}}, {44, 8}}};
   m.custom_sections = {{"c", {52, 4}}};
   m.names.functions = {{1, "f"}};
+  auto c = std::make_shared<FunctionCode>();
+  c->func_index = 1;
+  c->num_param_slots = 1;
+  c->num_result_slots = 1;
+  c->num_local_slots = 3;
+  c->frame_slots = 9;
+  c->code = {static_cast<uint32_t>(IOp::kI32Add), 3, 0, 1, static_cast<uint32_t>(IOp::kReturn)};
+  c->consts = {42};
+  c->try_regions = {{0, 4, 0, 1}};
+  c->handlers = {{0, 0, 4, 3}};
+  m.code = {nullptr, c};
   return SerializeModule(m);
 }
 
@@ -50,6 +64,17 @@ void Check(std::span<const uint8_t> bytes) {
   if (!r.ok()) return;
   std::vector<uint8_t> again = SerializeModule(*r.value());
   if (!DeserializeModule(again).ok()) std::abort();
+  // Deferred: whatever loads must be as checked as an eager load's code.
+  auto deferred = DeserializeModuleDeferred(
+      std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end()));
+  if (!deferred.ok()) std::abort();  // the eager load succeeded on the same bytes
+  const Module& m = *deferred.value();
+  for (uint32_t f = 0; f < m.functions.size(); ++f) {
+    auto code = m.deferred_code ? m.deferred_code->Load(m, f) : nullptr;
+    if (!code) continue;
+    const auto& eager = r.value()->code;
+    if (f >= eager.size() || !eager[f] || eager[f]->code != code->code) std::abort();
+  }
 }
 
 }  // namespace
