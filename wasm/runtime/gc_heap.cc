@@ -104,35 +104,39 @@ GcObject* GcHeap::Allocate(uint32_t type, bool is_array, uint32_t length, uint64
 }
 
 void GcHeap::Sweep() {
-  // Free lists are rebuilt from the pages kept.
+  // One pass per page: marked cells are unmarked, the others freed, and every
+  // free cell goes onto its size's rebuilt free list (in reverse, so cells
+  // are handed out in address order). A page left without a live cell is
+  // kept as room for the next cycle (as much as a collection's trigger) or
+  // dropped, its cells taken back off the list.
   for (uint8_t*& head : free_) head = nullptr;
   size_t kept_pages = 0;
   uint64_t empty_kept = 0;
   for (size_t p = 0; p < pages_.size(); ++p) {
     Page& page = pages_[p];
     auto* base = reinterpret_cast<uint8_t*>(page.words.get());
+    uint8_t* const list_before = free_[page.cell_bytes / 8];
     uint32_t live = 0;
-    for (uint32_t i = 0; i < page.cells; ++i) {
-      auto* o = reinterpret_cast<GcObject*>(base + uint64_t{i} * page.cell_bytes);
-      if (o->type == kFreeCell) continue;
-      if (o->marked) {
-        o->marked = 0;
-        ++live;
-      } else {
-        o->type = kFreeCell;
+    for (uint32_t i = page.cells; i-- > 0;) {
+      uint8_t* cell = base + uint64_t{i} * page.cell_bytes;
+      auto* o = reinterpret_cast<GcObject*>(cell);
+      if (o->type != kFreeCell) {
+        if (o->marked) {
+          o->marked = 0;
+          ++live;
+          continue;
+        }
         bytes_ -= page.cell_bytes;
         --objects_;
       }
+      FreeCell(cell, page.cell_bytes);
     }
     if (live == 0) {
-      // Empty: kept as room for the next cycle's allocations (as much as
-      // a collection's trigger), else dropped by the resize below.
-      if (empty_kept + kPageBytes > kGcMinTriggerBytes) continue;
+      if (empty_kept + kPageBytes > kGcMinTriggerBytes) {
+        free_[page.cell_bytes / 8] = list_before;  // dropped by the resize below
+        continue;
+      }
       empty_kept += kPageBytes;
-    }
-    for (uint32_t i = page.cells; i-- > 0;) {
-      uint8_t* cell = base + uint64_t{i} * page.cell_bytes;
-      if (reinterpret_cast<GcObject*>(cell)->type == kFreeCell) FreeCell(cell, page.cell_bytes);
     }
     if (kept_pages != p) pages_[kept_pages] = std::move(page);
     ++kept_pages;
