@@ -3,9 +3,9 @@
 #include <cstring>
 #include <optional>
 
+#include "wasm/runtime/compiler.h"
 #include "wasm/runtime/gc_heap.h"
 #include "wasm/runtime/interpreter.h"
-#include "wasm/runtime/compiler.h"
 
 namespace wasmstream::wasm {
 namespace {
@@ -233,20 +233,18 @@ const FunctionCode* Instance::CompileLazily(uint32_t func_index, Error* error) {
   FuncInstance* f = funcs[func_index];
   if (f->code) return f->code;
   // Code kept in a cache payload, checked as it loads; else compile.
-  if (module_->deferred_code) {
-    if (std::unique_ptr<FunctionCode> loaded = module_->deferred_code->Load(*module_, func_index)) {
-      lazy_code_.push_back(std::move(loaded));
-      f->code = lazy_code_.back().get();
-      return f->code;
+  std::unique_ptr<FunctionCode> code;
+  if (module_->deferred_code) code = module_->deferred_code->Load(*module_, func_index);
+  if (!code) {
+    auto compiled = CompileFunction(*module_, func_index);
+    if (!compiled.ok()) {
+      *error = Error{ErrorKind::kCompileError, "Compiling function #" + std::to_string(func_index) +
+                                                   " failed: " + compiled.error().Format()};
+      return nullptr;
     }
+    code = std::move(compiled.value());
   }
-  auto compiled = CompileFunction(*module_, func_index);
-  if (!compiled.ok()) {
-    *error = Error{ErrorKind::kCompileError, "Compiling function #" + std::to_string(func_index) +
-                                                 " failed: " + compiled.error().Format()};
-    return nullptr;
-  }
-  lazy_code_.push_back(std::move(compiled.value()));
+  lazy_code_.push_back(std::move(code));
   f->code = lazy_code_.back().get();
   return f->code;
 }
