@@ -43,19 +43,7 @@ class GcHeap {
   bool CanCollect() const { return no_collect_ == 0; }
   uint64_t allocated_since_collection() const { return since_collection_; }
 
-  // The objects, for the collector: unmarked ones are freed by Sweep, which
-  // clears the marks of the others.
-  template <typename F>
-  void ForEachObject(F&& f) const {
-    for (const Page& page : pages_) {
-      auto* cell = reinterpret_cast<uint8_t*>(page.words.get());
-      for (uint32_t i = 0; i < page.cells; ++i, cell += page.cell_bytes) {
-        auto* o = reinterpret_cast<GcObject*>(cell);
-        if (o->type != kFreeCell) f(o);
-      }
-    }
-    for (const Block& b : large_) f(reinterpret_cast<GcObject*>(b.words.get()));
-  }
+  // Frees the unmarked objects and clears the marks of the others.
   void Sweep();
   // The object at exactly {addr}, or null: for words that may or may not be
   // references (the collector's stack scan). Sorts the page and block lists
