@@ -4,12 +4,12 @@ compared with its expected output."""
 load("@rules_cc//cc:defs.bzl", "cc_binary")
 
 def wat_module(name):
-    """NAME.wat -> NAME.wasm with wabt's wat2wasm (tools/setup installs it)."""
+    """NAME.wat -> NAME.wasm with wabt's wat2wasm (tools/setup installs it): WebAssembly 2.0 plus exception tags."""
     native.genrule(
         name = name + "_wasm",
         srcs = [name + ".wat"],
         outs = [name + ".wasm"],
-        cmd = "wat2wasm --enable-all $< -o $@",
+        cmd = "wat2wasm --enable-exceptions $< -o $@",
     )
 
 def c_api_test(name, modules = None, deps = [], size = "small", tags = []):
