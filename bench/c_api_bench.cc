@@ -1,7 +1,7 @@
 // Host-call and export-call overhead: the C API (wasm.h) against the C++
 // API it wraps, in one run on one module (bench/c_api_bench.wat).
 //
-//   bench/c_api.sh            (bazel run -c opt //bench:c_api_bench -- [CALLS])
+//   bench/c_api.sh [CALLS]    (bazel run //bench:c_api_bench -- [CALLS])
 //
 // Host calls: the module loops CALLS times calling an imported host
 // function (i32) -> i32; the host is a wasm_func_new callback, or a
