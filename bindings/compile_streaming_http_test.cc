@@ -4,6 +4,7 @@
 // trickled one byte per packet, and CSP on the network path.
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -259,8 +260,8 @@ TEST_F(CompileStreamingHttpTest, ConnectionResetMidBodyIsTypeError) {
 // rejects at once and cancels the download: nothing later can make the module
 // valid, and reading on would only cost time and bandwidth.
 TEST_F(CompileStreamingHttpTest, CompileErrorFoundBeforeABodyErrorWins) {
-  std::atomic<bool> settled{false};
-  server_.Route("/bad-then-cut.wasm", [&settled](const HttpRequest&, Connection& c) {
+  auto settled = std::make_shared<std::atomic<bool>>(false);
+  server_.Route("/bad-then-cut.wasm", [settled](const HttpRequest&, Connection& c) {
     c.CloseAfterResponse();
     if (!c.WriteHead(200, {{"Content-Type", "application/wasm"}, {"Content-Length", "1000"}})) {
       return;
@@ -268,10 +269,10 @@ TEST_F(CompileStreamingHttpTest, CompileErrorFoundBeforeABodyErrorWins) {
     c.Write(std::string("\0asm\x02\0\0\0garbage", 15));  // bad version...
     // ...then cut off, but only after the client had time to see the bytes
     // (a stream error discards the chunks still queued before it).
-    for (int i = 0; i < 100 && !settled; ++i) c.Sleep(std::chrono::milliseconds(50));
+    for (int i = 0; i < 100 && !*settled; ++i) c.Sleep(std::chrono::milliseconds(50));
   });
   Error e = ExpectError(Stream(server_.Url("/bad-then-cut.wasm")), ErrorKind::kCompileError);
-  settled = true;
+  *settled = true;
   EXPECT_NE(e.message.find("@+4"), std::string::npos) << e.message;
 }
 
@@ -292,8 +293,9 @@ TEST_F(CompileStreamingHttpTest, BodyErrorBeforeAnyCompileErrorWins) {
 // chunk, and the download is cancelled instead of running into the 1 GiB
 // body limit (a TypeError, after a gigabyte).
 TEST_F(CompileStreamingHttpTest, EndlessInvalidBodyRejectsAtOnceAndStopsTheDownload) {
-  std::atomic<uint64_t> sent{0};
-  server_.Route("/zeros.wasm", [&sent](const HttpRequest&, Connection& c) {
+  // Shared with the handler, which may still run after the test body ends.
+  auto sent = std::make_shared<std::atomic<uint64_t>>(0);
+  server_.Route("/zeros.wasm", [sent](const HttpRequest&, Connection& c) {
     c.CloseAfterResponse();
     if (!c.WriteHead(200, {{"Content-Type", "application/wasm"},
                            {"Transfer-Encoding", "chunked"}})) {
@@ -302,14 +304,14 @@ TEST_F(CompileStreamingHttpTest, EndlessInvalidBodyRejectsAtOnceAndStopsTheDownl
     const std::string zeros(64 * 1024, '\0');
     for (uint64_t total = 0; total < (uint64_t{2} << 30); total += zeros.size()) {
       if (!c.WriteChunk(zeros)) return;  // the client went away
-      sent = total + zeros.size();
+      *sent = total + zeros.size();
     }
     c.EndChunks();
   });
   Error e = ExpectError(Stream(server_.Url("/zeros.wasm")), ErrorKind::kCompileError);
   EXPECT_NE(e.message.find("@+0"), std::string::npos) << e.message;
   // Socket buffers hold a few MiB at most; the rest of the 2 GiB never left.
-  EXPECT_LT(sent.load(), uint64_t{256} << 20);
+  EXPECT_LT(sent->load(), uint64_t{256} << 20);
 }
 
 // A 4 KiB module whose defect is in its first section, trickled 64 bytes at a
@@ -318,26 +320,27 @@ TEST_F(CompileStreamingHttpTest, TrickledInvalidModuleRejectsWhenTheDefectArrive
   std::string module("\0asm\x01\0\0\0", 8);
   module += std::string("\x01\x04\x01\x60\x00\x09", 6);  // type section: bad result count
   module.resize(4096, '\0');
-  std::atomic<size_t> sent{0};
-  std::atomic<bool> client_done{false};
-  server_.Route("/slow-bad.wasm", [&](const HttpRequest&, Connection& c) {
+  auto sent = std::make_shared<std::atomic<size_t>>(0);
+  auto client_done = std::make_shared<std::atomic<bool>>(false);
+  server_.Route("/slow-bad.wasm", [module, sent, client_done](const HttpRequest&,
+                                                              Connection& c) {
     c.CloseAfterResponse();
     if (!c.WriteHead(200, {{"Content-Type", "application/wasm"},
                            {"Content-Length", std::to_string(module.size())}})) {
       return;
     }
     for (size_t at = 0; at < module.size(); at += 64) {
-      if (client_done) return;
+      if (*client_done) return;
       if (!c.Write(std::string_view(module).substr(at, 64))) return;
-      sent = at + 64;
+      *sent = at + 64;
       if (!c.Sleep(std::chrono::milliseconds(20))) return;
     }
   });
   Promise<Module> p = Stream(server_.Url("/slow-bad.wasm"));
   Error e = ExpectError(p, ErrorKind::kCompileError);
-  client_done = true;
+  *client_done = true;
   EXPECT_NE(e.message.find("@+"), std::string::npos) << e.message;
-  EXPECT_LT(sent.load(), module.size()) << "the error waited for the whole body";
+  EXPECT_LT(sent->load(), module.size()) << "the error waited for the whole body";
 }
 
 // A gzip bomb of zeros (64 MiB decoded from ~64 KiB on the wire): the first
