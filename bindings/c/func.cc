@@ -7,6 +7,8 @@
 // call with its message. Small arities use stack buffers, so a call costs no
 // allocation on this side.
 #include <cstring>
+#include <new>
+#include <type_traits>
 
 #include "bindings/c/c_api_internal.h"
 #include "wasm/runtime/interpreter.h"
@@ -16,19 +18,23 @@ namespace {
 
 constexpr size_t kInlineValues = 8;
 
-// Up to kInlineValues on the stack, more on the heap.
+// Up to kInlineValues on the stack, more on the heap; only the {n} values
+// in use are constructed (T must be trivially destructible).
 template <typename T>
 class SmallBuffer {
+  static_assert(std::is_trivially_destructible_v<T>);
+
  public:
   explicit SmallBuffer(size_t n) : n_(n) {
     if (n > kInlineValues) heap_ = std::make_unique<T[]>(n);
+    else for (size_t i = 0; i < n; ++i) new (&inline_[i * sizeof(T)]) T();
   }
-  T* data() { return heap_ ? heap_.get() : inline_; }
+  T* data() { return heap_ ? heap_.get() : std::launder(reinterpret_cast<T*>(inline_)); }
   size_t size() const { return n_; }
 
  private:
   size_t n_;
-  T inline_[kInlineValues];
+  alignas(T) unsigned char inline_[kInlineValues * sizeof(T)];
   std::unique_ptr<T[]> heap_;
 };
 
