@@ -42,21 +42,8 @@ def rusage_run(cmd, env=None):
     return b"".join(chunks).decode(), ru.ru_utime, ru.ru_stime, ru.ru_maxrss
 
 
-def median(xs):
-    return statistics.median(xs)
-
-
 def main():
-    runs = 3
-    files = []
-    for a in sys.argv[1:]:
-        if a.startswith("--runs="):
-            runs = int(a.split("=", 1)[1])
-        else:
-            files.append(a)
-    if not files:
-        files = subprocess.run([os.path.join(ROOT, "tools/fetch-bench-modules")], check=True,
-                               capture_output=True, text=True).stdout.split()
+    runs, files = benchlib.runs_and_modules(sys.argv[1:], ROOT)
     node26 = subprocess.run([os.path.join(ROOT, "tools/fetch-node-oracle")], check=True,
                             capture_output=True, text=True).stdout.strip()
     ws = benchlib.build_wasmstream(ROOT)
@@ -68,16 +55,16 @@ def main():
     js = os.path.join(ROOT, "bench/compile_node.js")
 
     def node_ms(node, flags, mode, f):
-        return median([float(subprocess.run([node, *flags, js, mode, f], check=True,
-                                            capture_output=True, text=True).stdout.split()[0])
-                       for _ in range(runs)])
+        return statistics.median(
+            [float(subprocess.run([node, *flags, js, mode, f], check=True, capture_output=True,
+                                  text=True).stdout.split()[0]) for _ in range(runs)])
 
     def validator_ms(f):
         size = os.path.getsize(f)
         out = [subprocess.run([vbench, "--runs", "1", f], check=True, capture_output=True,
                               text=True).stdout for _ in range(runs)]
         mbs = [float(o.splitlines()[1].split()[2]) for o in out]
-        return median([size / 1e3 / m for m in mbs])
+        return statistics.median([size / 1e3 / m for m in mbs])
 
     def ws_compile(f, extra, workers=None):
         env = dict(os.environ)
