@@ -4,6 +4,8 @@
 // store so that the same object is the same externref and comes back as a
 // handle to itself. References wasm made itself (GC objects, i31s) come back
 // as opaque handles that keep the object alive while they live.
+#include <cstring>
+
 #include "bindings/c/c_api_internal.h"
 #include "wasm/runtime/ref_class.h"
 
@@ -69,29 +71,38 @@ wasm_ref_t* BitsToRef(RefBits bits, ValueType type, StoreCtx& store) {
 
 bool ToValue(const wasm_val_t& v, ValueType want, StoreCtx& store, wasm::Value* out,
              std::string* error) {
-  wasm_valkind_t want_kind = KindOf(want);
-  bool kinds_match = v.kind == want_kind ||
-                     (want.is_ref() && wasm_valkind_is_ref(v.kind) && v.kind != WASM_FUNCREF &&
-                      want_kind != WASM_FUNCREF);
-  if (!kinds_match) {
-    *error = "expected a value of type " + wasm::ToString(want);
-    return false;
-  }
+  // Numbers are written in place: this runs for every argument and result
+  // that crosses the boundary.
+  out->type = want;
   switch (want.kind) {
-    case ValueKind::kI32: *out = wasm::Value::I32(static_cast<uint32_t>(v.of.i32)); return true;
-    case ValueKind::kI64: *out = wasm::Value::I64(static_cast<uint64_t>(v.of.i64)); return true;
-    case ValueKind::kF32: *out = wasm::Value::F32(v.of.f32); return true;
-    case ValueKind::kF64: *out = wasm::Value::F64(v.of.f64); return true;
-    case ValueKind::kRef: {
-      RefBits bits;
-      if (!RefToBits(v.of.ref, want, store, &bits, error)) return false;
-      *out = wasm::Value::Ref(want, bits);
+    case ValueKind::kI32:
+      if (v.kind != WASM_I32) break;
+      out->u.i32 = static_cast<uint32_t>(v.of.i32);
       return true;
+    case ValueKind::kI64:
+      if (v.kind != WASM_I64) break;
+      out->u.i64 = static_cast<uint64_t>(v.of.i64);
+      return true;
+    case ValueKind::kF32:
+      if (v.kind != WASM_F32) break;
+      std::memcpy(&out->u.f32_bits, &v.of.f32, 4);
+      return true;
+    case ValueKind::kF64:
+      if (v.kind != WASM_F64) break;
+      std::memcpy(&out->u.f64_bits, &v.of.f64, 8);
+      return true;
+    case ValueKind::kRef: {
+      // A funcref needs a function; other references any reference kind.
+      bool want_func = KindOf(want) == WASM_FUNCREF;
+      if (!wasm_valkind_is_ref(v.kind) || (v.kind == WASM_FUNCREF) != want_func) break;
+      return RefToBits(v.of.ref, want, store, &out->u.ref, error);
     }
     default:
       *error = "v128 values cannot cross the C API";
       return false;
   }
+  *error = "expected a value of type " + wasm::ToString(want);
+  return false;
 }
 
 bool FromValue(const wasm::Value& v, StoreCtx& store, wasm_val_t* out, std::string* error) {
