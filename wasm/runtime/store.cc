@@ -3,11 +3,34 @@
 #include "wasm/runtime/gc_object.h"
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/interpreter.h"
+#include "wasm/runtime/watchdog.h"
 
 namespace wasmstream::wasm {
 
 Store::Store() = default;
-Store::~Store() = default;
+Store::~Store() {
+  if (deadline_) Watchdog::Get().Disarm(this);
+}
+
+void Store::SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
+  deadline_ = deadline;
+  interrupt_.fetch_and(~kDeadlineReached, std::memory_order_relaxed);
+  if (deadline) {
+    Watchdog::Get().Arm(this, *deadline);
+  } else {
+    Watchdog::Get().Disarm(this);
+  }
+}
+
+TrapKind Store::InterruptTrap() const {
+  return interrupt_.load(std::memory_order_relaxed) & kInterruptRequested
+             ? TrapKind::kInterrupted
+             : TrapKind::kDeadlineExceeded;
+}
+
+bool Store::DeadlinePassed() const {
+  return deadline_ && std::chrono::steady_clock::now() >= *deadline_;
+}
 
 FuncInstance* Store::NewHostFunction(FuncType type, HostFunction fn) {
   auto f = std::make_unique<FuncInstance>();

@@ -3,7 +3,18 @@
 // refer to each other by plain pointers that stay valid as long as the Store
 // lives. GC objects (gc_heap.h) and thrown exceptions are the exception:
 // CollectGarbage frees those no wasm code or host can reach any more.
-// A Store and what it holds are used from one thread at a time.
+// A Store and what it holds are used from one thread at a time, except for
+// Interrupt(), which any thread may call.
+//
+// Interruption. Running code polls the Store's interrupt word at every loop
+// back-edge and every call into a wasm function (one relaxed atomic load,
+// as Wasmtime's epoch check and V8's stack-guard interrupt are). Interrupt()
+// makes the running call, or the next one when none runs, trap with
+// kInterrupted (a RuntimeError); SetDeadline makes calls that are still
+// running at the deadline trap with kDeadlineExceeded, and calls begun after
+// it trap at once. A request ends when the outermost call returns: the Store
+// stays usable (globals, memories and tables keep what the stopped code
+// wrote, as after any trap).
 //
 // What the host holds. A reference to a GC object or an exception that
 // reaches the host stays valid as long as it is rooted:
@@ -17,8 +28,11 @@
 #ifndef WASMSTREAM_WASM_RUNTIME_STORE_H_
 #define WASMSTREAM_WASM_RUNTIME_STORE_H_
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -92,7 +106,24 @@ class Store {
 
   ExecStack& stack();
 
+  // Interruption (see the top of this file). Interrupt: any thread.
+  void Interrupt() { interrupt_.fetch_or(kInterruptRequested, std::memory_order_relaxed); }
+  // nullopt: no deadline. The Store's thread.
+  void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline);
+  std::optional<std::chrono::steady_clock::time_point> deadline() const { return deadline_; }
+  // For the interpreter and the watchdog.
+  const std::atomic<uint32_t>& interrupt_word() const { return interrupt_; }
+  void InterruptForDeadline() { interrupt_.fetch_or(kDeadlineReached, std::memory_order_relaxed); }
+  TrapKind InterruptTrap() const;
+  bool DeadlinePassed() const;
+  void ClearInterrupt() { interrupt_.store(0, std::memory_order_relaxed); }
+
  private:
+  static constexpr uint32_t kInterruptRequested = 1;
+  static constexpr uint32_t kDeadlineReached = 2;
+  std::atomic<uint32_t> interrupt_{0};
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
+
   std::vector<std::unique_ptr<FuncInstance>> funcs_;
   std::vector<std::unique_ptr<MemoryInstance>> memories_;
   std::vector<std::unique_ptr<TableInstance>> tables_;
