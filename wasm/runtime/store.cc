@@ -60,6 +60,7 @@ FuncInstance* Store::NewFunction() {
 MemoryInstance* Store::NewMemory(const Limits& limits, uint32_t page_size_log2) {
   auto m = std::make_unique<MemoryInstance>(limits, page_size_log2);
   if (!m->ok()) return nullptr;
+  memory_bytes_since_collection_ += m->size();
   memories_.push_back(std::move(m));
   return memories_.back().get();
 }
@@ -110,7 +111,8 @@ GcObject* Store::AllocateGc(uint32_t type, bool is_array, uint32_t length,
 }
 
 void Store::RootForHost(RefBits ref) {
-  if (IsGcRef(ref) || IsExnRef(ref)) host_roots_.push_back(ref);
+  bool funcref = ref != kNullRef && (ref & kRefTagMask) == 0;
+  if (IsGcRef(ref) || IsExnRef(ref) || funcref) host_roots_.push_back(ref);
 }
 
 void Store::Unpin(RefBits ref) {
@@ -125,6 +127,18 @@ void Store::Unpin(RefBits ref) {
 Instance* Store::AddInstance(std::unique_ptr<Instance> instance) {
   instances_.push_back(std::move(instance));
   return instances_.back().get();
+}
+
+size_t Store::object_count() const {
+  return instances_.size() + funcs_.size() + memories_.size() + tables_.size() + globals_.size() +
+         tags_.size();
+}
+
+void Store::MaybeCollect() {
+  if (object_count() >= next_collection_objects_ ||
+      memory_bytes_since_collection_ >= kCollectionMemoryBytes) {
+    Collect();
+  }
 }
 
 ExecStack& Store::stack() {

@@ -1,8 +1,13 @@
 // The Store owns every runtime object (functions, memories, tables, globals,
-// tags, instances) for its whole life, as the spec's store does; objects
-// refer to each other by plain pointers that stay valid as long as the Store
-// lives. GC objects (gc_heap.h) and thrown exceptions are the exception:
-// CollectGarbage frees those no wasm code or host can reach any more.
+// tags, instances), as the spec's store does; objects refer to each other by
+// plain pointers. Collect() frees the runtime objects nothing reaches from
+// what the host holds (store_object.h: handles and creation references,
+// host roots, pins); it runs at the start of an instantiation once enough
+// objects were made since the last one, and never while wasm code runs. An
+// object whose creation reference the host keeps (raw Store::New* or
+// Instance::Instantiate without a Handle) lives as long as the Store.
+// GC objects (gc_heap.h) and thrown exceptions are also freed by
+// CollectGarbage, which may run during a call and frees only those.
 // A Store and what it holds are used from one thread at a time, except for
 // Interrupt(), which any thread may call.
 //
@@ -24,7 +29,10 @@
 //    scope per call to let them go;
 //  - arguments of a host function are valid during that call (the caller's
 //    frame holds them); to keep one longer, Pin it (and Unpin it later);
-//  - values in globals, tables and element segments are roots themselves.
+//  - values in globals, tables and element segments are kept as long as
+//    those are (while wasm runs, every one of them).
+// Funcrefs handed to the host follow the same rules (results are rooted,
+// arguments valid during the call, Pin to keep one).
 #ifndef WASMSTREAM_WASM_RUNTIME_STORE_H_
 #define WASMSTREAM_WASM_RUNTIME_STORE_H_
 
@@ -84,6 +92,24 @@ class Store {
   Exception* NewException(const TagInstance* tag, std::vector<uint64_t> payload);
   Instance* AddInstance(std::unique_ptr<Instance> instance);
 
+  // Drops a creation reference (or one taken with AddHostRef).
+  static void Release(StoreObject* object) { object->ReleaseHostRef(); }
+  // A full collection (see the top of this file): false, doing nothing,
+  // while wasm code runs (a host function calling back) or collection is
+  // held off. The host must hold a Handle (or its creation reference) on
+  // every object it will use again.
+  bool Collect();
+  // Collects when enough objects or memory bytes were made since the last
+  // collection (twice what survived it, at least kMinCollectionObjects).
+  void MaybeCollect();
+  // Runtime objects the Store holds now (instances, functions, memories,
+  // tables, globals, tags).
+  size_t object_count() const;
+  size_t instance_count() const { return instances_.size(); }
+  static constexpr size_t kMinCollectionObjects = 4096;
+  // Memory bytes made (initial sizes) that start a collection.
+  static constexpr uint64_t kCollectionMemoryBytes = uint64_t{256} << 20;
+
   // Canonical types (iso-recursive, shared by every instance of the Store):
   // a FuncInstance's sig_id is its type's canonical id.
   TypeRegistry& types() { return types_; }
@@ -131,6 +157,8 @@ class Store {
   std::vector<std::unique_ptr<TagInstance>> tags_;
   std::vector<std::unique_ptr<Exception>> exceptions_;
   std::vector<std::unique_ptr<Instance>> instances_;
+  size_t next_collection_objects_ = kMinCollectionObjects;
+  uint64_t memory_bytes_since_collection_ = 0;
   TypeRegistry types_;
   GcHeap heap_;
   std::vector<RefBits> host_roots_;  // HostRootScope truncates it
