@@ -1,0 +1,6 @@
+"""Compiler options every wasmstream library sets on itself, so that a Bazel
+workspace using wasmstream as an external repository builds it as this one
+does without copying the project's .bazelrc: the code is C++20, and the
+interpreter is only usable optimized."""
+
+WASMSTREAM_COPTS = ["-std=c++20", "-O2"]
