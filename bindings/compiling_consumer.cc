@@ -14,6 +14,7 @@ class CompilingConsumer final : public ModuleStreamConsumer {
     options.features = info.features;
     options.pool = pool;
     options.sink_factory = info.sink_factory;
+    options.wire_buffer = info.wire_buffer;
     compiler_ = std::make_unique<wasm::StreamingCompiler>(std::move(options));
   }
 

@@ -54,6 +54,11 @@ struct StreamInfo {
   // The realm's compiler of function bodies (wasm/runtime/), or null to only
   // validate; a consumer that compiles passes it to wasm::StreamingOptions.
   std::shared_ptr<wasm::CodeSinkFactory> sink_factory;
+  // The stream's one copy of its bytes, when a consumer above this one (the
+  // code cache) keeps it: each OnBytes span then lies in this buffer, already
+  // appended, and a compiling consumer reads it in place
+  // (wasm::StreamingOptions::wire_buffer). Null: the consumer keeps its own.
+  std::shared_ptr<wasm::WireBuffer> wire_buffer;
 };
 
 // Filled by a consumer, handed back with the result.
