@@ -34,8 +34,12 @@
 namespace wasmstream::bindings {
 
 // A host (JS) function: gets the wasm arguments, returns results or an Error
-// (a JS exception, surfacing as a RuntimeError from the call). Runs on the
-// loop thread, inside the wasm call.
+// (a JS exception, surfacing as a RuntimeError from the call). Runs inside the
+// wasm call, on the thread that made it: the loop thread for instantiation
+// (the start function) and for calls made from promise reactions, or the
+// thread that called Instance::Call. A Store runs calls on one thread at a
+// time (checked on every call: a call from another thread while one runs
+// fails with a TypeError).
 using HostCallable =
     std::function<Settled<std::vector<wasm::Value>>(std::span<const wasm::Value> args)>;
 
@@ -74,8 +78,10 @@ class Instance {
   // The export, holding it alive (memories, tables, globals, functions
   // outlive this Instance while it is kept).
   std::optional<wasm::ExternRef> GetExport(std::string_view name) const;
-  // Calls an exported function: TypeError if missing or wrong arguments,
-  // RuntimeError on a trap, RangeError when the call stack is exhausted.
+  // Calls an exported function: TypeError if missing or wrong arguments (or
+  // when another thread is running a call in the same Store), RuntimeError on
+  // a trap (kInterrupted / kDeadlineExceeded when stopped: wasm::Store),
+  // RangeError when the call stack is exhausted. Any thread, one at a time.
   Settled<std::vector<wasm::Value>> Call(std::string_view name,
                                          std::span<const wasm::Value> args) const;
 

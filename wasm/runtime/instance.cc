@@ -275,6 +275,8 @@ const FunctionCode* Instance::CompileLazily(uint32_t func_index, Error* error) {
 Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Module> module_ptr,
                                          const Imports& imports) {
   const Module& m = *module_ptr;
+  Store::CallerClaim claim(store);  // one thread at a time, as for calls
+  if (!claim.ok()) return Error::Type("the Store is running a call on another thread");
   // Before anything of this instance exists: everything it will use is held
   // by {imports} or {module_ptr}.
   store.MaybeCollect();

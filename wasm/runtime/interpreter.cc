@@ -776,6 +776,10 @@ Outcome<std::vector<Value>> Invoke(Store& store, const FuncInstance* f,
     }
   }
   if (f->is_host()) return f->host(args);
+  // One thread at a time: the outermost call claims the Store, nested calls
+  // (from host functions) must come from the same thread.
+  Store::CallerClaim claim(store);
+  if (!claim.ok()) return Error::Type("the Store is running a call on another thread");
   ExecStack& stack = store.stack();
   if (!stack.slots || !stack.frames) return Error::Range("could not allocate the interpreter stack");
   if (stack.host_depth >= kMaxHostReentry) return Error::Trap(TrapKind::kCallStackExhausted);

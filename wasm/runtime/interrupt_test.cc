@@ -127,6 +127,31 @@ TEST_F(InterruptTest, NestedCallsAllStop) {
   EXPECT_EQ(Add(20, 22), 42);
 }
 
+TEST_F(InterruptTest, SecondThreadIsRefusedWhileACallRuns) {
+  // The Store is used by one thread at a time, checked on every call: a call
+  // (or an instantiation) from another thread fails instead of racing.
+  std::promise<void> running;
+  on_start_ = [&] { running.set_value(); };
+  Outcome<std::vector<Value>> spin = Error::Type("not run");
+  std::thread spinner([&] { spin = instance_->CallExport("loop", {}); });
+  running.get_future().wait();
+  auto r = instance_->CallExport("add", std::vector<Value>{Value::I32(1), Value::I32(2)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kTypeError);
+  EXPECT_EQ(r.error().message, "the Store is running a call on another thread");
+  auto again = Instance::Instantiate(store_, std::shared_ptr<const Module>(&instance_->module(),
+                                                                          [](const Module*) {}),
+                                     Imports());
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::kTypeError);
+  store_.Interrupt();
+  spinner.join();
+  on_start_ = nullptr;
+  ASSERT_FALSE(spin.ok());
+  EXPECT_EQ(spin.error().trap, TrapKind::kInterrupted);
+  EXPECT_EQ(Add(1, 2), 3);  // released: this thread may call now
+}
+
 TEST_F(InterruptTest, DeadlineStopsARunningCall) {
   store_.SetDeadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
   auto r = instance_->CallExport("loop", {});

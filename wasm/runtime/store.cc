@@ -22,6 +22,20 @@ void Store::SetDeadline(std::optional<std::chrono::steady_clock::time_point> dea
   }
 }
 
+Store::CallerClaim::CallerClaim(Store& store) : store_(store) {
+  std::thread::id me = std::this_thread::get_id();
+  std::thread::id holder{};
+  if (store.calling_thread_.compare_exchange_strong(holder, me, std::memory_order_acquire)) {
+    ok_ = outermost_ = true;
+  } else {
+    ok_ = holder == me;
+  }
+}
+
+Store::CallerClaim::~CallerClaim() {
+  if (outermost_) store_.calling_thread_.store(std::thread::id{}, std::memory_order_release);
+}
+
 TrapKind Store::InterruptTrap() const {
   return interrupt_.load(std::memory_order_relaxed) & kInterruptRequested
              ? TrapKind::kInterrupted

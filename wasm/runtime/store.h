@@ -42,6 +42,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -144,11 +145,29 @@ class Store {
   bool DeadlinePassed() const;
   void ClearInterrupt() { interrupt_.store(0, std::memory_order_relaxed); }
 
+  // Held by Invoke for a call: the first (outermost) claim records the
+  // calling thread; a claim from another thread while it runs fails (the
+  // Store is used by one thread at a time, checked on every call).
+  class CallerClaim {
+   public:
+    explicit CallerClaim(Store& store);
+    ~CallerClaim();
+    CallerClaim(const CallerClaim&) = delete;
+    CallerClaim& operator=(const CallerClaim&) = delete;
+    bool ok() const { return ok_; }
+
+   private:
+    Store& store_;
+    bool ok_ = false;
+    bool outermost_ = false;
+  };
+
  private:
   static constexpr uint32_t kInterruptRequested = 1;
   static constexpr uint32_t kDeadlineReached = 2;
   std::atomic<uint32_t> interrupt_{0};
   std::optional<std::chrono::steady_clock::time_point> deadline_;
+  std::atomic<std::thread::id> calling_thread_{};  // CallerClaim's
 
   std::vector<std::unique_ptr<FuncInstance>> funcs_;
   std::vector<std::unique_ptr<MemoryInstance>> memories_;
