@@ -630,7 +630,7 @@ L_MemorySize: {
 L_MemoryGrow: {
   MemoryInstance* m = inst->memories[pc[2]];
   uint64_t delta = m->is64() ? U64(3) : U32(3);
-  int64_t old = m->Grow(delta);
+  int64_t old = store.GrowMemory(m, delta);
   if (m->is64()) {
     SET64(old);
   } else {

@@ -72,6 +72,16 @@ FuncInstance* Store::NewFunction() {
 }
 
 MemoryInstance* Store::NewMemory(const Limits& limits, uint32_t page_size_log2) {
+  if (limiter_) {
+    std::optional<uint64_t> max;
+    if (limits.has_max && limits.max <= (UINT64_MAX >> page_size_log2)) {
+      max = limits.max << page_size_log2;
+    }
+    if (limits.min > (UINT64_MAX >> page_size_log2) ||
+        !limiter_->MemoryGrowing(0, limits.min << page_size_log2, max)) {
+      return nullptr;
+    }
+  }
   auto m = std::make_unique<MemoryInstance>(limits, page_size_log2);
   if (!m->ok()) return nullptr;
   memory_bytes_since_collection_ += m->size();
@@ -80,6 +90,11 @@ MemoryInstance* Store::NewMemory(const Limits& limits, uint32_t page_size_log2) 
 }
 
 TableInstance* Store::NewTable(ValueType elem, const Limits& limits, RefBits init) {
+  if (limiter_ && !limiter_->TableGrowing(0, limits.min, limits.has_max
+                                                            ? std::optional<uint64_t>(limits.max)
+                                                            : std::nullopt)) {
+    return nullptr;
+  }
   auto t = std::make_unique<TableInstance>(elem, limits, init);
   if (!t->ok()) return nullptr;
   tables_.push_back(std::move(t));
@@ -141,6 +156,30 @@ void Store::Unpin(RefBits ref) {
 Instance* Store::AddInstance(std::unique_ptr<Instance> instance) {
   instances_.push_back(std::move(instance));
   return instances_.back().get();
+}
+
+int64_t Store::GrowMemory(MemoryInstance* memory, uint64_t delta_pages) {
+  if (limiter_ && delta_pages > 0) {
+    uint32_t shift = memory->page_size_log2();
+    Limits type = memory->type();
+    uint64_t pages = memory->pages();
+    if (delta_pages > (UINT64_MAX >> shift) - pages) return -1;
+    std::optional<uint64_t> max;
+    if (type.has_max && type.max <= (UINT64_MAX >> shift)) max = type.max << shift;
+    if (!limiter_->MemoryGrowing(memory->size(), (pages + delta_pages) << shift, max)) return -1;
+  }
+  return memory->Grow(delta_pages);
+}
+
+int64_t Store::GrowTable(TableInstance* table, uint64_t delta, RefBits init) {
+  if (limiter_ && delta > 0) {
+    Limits type = table->type();
+    if (delta > UINT64_MAX - table->size()) return -1;
+    std::optional<uint64_t> max;
+    if (type.has_max) max = type.max;
+    if (!limiter_->TableGrowing(table->size(), table->size() + delta, max)) return -1;
+  }
+  return table->Grow(delta, init);
 }
 
 size_t Store::object_count() const {

@@ -51,6 +51,7 @@
 #include "wasm/runtime/gc_types.h"
 #include "wasm/runtime/global.h"
 #include "wasm/runtime/memory.h"
+#include "wasm/runtime/resource_limiter.h"
 #include "wasm/runtime/table.h"
 
 namespace wasmstream::wasm {
@@ -82,8 +83,10 @@ class Store {
   // whatever concrete types the signature names.
   FuncInstance* NewHostFunction(const Module& module, uint32_t type_index, HostFunction fn);
   FuncInstance* NewFunction();  // filled in by Instance
-  // Null when the limits pass the engine's or the bytes cannot be mapped.
+  // Null when the limits pass the engine's, the limiter refuses or the bytes
+  // cannot be mapped.
   MemoryInstance* NewMemory(const Limits& limits, uint32_t page_size_log2 = 16);
+  // Null when the limits pass the engine's or the limiter refuses.
   TableInstance* NewTable(ValueType elem, const Limits& limits, RefBits init);
   GlobalInstance* NewGlobal(ValueType type, bool mutable_, const Value& init);
   // A host tag: its type is a final function type alone in its rec group.
@@ -133,6 +136,13 @@ class Store {
 
   ExecStack& stack();
 
+  // Growth limits (resource_limiter.h); null: only the engine's limits.
+  void SetLimiter(std::shared_ptr<ResourceLimiter> limiter) { limiter_ = std::move(limiter); }
+  ResourceLimiter* limiter() const { return limiter_.get(); }
+  // memory.grow / table.grow: the old size, or -1 when refused or impossible.
+  int64_t GrowMemory(MemoryInstance* memory, uint64_t delta_pages);
+  int64_t GrowTable(TableInstance* table, uint64_t delta, RefBits init);
+
   // Interruption (see the top of this file). Interrupt: any thread.
   void Interrupt() { interrupt_.fetch_or(kInterruptRequested, std::memory_order_relaxed); }
   // nullopt: no deadline. The Store's thread.
@@ -168,6 +178,7 @@ class Store {
   std::atomic<uint32_t> interrupt_{0};
   std::optional<std::chrono::steady_clock::time_point> deadline_;
   std::atomic<std::thread::id> calling_thread_{};  // CallerClaim's
+  std::shared_ptr<ResourceLimiter> limiter_;
 
   std::vector<std::unique_ptr<FuncInstance>> funcs_;
   std::vector<std::unique_ptr<MemoryInstance>> memories_;
