@@ -44,9 +44,11 @@ std::unique_ptr<ExecStack> NewExecStack() { return std::make_unique<ExecStack>()
 namespace {
 
 // Calls a host function with arguments (and results) in {slots}.
-Error* CallHost(Store& store, const FuncInstance* f, uint64_t* slots, Error* err_out) {
+Error* CallHost(Store& store, Instance* caller, const FuncInstance* f, uint64_t* slots,
+               Error* err_out) {
   // What the host gets from wasm calls it makes is rooted for this call only.
   HostRootScope roots(store);
+  Store::CallerScope calling(store, caller);
   std::vector<Value> args;
   args.reserve(f->type.params.size());
   uint32_t s = 0;
@@ -212,7 +214,7 @@ do_call:
   // {callee} and {args} set, {pc} at the next instruction.
   if (callee->is_host()) {
     stack.top = fp + code->frame_slots;
-    if (CallHost(store, callee, args, err)) {
+    if (CallHost(store, inst, callee, args, err)) {
       if (err->kind == ErrorKind::kException && err->exception) {
         exn = err->exception;
         throw_at = static_cast<uint32_t>(pc - base) - 1;
@@ -561,7 +563,7 @@ do_tail_call:
   // The arguments are already at fp[0..]: the callee takes over the frame.
   if (callee->is_host()) {
     stack.top = fp + code->frame_slots;
-    if (CallHost(store, callee, fp, err)) goto fail;
+    if (CallHost(store, inst, callee, fp, err)) goto fail;
     goto L_Return;
   }
   args = fp;

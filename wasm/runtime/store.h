@@ -44,6 +44,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "wasm/runtime/function.h"
@@ -136,6 +137,23 @@ class Store {
 
   ExecStack& stack();
 
+  // During a host function's call: the instance whose wasm code called it
+  // (null when the host called the function itself). Host functions reach
+  // their caller's exports through it (bindings::Caller).
+  Instance* caller_instance() const { return caller_instance_; }
+  class CallerScope {
+   public:
+    CallerScope(Store& store, Instance* caller)
+        : store_(store), saved_(std::exchange(store.caller_instance_, caller)) {}
+    ~CallerScope() { store_.caller_instance_ = saved_; }
+    CallerScope(const CallerScope&) = delete;
+    CallerScope& operator=(const CallerScope&) = delete;
+
+   private:
+    Store& store_;
+    Instance* saved_;
+  };
+
   // Growth limits (resource_limiter.h); null: only the engine's limits.
   void SetLimiter(std::shared_ptr<ResourceLimiter> limiter) { limiter_ = std::move(limiter); }
   ResourceLimiter* limiter() const { return limiter_.get(); }
@@ -179,6 +197,7 @@ class Store {
   std::optional<std::chrono::steady_clock::time_point> deadline_;
   std::atomic<std::thread::id> calling_thread_{};  // CallerClaim's
   std::shared_ptr<ResourceLimiter> limiter_;
+  Instance* caller_instance_ = nullptr;
 
   std::vector<std::unique_ptr<FuncInstance>> funcs_;
   std::vector<std::unique_ptr<MemoryInstance>> memories_;
