@@ -61,6 +61,12 @@ class Stream : public std::enable_shared_from_this<Stream> {
   size_t size() const { return buffer_ ? buffer_->size() : 0; }
 
   // Loop thread.
+  bool failed() {
+    std::lock_guard<std::mutex> lock(inner_mutex_);
+    return inner_ && inner_->failed();
+  }
+
+  // Loop thread.
   void Finish(ModuleStreamConsumer::FinishCallback done) {
     finish_time_ = Clock::now();
     {
@@ -69,6 +75,10 @@ class Stream : public std::enable_shared_from_this<Stream> {
     }
     if (overflow_) {
       CompileInner("module too large to cache");
+      return;
+    }
+    if (failed()) {  // invalid: nothing to look up or store
+      CompileInner("invalid module");
       return;
     }
     key_ = hasher_.Finish(fp_);
@@ -277,6 +287,7 @@ class CachedConsumer final : public ModuleStreamConsumer {
   explicit CachedConsumer(std::shared_ptr<Stream> stream) : stream_(std::move(stream)) {}
   ~CachedConsumer() override = default;
   void OnBytes(std::span<const uint8_t> bytes) override { stream_->OnBytes(bytes); }
+  bool failed() const override { return stream_->failed(); }
   void Finish(FinishCallback done) override { stream_->Finish(std::move(done)); }
   void Abort() override { stream_->Abort(); }
 

@@ -26,6 +26,8 @@ class CompilingConsumer final : public ModuleStreamConsumer {
     compiler_->OnBytesReceived(bytes);
   }
 
+  bool failed() const override { return compiler_->failed(); }
+
   void Finish(FinishCallback done) override {
     Clock::time_point start = started_ ? start_ : Clock::now();
     // compile_ms: wall time from the first byte given to the compiler to the

@@ -10,6 +10,9 @@
 //
 //   OnBytes(chunk)*  then exactly one of  Finish(done)  or  Abort()
 //
+// (Finish comes before the body's end when failed() says the bytes so far
+// are already invalid.)
+//
 // - OnBytes: the next body bytes, in order, as they arrive. The span is owned
 //   by the caller and valid only during the call. Must not block (hand heavy
 //   work to other threads). No OnBytes after Finish or Abort.
@@ -77,6 +80,11 @@ class ModuleStreamConsumer {
 
   virtual ~ModuleStreamConsumer() = default;
   virtual void OnBytes(std::span<const uint8_t> bytes) = 0;
+  // Whether the bytes so far already make an invalid module: no later byte
+  // can change the outcome, so the controller stops the download and calls
+  // Finish at once (the promise rejects with the CompileError as early as the
+  // decoder found it, as V8's streaming decoder does). Loop thread.
+  virtual bool failed() const { return false; }
   virtual void Finish(FinishCallback done) = 0;
   virtual void Abort() = 0;
 };
