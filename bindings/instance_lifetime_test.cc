@@ -40,7 +40,16 @@ constexpr char kModule[] = R"((module
     (call $twice (i32.add (global.get $n) (i32.load8_u (i32.const 0)))))))";
 
 TEST(InstanceLifetimeTest, ResidentMemoryStaysFlatOverManyInstantiations) {
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine (up to 256 MB), so RSS
+  // says nothing there: fewer rounds, and the Store's object count (below)
+  // is the check; LeakSanitizer checks the rest at exit.
+  long count = 20'000;
+  constexpr bool kMeasureRss = false;
+#else
   long count = 100'000;
+  constexpr bool kMeasureRss = true;
+#endif
   if (const char* c = std::getenv("WASMSTREAM_LIFETIME_COUNT")) count = std::atol(c);
   std::vector<uint8_t> bytes = wasm::testing::Assemble(kModule);
   ASSERT_FALSE(bytes.empty());
@@ -74,8 +83,10 @@ TEST(InstanceLifetimeTest, ResidentMemoryStaysFlatOverManyInstantiations) {
   std::printf("%ld instantiations: RSS %.1f MB after %ld, %.1f MB at the end; %zu instances "
               "in the store\n",
               count, warm / 1e6, count / 10, end / 1e6, realm.store()->instance_count());
-  EXPECT_LT(end, warm + (size_t{24} << 20)) << "resident memory grew by " << (end - warm) / 1e6
-                                            << " MB";
+  if (kMeasureRss) {
+    EXPECT_LT(end, warm + (size_t{24} << 20))
+        << "resident memory grew by " << (end - warm) / 1e6 << " MB";
+  }
   EXPECT_LT(realm.store()->instance_count(), size_t{2} * wasm::Store::kMinCollectionObjects);
 }
 

@@ -23,8 +23,9 @@ struct Watchdog::State {
         continue;
       }
       auto first = due.begin();
-      if (Clock::now() < first->first) {
-        wake.wait_until(lock, first->first);
+      Clock::time_point when = first->first;  // a copy: Disarm may erase the entry
+      if (Clock::now() < when) {
+        wake.wait_until(lock, when);
         continue;
       }
       // Under {mutex}: Disarm (from the Store's destructor) waits for this.
