@@ -1,6 +1,7 @@
 #include "bindings/event_loop.h"
 
-#include <cassert>
+#include <cstdio>
+#include <cstdlib>
 #include <cstdio>
 
 namespace wasmstream::bindings {
@@ -8,6 +9,13 @@ namespace wasmstream::bindings {
 EventLoop::EventLoop() : owner_(std::this_thread::get_id()) {}
 
 EventLoop::~EventLoop() = default;
+
+void EventLoop::CheckLoopThread(const char* what) const {
+  if (IsLoopThread()) return;
+  // A data race on the loop's queues otherwise: stop with the reason.
+  std::fprintf(stderr, "wasmstream: EventLoop::%s called off the loop thread\n", what);
+  std::abort();
+}
 
 void EventLoop::PostTask(Task task) {
   {
@@ -18,7 +26,7 @@ void EventLoop::PostTask(Task task) {
 }
 
 void EventLoop::QueueMicrotask(Task task) {
-  assert(IsLoopThread());
+  CheckLoopThread("QueueMicrotask");
   microtasks_.push_back(std::move(task));
 }
 
@@ -40,7 +48,7 @@ EventLoop::KeepAlive EventLoop::Hold() {
 }
 
 void EventLoop::PerformMicrotaskCheckpoint() {
-  assert(IsLoopThread());
+  CheckLoopThread("PerformMicrotaskCheckpoint");
   if (in_checkpoint_) return;  // a checkpoint inside a microtask is a no-op (HTML)
   in_checkpoint_ = true;
   while (!microtasks_.empty()) {
@@ -94,7 +102,7 @@ bool EventLoop::WaitForTask(std::chrono::milliseconds max_wait, Task* out) {
 }
 
 bool EventLoop::RunUntilIdle(std::chrono::milliseconds max_wait) {
-  assert(IsLoopThread());
+  CheckLoopThread("RunUntilIdle");
   PerformMicrotaskCheckpoint();
   for (;;) {
     Task task;
@@ -107,7 +115,7 @@ bool EventLoop::RunUntilIdle(std::chrono::milliseconds max_wait) {
 }
 
 bool EventLoop::RunUntil(const std::function<bool()>& done, std::chrono::milliseconds max_wait) {
-  assert(IsLoopThread());
+  CheckLoopThread("RunUntil");
   PerformMicrotaskCheckpoint();
   while (!done()) {
     Task task;
@@ -118,7 +126,7 @@ bool EventLoop::RunUntil(const std::function<bool()>& done, std::chrono::millise
 }
 
 void EventLoop::RunPending() {
-  assert(IsLoopThread());
+  CheckLoopThread("RunPending");
   PerformMicrotaskCheckpoint();
   std::deque<Task> batch;
   {

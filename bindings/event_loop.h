@@ -43,6 +43,9 @@ class EventLoop {
   // Loop thread. Runs at the next microtask checkpoint.
   void QueueMicrotask(Task task);
   bool IsLoopThread() const { return std::this_thread::get_id() == owner_; }
+  // Aborts with a message naming {what} unless on the loop thread: the
+  // loop-thread-only entry points check this always (release builds too).
+  void CheckLoopThread(const char* what) const;
 
   // Outstanding asynchronous work (a fetch, a compile) that will post a task
   // later. While any is held, RunUntilIdle() waits instead of returning.

@@ -102,5 +102,24 @@ TEST(EventLoopTest, IsLoopThread) {
   EXPECT_FALSE(other);
 }
 
+// The loop-thread-only entry points check their thread in every build (no
+// assert()): misuse stops with a message instead of racing.
+TEST(EventLoopDeathTest, LoopThreadOnlyCallsAbortOffTheLoopThread) {
+  EXPECT_DEATH(
+      {
+        EventLoop loop;
+        std::thread other([&] { loop.QueueMicrotask([] {}); });
+        other.join();
+      },
+      "EventLoop::QueueMicrotask called off the loop thread");
+  EXPECT_DEATH(
+      {
+        EventLoop loop;
+        std::thread other([&] { loop.RunUntilIdle(); });
+        other.join();
+      },
+      "EventLoop::RunUntilIdle called off the loop thread");
+}
+
 }  // namespace
 }  // namespace wasmstream::bindings

@@ -36,8 +36,10 @@ std::vector<std::string> Instance::ExportNames() const {
   return out;
 }
 
-std::optional<wasm::Extern> Instance::GetExport(std::string_view name) const {
-  return instance_->GetExport(name);
+std::optional<wasm::ExternRef> Instance::GetExport(std::string_view name) const {
+  auto e = instance_->GetExport(name);
+  if (!e) return std::nullopt;
+  return wasm::ExternRef(*e);
 }
 
 Settled<std::vector<wasm::Value>> Instance::Call(std::string_view name,
@@ -66,7 +68,7 @@ Settled<std::shared_ptr<wasm::Imports>> ReadImports(const wasm::Module& module,
     auto field = ns->fields.find(imp.name);
     // A missing field reads as undefined: never callable, never a wasm object.
     const ImportValue* v = field == ns->fields.end() ? nullptr : &field->second;
-    const wasm::Extern* ext = v ? std::get_if<wasm::Extern>(v) : nullptr;
+    const wasm::Extern* ext = v ? std::get_if<wasm::ExternRef>(v) : nullptr;
     switch (imp.kind) {
       case wasm::ExternalKind::kFunction: {
         if (ext && ext->kind == wasm::ExternalKind::kFunction) {
@@ -83,6 +85,7 @@ Settled<std::shared_ptr<wasm::Imports>> ReadImports(const wasm::Module& module,
                 return e;
               });
           result->Add(imp.module, imp.name, wasm::Extern::Func(f));
+          wasm::Store::Release(f);  // {result} holds it now
         } else {
           return Error::Link(where + ": function import requires a callable");
         }

@@ -34,15 +34,20 @@
 namespace wasmstream::bindings {
 
 // A host (JS) function: gets the wasm arguments, returns results or an Error
-// (a JS exception, surfacing as a RuntimeError from the call). Runs on the
-// loop thread, inside the wasm call.
+// (a JS exception, surfacing as a RuntimeError from the call). Runs inside the
+// wasm call, on the thread that made it: the loop thread for instantiation
+// (the start function) and for calls made from promise reactions, or the
+// thread that called Instance::Call. A Store runs calls on one thread at a
+// time (checked on every call: a call from another thread while one runs
+// fails with a TypeError).
 using HostCallable =
     std::function<Settled<std::vector<wasm::Value>>(std::span<const wasm::Value> args)>;
 
 struct OtherValue {  // a JS value that is neither callable nor a wasm object
   std::string description = "{}";
 };
-using ImportValue = std::variant<HostCallable, wasm::Extern, wasm::Value, OtherValue>;
+// A wasm entity is held as an ExternRef: the import object keeps it alive.
+using ImportValue = std::variant<HostCallable, wasm::ExternRef, wasm::Value, OtherValue>;
 
 class ImportObject {
  public:
@@ -60,24 +65,33 @@ class ImportObject {
   std::map<std::string, Namespace, std::less<>> namespaces_;
 };
 
+// An instance and the Store it lives in. Copies share the instance; when the
+// last copy (and every ExternRef to its exports) is gone and nothing else
+// reaches it, the Store frees it at a later instantiation (Store::Collect).
 class Instance {
  public:
-  Instance(wasm::Instance* instance, std::shared_ptr<wasm::Store> store)
-      : instance_(instance), store_(std::move(store)) {}
+  Instance(wasm::Handle<wasm::Instance> instance, std::shared_ptr<wasm::Store> store)
+      : store_(std::move(store)), instance_(std::move(instance)) {}
 
   // Export names, in module order.
   std::vector<std::string> ExportNames() const;
-  std::optional<wasm::Extern> GetExport(std::string_view name) const;
-  // Calls an exported function: TypeError if missing or wrong arguments,
-  // RuntimeError on a trap, RangeError when the call stack is exhausted.
+  // The export, holding it alive (memories, tables, globals, functions
+  // outlive this Instance while it is kept).
+  std::optional<wasm::ExternRef> GetExport(std::string_view name) const;
+  // Calls an exported function: TypeError if missing or wrong arguments (or
+  // when another thread is running a call in the same Store), RuntimeError on
+  // a trap (kInterrupted / kDeadlineExceeded when stopped: wasm::Store),
+  // RangeError when the call stack is exhausted. Any thread, one at a time.
   Settled<std::vector<wasm::Value>> Call(std::string_view name,
                                          std::span<const wasm::Value> args) const;
 
-  wasm::Instance* raw() const { return instance_; }
+  // Valid while this Instance (or a copy) is kept.
+  wasm::Instance* raw() const { return instance_.get(); }
+  const std::shared_ptr<wasm::Store>& store() const { return store_; }
 
  private:
-  wasm::Instance* instance_;
-  std::shared_ptr<wasm::Store> store_;  // keeps the instance alive
+  std::shared_ptr<wasm::Store> store_;   // declared first: the handle goes first
+  wasm::Handle<wasm::Instance> instance_;
 };
 
 struct InstantiatedSource {  // {module, instance}

@@ -20,7 +20,6 @@
 #ifndef WASMSTREAM_BINDINGS_PROMISE_H_
 #define WASMSTREAM_BINDINGS_PROMISE_H_
 
-#include <cassert>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -202,7 +201,7 @@ class Promise {
   explicit Promise(std::shared_ptr<promise_internal::Core<T>> core) : core_(std::move(core)) {}
 
   bool TakeResolve() {
-    assert(core_->loop->IsLoopThread());
+    core_->loop->CheckLoopThread("Promise::Resolve/Reject");
     if (core_->already_resolved) return false;
     core_->already_resolved = true;
     return true;
@@ -227,7 +226,7 @@ class Promise {
 
   // Runs |reaction| as a microtask once settled (now, if already settled).
   void AddReaction(std::function<void()> reaction) const {
-    assert(core_->loop->IsLoopThread());
+    core_->loop->CheckLoopThread("Promise::Then");
     if (!core_->handled && core_->state == promise_internal::State::kRejected) {
       core_->loop->NoteHandlerAdded(core_.get());
     }

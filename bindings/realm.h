@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "bindings/cached_consumer.h"
 #include "bindings/csp.h"
 #include "bindings/event_loop.h"
 #include "bindings/module_stream_consumer.h"
@@ -35,6 +36,26 @@ struct FetchInit {
   std::shared_ptr<fetch::AbortSignal> signal;
   std::vector<fetch::Headers::Entry> headers;
 };
+
+// The code cache a realm's compiles go through (Realm::EnableCodeCache).
+struct CodeCacheOptions {
+  CachePolicy policy = CachePolicy::kContent;  // kOff: no cache
+  bool persistent = true;  // false: the in-process map alone, no SQLite file
+  std::string path;        // the SQLite file; empty: cache::DefaultCachePath()
+  // Modules smaller than this are compiled without the SQLite tier (for
+  // small modules compiling beats a lookup: cache/limits.h). 0: every
+  // module is stored.
+  uint64_t min_module_bytes = 0;
+  uint64_t max_total_bytes = cache::kDefaultMaxTotalBytes;
+  uint64_t max_entry_bytes = cache::kDefaultMaxEntryBytes;
+  // Gets the cache's one warning (the file cannot be opened: the SQLite tier
+  // is then off and every compile still works); default: stderr.
+  std::function<void(const std::string&)> warn;
+};
+
+// A CodeCache as the options say (no factory): the pieces EnableCodeCache and
+// the CLI share.
+std::shared_ptr<CodeCache> MakeCodeCache(const CodeCacheOptions& options);
 
 // Maps a fetch-layer error to its JS error (TypeError or AbortError).
 Error FromFetchError(const fetch::FetchError& e);
@@ -81,9 +102,18 @@ class Realm {
 
   ModuleStreamConsumerFactory& consumer_factory_or_default();
 
+  // Turns the code cache on for this realm's compiles (sets consumer_factory;
+  // policy kOff turns it off). Loop thread, before compiling.
+  void EnableCodeCache(const CodeCacheOptions& options = {});
+  const std::shared_ptr<CodeCache>& code_cache() const { return code_cache_; }
+  // The persistent tier's statistics once every queued write is done (the
+  // I/O thread drained, then the store flushed); nullopt without one.
+  std::optional<cache::StoreStats> CodeCacheStats();
+
  private:
   EventLoop& loop_;
   std::shared_ptr<wasm::Store> store_;
+  std::shared_ptr<CodeCache> code_cache_;
 };
 
 }  // namespace wasmstream::bindings

@@ -118,7 +118,7 @@ void WebAssembly::AsyncInstantiate(const Module& module, std::shared_ptr<const I
   realm_.loop().PostTask([m, store, runtime_imports, result, hold]() mutable {
     auto instance = wasm::Instance::Instantiate(*store, m, *runtime_imports);
     if (instance.ok()) {
-      result.Resolve(Instance(instance.value(), store));
+      result.Resolve(Instance(wasm::Handle<wasm::Instance>::Adopt(instance.value()), store));
     } else {
       result.Reject(FromRuntimeError(instance.error()));
     }

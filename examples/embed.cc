@@ -4,12 +4,17 @@
 //     env: { log: (x) => console.log("log:", x) } });
 //   console.log(instance.exports[name](...args));
 //
-//   bazel run //examples:embed -- URL EXPORT [I32-ARGS...]
+//   bazel run //examples:embed -- URL-or-PATH EXPORT [I32-ARGS...]
+//
+// A PATH (no scheme) is fetched as a file: URL, as the wasmstream CLI does.
 //
 // It uses only the public headers of bindings/ and fetch/: a Realm (origin,
 // CSP, features) bound to an EventLoop and a Fetcher, the WebAssembly
 // namespace, an ImportObject with a C++ host function, and Promise
 // reactions. Exit 0 when the export returns, 1 on any rejection.
+#include <unistd.h>
+
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -22,12 +27,25 @@
 
 using namespace wasmstream;
 
+// "http://…", "data:…", "file:…" stay as they are; anything else is a path.
+std::string ToUrl(const std::string& arg) {
+  if (arg.find("://") != std::string::npos || arg.rfind("data:", 0) == 0 ||
+      arg.rfind("file:", 0) == 0) {
+    return arg;
+  }
+  char resolved[PATH_MAX];
+  if (realpath(arg.c_str(), resolved)) return std::string("file://") + resolved;
+  char cwd[PATH_MAX];
+  if (arg.rfind('/', 0) != 0 && getcwd(cwd, sizeof(cwd))) return std::string("file://") + cwd + "/" + arg;
+  return "file://" + arg;
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: embed URL EXPORT [I32-ARGS...]\n");
+    std::fprintf(stderr, "usage: embed URL-or-PATH EXPORT [I32-ARGS...]\n");
     return 2;
   }
-  std::string url = argv[1], name = argv[2];
+  std::string url = ToUrl(argv[1]), name = argv[2];
   std::vector<wasm::Value> args;
   for (int i = 3; i < argc; ++i) args.push_back(wasm::Value::I32(std::strtoul(argv[i], nullptr, 0)));
 

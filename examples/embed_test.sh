@@ -26,5 +26,11 @@ check TrapIsRuntimeError 1 'RuntimeError: unreachable' "data:application/wasm;ba
 check WrongMimeIsTypeError 1 'TypeError' "data:text/plain;base64,$module" twice 1
 check MissingExport 1 'Error' "data:application/wasm;base64,$module" nope
 check Usage 2 'usage' "data:application/wasm;base64,$module"
+# A plain path, absolute or relative, is fetched as a file: URL (as the CLI does).
+tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+base64 -d <<<"$module" >"$tmp/m.wasm"
+check AbsolutePath 0 '^i32:42$' "$tmp/m.wasm" twice 21
+bin="$(readlink -f "$bin")"
+(cd "$tmp" && check RelativePath 0 '^i32:42$' m.wasm twice 21 && [[ $fails -eq 0 ]]) || fails=$((fails + 1))
 echo "$passes passed, $fails failed"
 [[ $fails -eq 0 ]]

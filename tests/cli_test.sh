@@ -46,6 +46,13 @@ check RunInvalid 1 "$bin" run "$tmp/bad.wasm" --invoke add 1 2 && expect RunInva
 # 3.0 features are on by default, as in V8; --wasm20 turns them off.
 check RunGcByDefault 0 "$bin" run "$tmp/gc.wasm" --invoke f && expect RunGcResult '42'
 check RunGcWasm20 1 "$bin" run --wasm20 "$tmp/gc.wasm" --invoke f && expect RunGcWasm20Kind 'CompileError'
+# (module (func (export "spin") (loop (br 0)))): never returns unless stopped.
+printf '\x00asm\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x07\x08\x01\x04spin\x00\x00\x0a\x09\x01\x07\x00\x03\x40\x0c\x00\x0b\x0b' >"$tmp/spin.wasm"
+check RunTimeout 1 "$bin" run --timeout 0.2 "$tmp/spin.wasm" --invoke spin \
+  && expect RunTimeoutSays 'RuntimeError: deadline exceeded'
+check RunTimeoutNotReached 0 "$bin" run --timeout 60 "$tmp/add.wasm" --invoke add 1 2 \
+  && expect RunTimeoutNotReachedResult '3'
+check RunTimeoutBad 2 "$bin" run --timeout -1 "$tmp/add.wasm" --invoke add 1 2
 check ValidateGcByDefault 0 "$bin" validate "$tmp/gc.wasm"
 check ValidateGcWasm20 1 "$bin" validate --wasm20 "$tmp/gc.wasm"
 

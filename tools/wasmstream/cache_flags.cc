@@ -2,15 +2,20 @@
 
 #include <cstdlib>
 
+#include "bindings/realm.h"
+
 namespace wasmstream::cli {
 namespace {
 
 // The factory owns its CodeCache through a shared_ptr; one per process.
+// The flags as the embedding API's options (Realm::EnableCodeCache takes the
+// same); the CLI keeps the store's size floor unless --cache-min-bytes says.
 std::shared_ptr<bindings::CodeCache> ProcessCache(const CacheFlags& flags) {
-  cache::StoreOptions o;
+  bindings::CodeCacheOptions o;
+  o.policy = flags.policy;
   if (flags.path) o.path = *flags.path;
-  if (flags.min_bytes) o.min_module_bytes = *flags.min_bytes;
-  return std::make_shared<bindings::CodeCache>(cache::SqliteStore::Open(std::move(o)));
+  o.min_module_bytes = flags.min_bytes ? *flags.min_bytes : cache::kDefaultMinModuleBytes;
+  return bindings::MakeCodeCache(o);
 }
 
 }  // namespace

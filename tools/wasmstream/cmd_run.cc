@@ -1,9 +1,14 @@
-// wasmstream run URL-or-PATH [--wasm20|--enable-all] [--eager] [cache flags] --invoke NAME [ARGS...]:
+// wasmstream run URL-or-PATH [--wasm20|--enable-all] [--eager] [--timeout SECONDS] [cache flags]
+//                --invoke NAME [ARGS...]:
 // compiles a module with compileStreaming(fetch(target)) (a PATH is fetched
 // as a file: URL; see stream_module.h), instantiates it (with the spectest
 // host module available as imports) and calls an export, printing its
 // results. Arguments are parsed by the export's parameter types (integers,
-// floats, "null" for references).
+// floats, "null" for references). --timeout stops the start function and the
+// call (a RuntimeError "deadline exceeded") once SECONDS have passed since
+// instantiation began.
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -50,10 +55,11 @@ bool ParseArg(const std::string& s, wasm::ValueType t, wasm::Value* out) {
 }
 
 constexpr char kUsage[] =
-    "usage: wasmstream run URL-or-PATH [--wasm20|--enable-all] [--eager] [cache flags]\n"
-    "                      [--invoke NAME [ARGS...]]\n"
+    "usage: wasmstream run URL-or-PATH [--wasm20|--enable-all] [--eager] [--timeout SECONDS]\n"
+    "                      [cache flags] [--invoke NAME [ARGS...]]\n"
     "  --eager: compile every function while streaming (default: each on its first call;\n"
     "  --lazy, the default, is kept for scripts)\n"
+    "  --timeout: stop running wasm code (start function and call) after SECONDS\n"
     "  features: what V8 ships by default (WebAssembly 3.0, threads, legacy exceptions);\n"
     "  --wasm20 accepts WebAssembly 2.0 alone, --enable-all every feature wasmstream knows\n";
 
@@ -66,6 +72,7 @@ int RunRun(const std::vector<std::string>& args) {
   std::string target, name;
   std::vector<std::string> rest;
   StreamModuleOptions options;
+  double timeout_seconds = 0;  // 0: none
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--invoke") {
@@ -83,6 +90,14 @@ int RunRun(const std::vector<std::string>& args) {
       options.features = wasm::Features::Wasm20();
     } else if (a == "--lazy") {
       options.lazy = true;
+    } else if (a == "--timeout") {
+      if (i + 1 >= args.size()) return Usage("--timeout needs a number of seconds");
+      char* end = nullptr;
+      timeout_seconds = std::strtod(args[++i].c_str(), &end);
+      if (!end || *end != '\0' || !std::isfinite(timeout_seconds) || timeout_seconds <= 0 ||
+          timeout_seconds > 1e9) {
+        return Usage("--timeout needs a positive number of seconds, not '" + args[i] + "'");
+      }
     } else if (a == "--eager") {
       options.lazy = false;
     } else if (a.rfind("--", 0) == 0) {
@@ -109,6 +124,11 @@ int RunRun(const std::vector<std::string>& args) {
   }
   std::shared_ptr<const wasm::Module> module = streamed.module->module();
   wasm::Store store;
+  if (timeout_seconds > 0) {
+    store.SetDeadline(std::chrono::steady_clock::now() +
+                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::chrono::duration<double>(timeout_seconds)));
+  }
   wasm::Imports imports;
   wasm::AddSpectestHost(store, imports, /*quiet=*/false);
   auto inst = wasm::Instance::Instantiate(store, module, imports);

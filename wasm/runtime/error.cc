@@ -29,6 +29,8 @@ const char* TrapMessage(TrapKind k) {
     case TrapKind::kGcHeapExhausted: return "GC heap exhausted";
     case TrapKind::kWaitForever: return "atomic wait would never return (no other agent can notify)";
     case TrapKind::kWaitOnUnsharedMemory: return "expected shared memory";
+    case TrapKind::kInterrupted: return "interrupted";
+    case TrapKind::kDeadlineExceeded: return "deadline exceeded";
   }
   return "trap";
 }

@@ -38,6 +38,8 @@ enum class TrapKind : uint8_t {
   kGcHeapExhausted,      // "GC heap exhausted" (a RangeError; kMaxGcHeapBytes)
   kWaitForever,          // "atomic wait would never return": infinite wait, no other agent
   kWaitOnUnsharedMemory, // "expected shared memory": memory.atomic.wait on an unshared memory
+  kInterrupted,          // "interrupted": Store::Interrupt() from the host
+  kDeadlineExceeded,     // "deadline exceeded": the Store's deadline passed
 };
 
 const char* TrapMessage(TrapKind k);

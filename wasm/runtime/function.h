@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "wasm/runtime/error.h"
+#include "wasm/runtime/store_object.h"
 #include "wasm/runtime/value.h"
 #include "wasm/types.h"
 
@@ -24,7 +25,7 @@ class Instance;
 // (a trap with kHostError when the host gives a RuntimeError).
 using HostFunction = std::function<Outcome<std::vector<Value>>(std::span<const Value> args)>;
 
-struct FuncInstance {
+struct FuncInstance : StoreObject {
   FuncType type;
   uint32_t sig_id = 0;              // Store-interned id of {type}: call_indirect checks
   Instance* instance = nullptr;     // null for host functions

@@ -4,12 +4,13 @@
 
 #include <cstdint>
 
+#include "wasm/runtime/store_object.h"
 #include "wasm/runtime/value.h"
 #include "wasm/types.h"
 
 namespace wasmstream::wasm {
 
-class GlobalInstance {
+class GlobalInstance : public StoreObject {
  public:
   GlobalInstance(ValueType type, bool mutable_, const Value& init)
       : type_(type), mutable__(mutable_) {
@@ -30,7 +31,7 @@ class GlobalInstance {
 
 // An exception tag: identity is the object's address; the type is a function
 // type with no results (the exception's payload).
-class TagInstance {
+class TagInstance : public StoreObject {
  public:
   TagInstance(FuncType type, uint32_t type_id) : type_(std::move(type)), type_id_(type_id) {}
   const FuncType& type() const { return type_; }

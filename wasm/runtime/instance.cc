@@ -53,9 +53,18 @@ bool LimitsMatch(const Limits& actual, const Limits& expected) {
   return true;
 }
 
+// An object the instance being made creates: reachable through the
+// instance only, so the creation reference Store::New* gives is dropped.
+template <typename T>
+T* OwnedByInstance(T* object) {
+  if (object) object->host_refs.store(0, std::memory_order_relaxed);
+  return object;
+}
+
 }  // namespace
 
 void Imports::Add(std::string module, std::string name, Extern e) {
+  roots_.emplace_back(e.object());
   modules_[std::move(module)][std::move(name)].ext = e;
 }
 
@@ -65,7 +74,10 @@ void Imports::AddValue(std::string module, std::string name, Value v) {
 
 void Imports::AddInstance(std::string module, const Instance& instance) {
   auto& m = modules_[std::move(module)];
-  for (const auto& [name, ext] : instance.exports()) m[name].ext = ext;
+  for (const auto& [name, ext] : instance.exports()) {
+    roots_.emplace_back(ext.object());
+    m[name].ext = ext;
+  }
 }
 
 bool Imports::HasModule(std::string_view module) const {
@@ -77,6 +89,17 @@ const Imports::Field* Imports::Find(std::string_view module, std::string_view na
   if (m == modules_.end()) return nullptr;
   auto f = m->second.find(name);
   return f == m->second.end() ? nullptr : &f->second;
+}
+
+StoreObject* Extern::object() const {
+  switch (kind) {
+    case ExternalKind::kFunction: return func;
+    case ExternalKind::kTable: return table;
+    case ExternalKind::kMemory: return memory;
+    case ExternalKind::kGlobal: return global;
+    case ExternalKind::kTag: return tag;
+  }
+  return nullptr;
 }
 
 std::optional<Extern> Instance::GetExport(std::string_view name) const {
@@ -252,6 +275,11 @@ const FunctionCode* Instance::CompileLazily(uint32_t func_index, Error* error) {
 Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Module> module_ptr,
                                          const Imports& imports) {
   const Module& m = *module_ptr;
+  Store::CallerClaim claim(store);  // one thread at a time, as for calls
+  if (!claim.ok()) return Error::Type("the Store is running a call on another thread");
+  // Before anything of this instance exists: everything it will use is held
+  // by {imports} or {module_ptr}.
+  store.MaybeCollect();
   auto owned = std::unique_ptr<Instance>(new Instance(&store, module_ptr));
   Instance& inst = *owned;
   // Constant expressions hold references where the collector does not look
@@ -290,7 +318,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
           (v.type.is_ref() && !reg.IsValueSubtype(v.type, canon(g.type)))) {
         return incompatible("global type");
       }
-      inst.globals[imp.index] = store.NewGlobal(canon(g.type), false, v);
+      inst.globals[imp.index] = OwnedByInstance(store.NewGlobal(canon(g.type), false, v));
       continue;
     }
     const Extern& e = *field->ext;
@@ -344,7 +372,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
 
   // Definitions. Code the module lacks is compiled on first call (null here).
   for (uint32_t i = m.num_imported_functions; i < m.functions.size(); ++i) {
-    FuncInstance* f = store.NewFunction();
+    FuncInstance* f = OwnedByInstance(store.NewFunction());
     f->type = m.func_type(i);
     f->sig_id = inst.canon_types[m.functions[i].type_index];
     f->instance = &inst;
@@ -356,7 +384,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     const Global& g = m.globals[i];
     auto v = EvalConstExpr(m, inst, g.init, g.type);
     if (!v.ok()) return v.error();
-    inst.globals[i] = store.NewGlobal(canon(g.type), g.mutable_, v.value());
+    inst.globals[i] = OwnedByInstance(store.NewGlobal(canon(g.type), g.mutable_, v.value()));
   }
   for (uint32_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
     const Table& t = m.tables[i];
@@ -366,17 +394,18 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
       if (!v.ok()) return v.error();
       init = v.value().u.ref;
     }
-    inst.tables[i] = store.NewTable(canon(t.elem_type), t.limits, init);
+    inst.tables[i] = OwnedByInstance(store.NewTable(canon(t.elem_type), t.limits, init));
     if (!inst.tables[i]) return Error::Range("WebAssembly.Table(): could not allocate the table");
   }
   for (uint32_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
-    inst.memories[i] = store.NewMemory(m.memories[i].limits, m.memories[i].page_size_log2);
+    inst.memories[i] =
+        OwnedByInstance(store.NewMemory(m.memories[i].limits, m.memories[i].page_size_log2));
     if (!inst.memories[i]) return Error::Range("WebAssembly.Memory(): could not allocate memory");
   }
   for (uint32_t i = m.num_imported_tags; i < m.tags.size(); ++i) {
     uint32_t type = m.tags[i].type_index;
-    inst.tags[i] = store.NewTag(CanonFuncType(m.types[type].func, inst.canon_types),
-                                inst.canon_types[type]);
+    inst.tags[i] = OwnedByInstance(store.NewTag(
+        CanonFuncType(m.types[type].func, inst.canon_types), inst.canon_types[type]));
   }
   for (const Export& e : m.exports) {
     Extern x;
@@ -407,8 +436,16 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
   inst.data_dropped.assign(m.data.size(), 0);
 
   // From here on the instance may be referenced from imported tables, so the
-  // Store keeps it even when a segment or the start function traps.
+  // Store keeps it even when a segment or the start function traps (as long
+  // as something reaches it: a failure drops the creation reference).
   Instance* result = store.AddInstance(std::move(owned));
+  struct ReleaseUnlessDone {
+    Instance* instance;
+    bool done = false;
+    ~ReleaseUnlessDone() {
+      if (!done) Store::Release(instance);
+    }
+  } creation_ref{result};
   for (size_t i = 0; i < m.elems.size(); ++i) {
     const ElemSegment& seg = m.elems[i];
     if (seg.mode == SegmentMode::kActive) {
@@ -422,6 +459,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     }
     if (seg.mode != SegmentMode::kPassive) result->elems[i].clear();
   }
+
   for (size_t i = 0; i < m.data.size(); ++i) {
     const DataSegment& seg = m.data[i];
     if (seg.mode != SegmentMode::kActive) continue;
@@ -438,6 +476,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     auto r = Invoke(store, result->funcs[*m.start], {});
     if (!r.ok()) return r.error();
   }
+  creation_ref.done = true;
   return result;
 }
 

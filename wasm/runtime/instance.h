@@ -39,10 +39,23 @@ struct Extern {
   static Extern Memory(MemoryInstance* m) { Extern e; e.kind = ExternalKind::kMemory; e.memory = m; return e; }
   static Extern Global(GlobalInstance* g) { Extern e; e.kind = ExternalKind::kGlobal; e.global = g; return e; }
   static Extern Tag(TagInstance* t) { Extern e; e.kind = ExternalKind::kTag; e.tag = t; return e; }
+
+  // The object named, whatever its kind (null for an empty Extern).
+  StoreObject* object() const;
+};
+
+// An Extern that holds a host reference on its object (store_object.h), so
+// the object outlives the instance that exported it while this is kept.
+struct ExternRef : Extern {
+  ExternRef() = default;
+  ExternRef(const Extern& e) : Extern(e), root(e.object()) {}  // NOLINT: implicit by design
+  Handle<StoreObject> root;
 };
 
 // The import object: module name -> field name -> value. A field may be an
 // Extern or, as a JS number is for an immutable global import, a plain Value.
+// It holds a host reference on every Extern added (they stay alive for an
+// instantiation that comes later).
 class Imports {
  public:
   void Add(std::string module, std::string name, Extern e);
@@ -59,13 +72,16 @@ class Imports {
 
  private:
   std::map<std::string, std::map<std::string, Field, std::less<>>, std::less<>> modules_;
+  std::vector<Handle<StoreObject>> roots_;
 };
 
-class Instance {
+class Instance : public StoreObject {
  public:
   // Instantiates {module} in {store}. Functions without code in the module
   // (a module that was only validated, or loaded without code) are compiled
-  // on their first call. On success the Store owns the instance.
+  // on their first call. On success the Store owns the instance and the
+  // caller gets its creation reference (store_object.h: keep it for the
+  // Store's life, or adopt it in a Handle).
   static Outcome<Instance*> Instantiate(Store& store, std::shared_ptr<const Module> module,
                                         const Imports& imports);
 

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -43,9 +44,11 @@ std::unique_ptr<ExecStack> NewExecStack() { return std::make_unique<ExecStack>()
 namespace {
 
 // Calls a host function with arguments (and results) in {slots}.
-Error* CallHost(Store& store, const FuncInstance* f, uint64_t* slots, Error* err_out) {
+Error* CallHost(Store& store, Instance* caller, const FuncInstance* f, uint64_t* slots,
+               Error* err_out) {
   // What the host gets from wasm calls it makes is rooted for this call only.
   HostRootScope roots(store);
+  Store::CallerScope calling(store, caller);
   std::vector<Value> args;
   args.reserve(f->type.params.size());
   uint32_t s = 0;
@@ -131,8 +134,19 @@ Error* Run(Store& store, ExecStack& stack, const FuncInstance* f, uint64_t* fp, 
   uint64_t* args = fp;
   const Exception* exn = nullptr;
   uint32_t throw_at = 0;
+  // Polled at loop back-edges and calls (Store::Interrupt): one relaxed load.
+  const std::atomic<uint32_t>& interrupt = store.interrupt_word();
 
 #define NEXT() goto* kDispatch[*pc]
+#define INTERRUPTED() __builtin_expect(interrupt.load(std::memory_order_relaxed) != 0, 0)
+// A taken branch: a backward one (to a loop) polls for an interrupt.
+#define JUMP(t)                                         \
+  do {                                                  \
+    const uint32_t* to = (t);                           \
+    if (to <= pc && INTERRUPTED()) goto interrupted;    \
+    pc = to;                                            \
+    NEXT();                                             \
+  } while (0)
 #define RELOAD_MEMORY()                                        \
   do {                                                         \
     if (!inst->memories.empty()) {                             \
@@ -175,6 +189,7 @@ enter:
   if (frames_top - entry >= kMaxCallDepth || frames_top == stack.frames_end) {
     TRAP(TrapKind::kCallStackExhausted);
   }
+  if (INTERRUPTED()) goto interrupted;
   code = callee->code;
   if (__builtin_expect(code == nullptr, 0)) {  // compiled on its first call
     code = callee->instance->CompileLazily(callee->func_index, err);
@@ -199,7 +214,7 @@ do_call:
   // {callee} and {args} set, {pc} at the next instruction.
   if (callee->is_host()) {
     stack.top = fp + code->frame_slots;
-    if (CallHost(store, callee, args, err)) {
+    if (CallHost(store, inst, callee, args, err)) {
       if (err->kind == ErrorKind::kException && err->exception) {
         exn = err->exception;
         throw_at = static_cast<uint32_t>(pc - base) - 1;
@@ -453,19 +468,19 @@ L_Copy2: {
   NEXT();
 }
 L_Br:
-  pc = base + pc[1];
-  NEXT();
+  JUMP(base + pc[1]);
 L_BrIf:
-  pc = U32(1) ? base + pc[2] : pc + 3;
+  if (U32(1)) JUMP(base + pc[2]);
+  pc += 3;
   NEXT();
 L_BrUnless:
-  pc = U32(1) ? pc + 3 : base + pc[2];
+  if (!U32(1)) JUMP(base + pc[2]);
+  pc += 3;
   NEXT();
-#define BR_CMP(name, T, cmp)                                   \
-  L_##name:                                                    \
-  pc = static_cast<T>(fp[pc[1]]) cmp static_cast<T>(fp[pc[2]]) \
-           ? base + pc[3]                                      \
-           : pc + 4;                                           \
+#define BR_CMP(name, T, cmp)                                           \
+  L_##name:                                                            \
+  if (static_cast<T>(fp[pc[1]]) cmp static_cast<T>(fp[pc[2]])) JUMP(base + pc[3]); \
+  pc += 4;                                                             \
   NEXT();
   BR_CMP(BrIfI32Eq, uint32_t, ==)
   BR_CMP(BrIfI32Ne, uint32_t, !=)
@@ -480,8 +495,7 @@ L_BrUnless:
 #undef BR_CMP
 L_BrTable: {
   uint32_t i = U32(1), n = pc[2];
-  pc = base + pc[3 + (i < n ? i : n)];
-  NEXT();
+  JUMP(base + pc[3 + (i < n ? i : n)]);
 }
 L_Return:
   if (frames_top == entry) return nullptr;
@@ -549,7 +563,7 @@ do_tail_call:
   // The arguments are already at fp[0..]: the callee takes over the frame.
   if (callee->is_host()) {
     stack.top = fp + code->frame_slots;
-    if (CallHost(store, callee, fp, err)) goto fail;
+    if (CallHost(store, inst, callee, fp, err)) goto fail;
     goto L_Return;
   }
   args = fp;
@@ -602,10 +616,12 @@ L_RefFunc:
   pc += 3;
   NEXT();
 L_BrOnNull:
-  pc = U64(1) == kNullRef ? base + pc[2] : pc + 3;
+  if (U64(1) == kNullRef) JUMP(base + pc[2]);
+  pc += 3;
   NEXT();
 L_BrOnNonNull:
-  pc = U64(1) != kNullRef ? base + pc[2] : pc + 3;
+  if (U64(1) != kNullRef) JUMP(base + pc[2]);
+  pc += 3;
   NEXT();
 L_MemorySize: {
   MemoryInstance* m = inst->memories[pc[2]];
@@ -616,7 +632,7 @@ L_MemorySize: {
 L_MemoryGrow: {
   MemoryInstance* m = inst->memories[pc[2]];
   uint64_t delta = m->is64() ? U64(3) : U32(3);
-  int64_t old = m->Grow(delta);
+  int64_t old = store.GrowMemory(m, delta);
   if (m->is64()) {
     SET64(old);
   } else {
@@ -687,7 +703,8 @@ L_Gc:
   pc += 6;
   NEXT();
 L_BrOnCast:
-  pc = RefMatches(store, inst, U64(1), pc[2], pc[3] != 0) == (pc[4] != 0) ? base + pc[5] : pc + 6;
+  if (RefMatches(store, inst, U64(1), pc[2], pc[3] != 0) == (pc[4] != 0)) JUMP(base + pc[5]);
+  pc += 6;
   NEXT();
 
 do_throw:
@@ -727,6 +744,8 @@ do_throw:
   *err = Error{ErrorKind::kException, "uncaught wasm exception", TrapKind::kUncaughtException, exn};
   return err;
 
+interrupted:
+  trap = store.InterruptTrap();
 trap:
   *err = Error::Trap(trap);
 fail:
@@ -734,6 +753,8 @@ fail:
   return err;
 
 #undef NEXT
+#undef INTERRUPTED
+#undef JUMP
 #undef RELOAD_MEMORY
 #undef TRAP
 #undef UN
@@ -757,9 +778,16 @@ Outcome<std::vector<Value>> Invoke(Store& store, const FuncInstance* f,
     }
   }
   if (f->is_host()) return f->host(args);
+  // One thread at a time: the outermost call claims the Store, nested calls
+  // (from host functions) must come from the same thread.
+  Store::CallerClaim claim(store);
+  if (!claim.ok()) return Error::Type("the Store is running a call on another thread");
   ExecStack& stack = store.stack();
   if (!stack.slots || !stack.frames) return Error::Range("could not allocate the interpreter stack");
   if (stack.host_depth >= kMaxHostReentry) return Error::Trap(TrapKind::kCallStackExhausted);
+  if (stack.host_depth == 0 && store.DeadlinePassed()) {
+    return Error::Trap(TrapKind::kDeadlineExceeded);
+  }
   uint64_t* fp = stack.top;
   uint32_t need = 0;
   for (ValueType t : f->type.params) need += SlotCount(t);
@@ -778,6 +806,8 @@ Outcome<std::vector<Value>> Invoke(Store& store, const FuncInstance* f,
   Error err;
   Error* failed = Run(store, stack, f, fp, &err);
   --stack.host_depth;
+  // An interrupt ends with the outermost call it stopped (or that finished).
+  if (stack.host_depth == 0) store.ClearInterrupt();
   stack.top = saved_top;
   if (failed) {
     if (err.exception) store.RootForHost(reinterpret_cast<RefBits>(err.exception) | kRefTagExn);

@@ -8,11 +8,12 @@
 
 #include <cstdint>
 
+#include "wasm/runtime/store_object.h"
 #include "wasm/types.h"
 
 namespace wasmstream::wasm {
 
-class MemoryInstance {
+class MemoryInstance : public StoreObject {
  public:
   // {limits.min} pages are mapped; fails (returns false from ok()) when the
   // bytes cannot be mapped or the limits pass the engine's.

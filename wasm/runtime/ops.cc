@@ -123,7 +123,7 @@ TrapKind ExecBulk(Instance* inst, uint64_t* fp, const uint32_t* pc, uint32_t* wo
     case IOp::kTableGrow: {  // dst table init delta
       *words = 5;
       TableInstance* t = inst->tables[pc[2]];
-      int64_t old = t->Grow(Idx(fp[pc[4]], t->is64()), fp[pc[3]]);
+      int64_t old = inst->store().GrowTable(t, Idx(fp[pc[4]], t->is64()), fp[pc[3]]);
       fp[pc[1]] = t->is64() ? static_cast<uint64_t>(old) : static_cast<uint32_t>(old);
       return TrapKind::kNone;
     }

@@ -6,12 +6,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "wasm/runtime/store_object.h"
 #include "wasm/runtime/value.h"
 #include "wasm/types.h"
 
 namespace wasmstream::wasm {
 
-class TableInstance {
+class TableInstance : public StoreObject {
  public:
   // {limits.min} elements, each {init}. ok() is false when the limits pass
   // the engine's.

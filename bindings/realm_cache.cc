@@ -1,0 +1,43 @@
+// Realm::EnableCodeCache and its statistics: the code cache as one call of
+// the embedding API (the CLI's cache flags map onto the same options).
+#include <future>
+
+#include "bindings/compiling_consumer.h"
+#include "bindings/realm.h"
+
+namespace wasmstream::bindings {
+
+std::shared_ptr<CodeCache> MakeCodeCache(const CodeCacheOptions& options) {
+  if (!options.persistent) return std::make_shared<CodeCache>(nullptr);
+  cache::StoreOptions o;
+  o.path = options.path;
+  o.min_module_bytes = options.min_module_bytes;
+  o.max_total_bytes = options.max_total_bytes;
+  o.max_entry_bytes = options.max_entry_bytes;
+  if (options.warn) o.warn = options.warn;
+  return std::make_shared<CodeCache>(cache::SqliteStore::Open(std::move(o)));
+}
+
+void Realm::EnableCodeCache(const CodeCacheOptions& options) {
+  if (options.policy == CachePolicy::kOff) {
+    code_cache_ = nullptr;
+    consumer_factory = nullptr;
+    return;
+  }
+  code_cache_ = MakeCodeCache(options);
+  consumer_factory = std::make_shared<CachedConsumerFactory>(code_cache_, options.policy,
+                                                             &DefaultConsumerFactory());
+}
+
+std::optional<cache::StoreStats> Realm::CodeCacheStats() {
+  if (!code_cache_ || !code_cache_->store()) return std::nullopt;
+  // The I/O thread runs tasks in order: once this one ran, every store
+  // queued before it has reached the store's writer.
+  std::promise<void> drained;
+  code_cache_->PostIo([&drained] { drained.set_value(); });
+  drained.get_future().wait();
+  code_cache_->store()->Flush();
+  return code_cache_->store()->Stats();
+}
+
+}  // namespace wasmstream::bindings
