@@ -137,17 +137,17 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(StoreOptions options) {
       std::this_thread::sleep_for(std::chrono::milliseconds(kOpenRetryDelayMs));
     }
   }
+  {
+    std::lock_guard<std::mutex> lock(store->queue_mutex_);
+    store->accepting_ = true;
+    store->writer_done_ = false;
+  }
   store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
   return store;
 }
 
 SqliteStore::~SqliteStore() {
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  Shutdown();
   sqlite3_close_v2(read_db_);
   sqlite3_close_v2(write_db_);
 }
@@ -396,6 +396,7 @@ bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
   }
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
+    if (!accepting_) return false;
     if (size > kMaxPendingWriteBytes - std::min(queued_bytes_, kMaxPendingWriteBytes)) {
       // The disk is slower than the compiles: drop rather than grow.
       std::lock_guard<std::mutex> clock(counters_mutex_);
@@ -458,7 +459,7 @@ std::optional<CacheKey> SqliteStore::FindHint(const std::string& url, const std:
 void SqliteStore::Enqueue(std::unique_ptr<Job> job, uint64_t bytes) {
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
-    if (stopping_ || !writer_.joinable()) return;
+    if (!accepting_) return;
     queued_bytes_ += bytes;
     queue_.push_back(std::move(job));
   }
@@ -467,17 +468,33 @@ void SqliteStore::Enqueue(std::unique_ptr<Job> job, uint64_t bytes) {
 
 void SqliteStore::Flush() {
   std::unique_lock<std::mutex> lock(queue_mutex_);
-  idle_cv_.wait(lock, [this] { return (queue_.empty() && !busy_) || !writer_.joinable(); });
+  idle_cv_.wait(lock, [this] { return (queue_.empty() && !busy_) || writer_done_; });
+}
+
+void SqliteStore::Shutdown(std::chrono::milliseconds max_wait) {
+  std::lock_guard<std::mutex> join_lock(join_mutex_);
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    if (!accepting_) return;
+    accepting_ = false;
+    drain_deadline_ = std::chrono::steady_clock::now() + max_wait;
+  }
+  queue_cv_.notify_all();
+  writer_.join();
 }
 
 // Runs on the writer thread.
 void SqliteStore::WriterLoop() {
   std::unique_lock<std::mutex> lock(queue_mutex_);
   for (;;) {
-    queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    queue_cv_.wait(lock, [this] { return !accepting_ || !queue_.empty(); });
     if (queue_.empty()) {
-      if (stopping_) break;
+      if (!accepting_) break;
       continue;
+    }
+    if (!accepting_ && std::chrono::steady_clock::now() >= drain_deadline_) {
+      DropQueued(lock);
+      break;
     }
     std::unique_ptr<Job> job = std::move(queue_.front());
     queue_.pop_front();
@@ -493,7 +510,21 @@ void SqliteStore::WriterLoop() {
     busy_ = false;
     if (queue_.empty()) idle_cv_.notify_all();
   }
+  writer_done_ = true;
   idle_cv_.notify_all();
+}
+
+// Writer thread, {queue_mutex_} held: the shutdown's time is up.
+void SqliteStore::DropQueued(std::unique_lock<std::mutex>& lock) {
+  uint64_t stores = 0, jobs = queue_.size();
+  for (const auto& job : queue_) stores += job->kind == Job::Kind::kStore;
+  queue_.clear();
+  queued_bytes_ = 0;
+  lock.unlock();
+  BumpSession(&Counters::store_failures, stores);
+  Warn(options_.path + ": " + std::to_string(jobs) + " queued writes (" + std::to_string(stores) +
+       " entries) dropped: the shutdown's wait for the database ran out");
+  lock.lock();
 }
 
 // Runs on the writer thread: one short transaction per job.

@@ -23,6 +23,7 @@
 #define WASMSTREAM_CACHE_SQLITE_STORE_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -114,7 +115,7 @@ class SqliteStore {
  public:
   // Never fails: a store that cannot open is returned unusable (one warning).
   static std::unique_ptr<SqliteStore> Open(StoreOptions options);
-  // Waits for queued writes, then closes.
+  // Shutdown(), then closes.
   ~SqliteStore();
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
@@ -147,6 +148,16 @@ class SqliteStore {
   // Blocks until every queued write is done.
   void Flush();
 
+  // Stops taking writes, writes what is queued and ends the writer thread.
+  // Writing stops after {max_wait}: queued jobs left then are dropped (stores
+  // counted as store failures, one warning), so a locked or stuck file cannot
+  // hold up an exit for longer than that plus one busy timeout. Lookups and
+  // administration still work afterwards; new writes are refused. Idempotent,
+  // any thread but the writer. The owner calls it before the process exits
+  // (bindings/cached_consumer.h, CodeCache, gives the whole shutdown order).
+  void Shutdown(std::chrono::milliseconds max_wait =
+                    std::chrono::milliseconds(kDefaultShutdownWaitMs));
+
   // url-hint policy: URL + validators (ETag, Last-Modified, Content-Length,
   // joined by the caller) → the key seen last time.
   void PutHintAsync(const std::string& url, const std::string& validators, const CacheKey& key);
@@ -172,6 +183,7 @@ class SqliteStore {
   void Warn(const std::string& message);
   void Enqueue(std::unique_ptr<Job> job, uint64_t bytes);
   void WriterLoop();
+  void DropQueued(std::unique_lock<std::mutex>& lock);
   void RunJob(Job& job);
   void WriteEntry(Job& job);
   void AddCounters(const Counters& delta);
@@ -200,7 +212,11 @@ class SqliteStore {
   std::deque<std::unique_ptr<Job>> queue_;
   uint64_t queued_bytes_ = 0;
   bool busy_ = false;
-  bool stopping_ = false;
+  bool accepting_ = false;  // the writer runs and Shutdown() was not called
+  bool writer_done_ = true;
+  std::chrono::steady_clock::time_point drain_deadline_;
+
+  std::mutex join_mutex_;  // one Shutdown() joins the writer
 
   sqlite3* write_db_ = nullptr;  // used on the writer thread only
   std::thread writer_;

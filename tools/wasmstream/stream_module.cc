@@ -30,6 +30,8 @@ std::optional<fetch::Url> TargetUrl(const std::string& target) {
 StreamModuleResult StreamModule(const fetch::Url& url, const StreamModuleOptions& o,
                                 std::string* usage_error) {
   StreamModuleResult result;
+  // Shutdown order (bindings/cached_consumer.h): the loop first, so it goes
+  // last; the code cache is shut down explicitly before anything is destroyed.
   bindings::EventLoop loop;
   fetch::Fetcher fetcher;
   bindings::Realm realm(loop);
@@ -51,7 +53,9 @@ StreamModuleResult StreamModule(const fetch::Url& url, const StreamModuleOptions
     realm.csp.AddHeader(p, bindings::CspDisposition::kReport);
   }
   realm.csp_observer = [&](const bindings::CspViolation& v) { result.violations.push_back(v); };
-  realm.consumer_factory = MakeCacheConsumerFactory(o.cache, &bindings::DefaultConsumerFactory());
+  std::shared_ptr<bindings::CodeCache> cache;
+  realm.consumer_factory =
+      MakeCacheConsumerFactory(o.cache, &bindings::DefaultConsumerFactory(), &cache);
   realm.record_observer = [&](const bindings::StreamRecord& r) { result.record = r; };
 
   bindings::WebAssembly wasm(realm);
@@ -68,6 +72,9 @@ StreamModuleResult StreamModule(const fetch::Url& url, const StreamModuleOptions
   } else {
     result.module = promise.value();
   }
+  // The compile's store (or a hit's bookkeeping) is queued by now: write it
+  // before the caller reports and exits.
+  if (cache) cache->Shutdown();
   return result;
 }
 
