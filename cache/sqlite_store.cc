@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "cache/cache_file.h"
 #include "cache/sqlite_util.h"
 
 namespace wasmstream::cache {
@@ -18,9 +19,6 @@ using internal::BlobReader;
 using internal::Exec;
 using internal::IsFatal;
 using internal::Stmt;
-
-// 'WSMC': marks the file as ours, so a foreign SQLite file is never written.
-constexpr int kApplicationId = 0x57534d43;
 
 // Migration i takes the schema from version i to i + 1 (append-only).
 constexpr const char* kMigrations[] = {
@@ -126,6 +124,12 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(StoreOptions options) {
   // Opening can meet another process creating, migrating or switching the
   // file to WAL, where SQLite answers "locked" without waiting: retry a while.
   std::string error;
+  // Before any connection: closing a descriptor of the file would drop the
+  // locks SQLite holds on it for this process.
+  if (!PrepareCachePath(store->options_.path, &error)) {
+    store->Disable(error);
+    return store;
+  }
   for (sqlite3** db : {&store->read_db_, &store->write_db_}) {
     bool busy = false;
     int attempt = 0;
@@ -154,9 +158,6 @@ SqliteStore::~SqliteStore() {
 
 bool SqliteStore::OpenDatabase(sqlite3** out, std::string* error, bool* busy) {
   const std::string& path = options_.path;
-  std::error_code ec;
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -200,6 +201,10 @@ bool SqliteStore::OpenDatabase(sqlite3** out, std::string* error, bool* busy) {
     // (must precede WAL and the first table).
     std::string ps = "PRAGMA page_size=" + std::to_string(kSqlitePageSize);
     Exec(db, ps.c_str());
+    // Marked as ours in the file's first write, so a file cut short before
+    // its migration is still recognised (cache_file.h) rather than foreign.
+    std::string id = "PRAGMA application_id=" + std::to_string(kApplicationId);
+    Exec(db, id.c_str());
   }
   {
     std::string mmap = "PRAGMA mmap_size=" + std::to_string(kSqliteMmapBytes);

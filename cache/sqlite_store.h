@@ -171,8 +171,8 @@ class SqliteStore {
   // The payload blob alone, no checks: the floor in bench/cache_bench.cc.
   std::optional<std::vector<uint8_t>> ReadPayloadUnchecked(const CacheKey& key);
 
-  // Removes a database file and its -wal/-shm companions (for `cache clear`
-  // on a file the store cannot use).
+  // Removes a file and its -wal/-shm companions, whatever they are: for tests
+  // and benchmarks. `cache clear` uses RemoveOwnCacheFile (cache_file.h).
   static bool DestroyFile(const std::string& path, std::string* error);
 
  private:

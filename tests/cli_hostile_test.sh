@@ -61,5 +61,66 @@ done
 check ParallelStats 0 "$bin" cache --cache "$db" stats \
   && expect ParallelAllStored '^entries: 8$' && expect ParallelCounters 'misses 8, stores 8,'
 
+# --- `cache clear` deletes only a database it recognises as its own. ---
+sql() { python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()' "$@"; }
+c="$tmp/clear"; mkdir -p "$c"
+sql "$c/foreign.db" 'create table t(x)'
+printf 'wal' >"$c/foreign.db-wal"; printf 'shm' >"$c/foreign.db-shm"
+check ClearForeignRefused 1 "$bin" cache --cache "$c/foreign.db" clear \
+  && expect ClearForeignSays 'not a wasmstream cache database' && expect ClearForeignHowTo 'rm -- '
+truth ClearForeignKept test -f "$c/foreign.db" -a -f "$c/foreign.db-wal" -a -f "$c/foreign.db-shm"
+printf 'my notes\n' >"$c/notes.txt"
+check ClearTextRefused 1 "$bin" cache --cache "$c/notes.txt" clear && expect ClearTextSays 'left untouched'
+truth ClearTextKept grep -q 'my notes' "$c/notes.txt"
+mkdir -p "$c/emptydir"
+check ClearDirectoryRefused 1 "$bin" cache --cache "$c/emptydir" clear && expect ClearDirectoryHowTo 'rm -r -- '
+truth ClearDirectoryKept test -d "$c/emptydir"
+mkfifo "$c/fifo"
+check ClearFifoRefused 1 "$bin" cache --cache "$c/fifo" clear
+truth ClearFifoKept test -p "$c/fifo"
+# Our own database, from a newer schema (unusable): deleted, with its WAL/SHM.
+check ClearOwnMake 0 "$bin" compile --cache "$c/own.db" --cache-min-bytes 0 "$tmp/m/1.wasm"
+sql "$c/own.db" 'pragma user_version = 99'
+printf '' >"$c/own.db-wal"; printf '' >"$c/own.db-shm"
+check ClearOwnNewer 0 "$bin" cache --cache "$c/own.db" clear && expect ClearOwnDeleted '^deleted '
+truth ClearOwnGone test ! -e "$c/own.db" -a ! -e "$c/own.db-wal" -a ! -e "$c/own.db-shm"
+check ClearOwnUsable 0 "$bin" compile --cache "$c/own2.db" --cache-min-bytes 0 "$tmp/m/2.wasm"
+check ClearOwnUsableClears 0 "$bin" cache --cache "$c/own2.db" clear && expect ClearOwnUsableSays '^cleared '
+check ClearOwnUsableEmpty 0 "$bin" cache --cache "$c/own2.db" stats && expect ClearOwnUsableZero '^entries: 0$'
+
+# --- The cache path: a regular file or absent; owner-only; loose modes refused. ---
+p="$tmp/paths"; mkdir -p "$p"
+check NewCacheCreated 0 "$bin" compile --cache "$p/new/sub/c.db" --cache-min-bytes 0 "$tmp/m/3.wasm"
+truth NewCacheFileMode test "$(stat -c %a "$p/new/sub/c.db")" = 600
+truth NewCacheDirMode test "$(stat -c %a "$p/new/sub")" = 700
+truth NewCacheParentMode test "$(stat -c %a "$p/new")" = 700
+for f in "$p/new/sub/c.db-wal" "$p/new/sub/c.db-shm"; do
+  [[ -e "$f" ]] && truth "CompanionMode$(basename "$f")" test "$(stat -c %a "$f")" = 600
+done
+check FifoCacheCompiles 0 "$bin" compile --cache "$c/fifo" --cache-min-bytes 0 "$tmp/m/4.wasm" \
+  && expect FifoCacheWarns 'is a FIFO, not a cache file'
+truth FifoNothingBeside test ! -e "$c/fifo-journal" -a ! -e "$c/fifo-wal"
+check DirCacheCompiles 0 "$bin" compile --cache "$c/emptydir" --cache-min-bytes 0 "$tmp/m/4.wasm" \
+  && expect DirCacheWarns 'is a directory'
+check DevNullCacheCompiles 0 "$bin" compile --cache /dev/null --cache-min-bytes 0 "$tmp/m/4.wasm" \
+  && expect DevNullCacheWarns 'character device'
+truth DevNullNothingBeside test ! -e /dev/null-journal -a ! -e /dev/null-wal -a -c /dev/null
+check LooseFileMake 0 "$bin" compile --cache "$p/loose.db" --cache-min-bytes 0 "$tmp/m/5.wasm"
+chmod 666 "$p/loose.db"
+check LooseFileRefused 1 "$bin" cache --cache "$p/loose.db" stats && expect LooseFileSays 'too open'
+check LooseFileStillCompiles 0 "$bin" compile --cache "$p/loose.db" --cache-min-bytes 0 --json "$tmp/m/5.wasm" \
+  && expect LooseFileMiss '"cache": ?"miss"' && expect LooseFileWarns 'permissions 0666'
+chmod 600 "$p/loose.db"
+check TightFileHits 0 "$bin" compile --cache "$p/loose.db" --cache-min-bytes 0 --json "$tmp/m/5.wasm" \
+  && expect TightFileHit '"cache": ?"hit"'
+mkdir -p "$p/open" && chmod 777 "$p/open"
+check LooseDirRefused 0 "$bin" compile --cache "$p/open/c.db" --cache-min-bytes 0 "$tmp/m/6.wasm" \
+  && expect LooseDirSays 'directory .* too open'
+truth LooseDirNothingMade test ! -e "$p/open/c.db"
+mkdir -p "$p/sticky" && chmod 1777 "$p/sticky"
+check StickyDirAccepted 0 "$bin" compile --cache "$p/sticky/c.db" --cache-min-bytes 0 --json "$tmp/m/6.wasm" \
+  && expect StickyDirNoWarning '^\{"ok":true'
+check StickyDirStored 0 "$bin" cache --cache "$p/sticky/c.db" stats && expect StickyDirEntry '^entries: 1$'
+
 echo "$passes passed, $fails failed"
 [[ $fails -eq 0 ]]
