@@ -10,12 +10,14 @@
 #include <sqlite3.h>
 
 #include "cache/cache_file.h"
+#include "cache/entry_rows.h"
 #include "cache/sqlite_util.h"
 
 namespace wasmstream::cache {
 namespace {
 
 using internal::BlobReader;
+using internal::DropDamagedRows;
 using internal::Exec;
 using internal::IsFatal;
 using internal::Stmt;
@@ -141,6 +143,7 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(StoreOptions options) {
       std::this_thread::sleep_for(std::chrono::milliseconds(kOpenRetryDelayMs));
     }
   }
+  store->DropDamaged(store->write_db_);
   {
     std::lock_guard<std::mutex> lock(store->queue_mutex_);
     store->accepting_ = true;
@@ -270,6 +273,14 @@ void SqliteStore::Disable(const std::string& why) {
     unusable_.store(true);
   }
   Warn("code cache disabled: " + why);
+}
+
+void SqliteStore::DropDamaged(sqlite3* db) {
+  uint64_t removed = 0;
+  if (DropDamagedRows(db, &removed) != SQLITE_OK || removed == 0) return;
+  BumpSession(&Counters::rejected, removed);
+  Warn(options_.path + ": dropped " + std::to_string(removed) +
+       " entries with impossible sizes (damaged rows)");
 }
 
 void SqliteStore::BumpSession(uint64_t Counters::*field, uint64_t n) {
@@ -583,7 +594,7 @@ void SqliteStore::RunJob(Job& job) {
       }
       delta.stores += 1;
       // Least recently used entries go until the budget holds again.
-      Stmt total(db, "SELECT COALESCE(SUM(wire_size + payload_size), 0) FROM entries");
+      Stmt total(db, internal::kSaneTotalSql);
       rc = total.Step();
       if (rc != SQLITE_ROW) {
         finish(rc, "store");
@@ -591,7 +602,7 @@ void SqliteStore::RunJob(Job& job) {
       }
       uint64_t sum = static_cast<uint64_t>(total.Int(0));
       if (sum > options_.max_total_bytes) {
-        Stmt lru(db, "SELECT id, wire_size + payload_size FROM entries WHERE id != ? ORDER BY use_seq");
+        Stmt lru(db, internal::kSaneLruSql);
         lru.Bind(1, id);
         std::vector<int64_t> victims;
         while (sum > options_.max_total_bytes && (rc = lru.Step()) == SQLITE_ROW) {
@@ -690,7 +701,7 @@ StoreStats SqliteStore::Stats() {
   std::lock_guard<std::mutex> lock(read_mutex_);
   Stmt v(read_db_, "PRAGMA user_version");
   if (v.Step() == SQLITE_ROW) st.schema_version = static_cast<int>(v.Int(0));
-  Stmt s(read_db_, "SELECT count(*), COALESCE(SUM(wire_size + payload_size), 0) FROM entries");
+  Stmt s(read_db_, internal::kSaneCountAndTotalSql);
   if (s.Step() == SQLITE_ROW) {
     st.entries = static_cast<uint64_t>(s.Int(0));
     st.total_bytes = static_cast<uint64_t>(s.Int(1));
@@ -750,12 +761,14 @@ uint64_t SqliteStore::EvictTo(uint64_t max_bytes) {
   Flush();
   std::lock_guard<std::mutex> lock(read_mutex_);
   sqlite3* db = read_db_;
+  DropDamaged(db);
   if (Exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) return 0;
-  Stmt total(db, "SELECT COALESCE(SUM(wire_size + payload_size), 0) FROM entries");
+  Stmt total(db, internal::kSaneTotalSql);
   uint64_t sum = total.Step() == SQLITE_ROW ? static_cast<uint64_t>(total.Int(0)) : 0;
   std::vector<int64_t> victims;
   {
-    Stmt lru(db, "SELECT id, wire_size + payload_size FROM entries ORDER BY use_seq");
+    Stmt lru(db, internal::kSaneLruSql);
+    lru.Bind(1, int64_t{-1});
     while (sum > max_bytes && lru.Step() == SQLITE_ROW) {
       victims.push_back(lru.Int(0));
       sum -= std::min<uint64_t>(sum, static_cast<uint64_t>(lru.Int(1)));

@@ -188,6 +188,8 @@ class SqliteStore {
   void WriteEntry(Job& job);
   void AddCounters(const Counters& delta);
   void BumpSession(uint64_t Counters::*field, uint64_t n = 1);
+  // Deletes rows whose sizes are impossible (entry_rows.h); counts, warns.
+  void DropDamaged(sqlite3* db);
   void CheckSqlite(int rc, const char* what);
   int ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_bytes, LookupResult* result,
                 const std::function<void()>& on_found);
