@@ -6,7 +6,7 @@
 # absent and owner-only, rows with absurd sizes are dropped, `validate` streams
 # files and refuses what is not one, and anything with a scheme is a URL.
 set -uo pipefail
-bin="$1"
+bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}/hostile"
 rm -rf "$tmp" && mkdir -p "$tmp" && chmod 700 "$tmp"
 fails=0
@@ -25,11 +25,20 @@ expect() {  # expect NAME PATTERN  (grep -E on the last $out)
   fi
   passes=$((passes + 1))
 }
+lacks() {  # lacks NAME PATTERN  (the last $out must not match)
+  if grep -qE -- "$2" <<<"$out"; then
+    echo "FAIL $1: output has /$2/: $out"; fails=$((fails + 1)); return 1
+  fi
+  passes=$((passes + 1))
+}
 truth() {  # truth NAME COMMAND...  (the command must succeed)
   local name="$1"; shift
   if ! "$@"; then echo "FAIL $name: $*"; fails=$((fails + 1)); return 1; fi
   passes=$((passes + 1))
 }
+
+# Runs SQL on a file through Python's sqlite3, as a person with a shell would.
+sql() { python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()' "$@"; }
 
 # (module (func (export "f") (result i32) i32.const N)), N in 0..63: distinct modules.
 module() {
@@ -61,8 +70,15 @@ done
 check ParallelStats 0 "$bin" cache --cache "$db" stats \
   && expect ParallelAllStored '^entries: 8$' && expect ParallelCounters 'misses 8, stores 8,'
 
+# --- One row with absurd sizes does not break the cache. ---
+db="$tmp/seq/c.db"
+sql "$db" 'update entries set payload_size = 9223372036854775807 where id = (select min(id) from entries)'
+check DamagedRowStore 0 "$bin" compile --cache "$db" --cache-min-bytes 0 --json "$tmp/m/21.wasm" \
+  && expect DamagedRowWarns 'dropped 1 entries with impossible sizes'
+check DamagedRowStats 0 "$bin" cache --cache "$db" stats && expect DamagedRowEntries '^entries: 20$'
+check DamagedRowEvict 0 "$bin" cache --cache "$db" evict --max-bytes 0 && expect DamagedRowEvicted '^evicted 20 entries; 0 entries'
+
 # --- `cache clear` deletes only a database it recognises as its own. ---
-sql() { python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()' "$@"; }
 c="$tmp/clear"; mkdir -p "$c"
 sql "$c/foreign.db" 'create table t(x)'
 printf 'wal' >"$c/foreign.db-wal"; printf 'shm' >"$c/foreign.db-shm"
@@ -121,6 +137,42 @@ mkdir -p "$p/sticky" && chmod 1777 "$p/sticky"
 check StickyDirAccepted 0 "$bin" compile --cache "$p/sticky/c.db" --cache-min-bytes 0 --json "$tmp/m/6.wasm" \
   && expect StickyDirNoWarning '^\{"ok":true'
 check StickyDirStored 0 "$bin" cache --cache "$p/sticky/c.db" stats && expect StickyDirEntry '^entries: 1$'
+
+# --- validate streams files and refuses what is not one. ---
+v="$tmp/validate"; mkdir -p "$v/dir"
+check ValidateDirectory 1 "$bin" validate "$v/dir" && expect ValidateDirectorySays 'not a module file: is a directory'
+check ValidateDevZero 1 "$bin" validate /dev/zero && expect ValidateDevZeroSays 'is a device'
+mkfifo "$v/fifo"
+check ValidateFifo 1 timeout 60 "$bin" validate "$v/fifo" && expect ValidateFifoSays 'is a FIFO'
+check ValidateMissing 1 "$bin" validate "$v/none.wasm" && expect ValidateMissingSays 'cannot read file'
+check ValidateJsonDirectory 1 "$bin" validate --json "$v/dir" && expect ValidateJsonDirectoryError '"error": ?"not a module file'
+# Sparse files: no disk used. Without a sanitizer (which reserves terabytes of
+# address space) they run under a 1 GiB address-space limit: the whole file is
+# never read into memory.
+truncate -s 2G "$v/huge.wasm"
+truncate -s 600M "$v/zeros.wasm"
+limit=""
+[[ -z "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}" ]] && limit="ulimit -v 1048576;"
+check ValidateHuge 1 bash -c "$limit exec \"\$0\" validate \"\$1\"" "$bin" "$v/huge.wasm" \
+  && expect ValidateHugeSays 'module size exceeds internal limit of 1073741824 bytes'
+check ValidateZeros 1 bash -c "$limit exec \"\$0\" validate \"\$1\"" "$bin" "$v/zeros.wasm" \
+  && expect ValidateZerosSays 'magic header not detected @\+0'
+check ValidateStillValid 0 "$bin" validate "$tmp/m/1.wasm" "$tmp/m/2.wasm" && expect ValidateStillValidSays 'valid'
+
+# --- Anything with a scheme is a URL: fetch()'s TypeError, never a file path. ---
+for u in 'ftp://127.0.0.1/x.wasm' 'gopher://127.0.0.1/x' 'javascript:alert(1)' 'blob:http://127.0.0.1/x'; do
+  check "UrlScheme:$u" 1 "$bin" compile --no-cache "$u" && expect "UrlSchemeTypeError:$u" '^TypeError' \
+    && lacks "UrlSchemeNotAFile:$u" 'file://' 
+done
+for u in 'http://' 'http://[::1' 'http://127.0.0.1:99999/x.wasm'; do
+  check "UrlSyntax:$u" 1 "$bin" compile --no-cache "$u" && expect "UrlSyntaxTypeError:$u" '^TypeError' \
+    && lacks "UrlSyntaxNotAFile:$u" 'file://' 
+done
+check UrlRunScheme 1 "$bin" run --no-cache 'ftp://127.0.0.1/x.wasm' --invoke f && expect UrlRunSchemeSays "^TypeError.*scheme 'ftp'"
+# A relative path with a colon later in it is still a path.
+mkdir -p "$tmp/colon" && cp "$tmp/m/9.wasm" "$tmp/colon/a:b.wasm"
+check PathWithColon 0 bash -c 'cd "$1" && exec "$0" run --no-cache ./a:b.wasm --invoke f' "$bin" "$tmp/colon" \
+  && expect PathWithColonResult '9'
 
 echo "$passes passed, $fails failed"
 [[ $fails -eq 0 ]]
