@@ -174,5 +174,18 @@ mkdir -p "$tmp/colon" && cp "$tmp/m/9.wasm" "$tmp/colon/a:b.wasm"
 check PathWithColon 0 bash -c 'cd "$1" && exec "$0" run --no-cache ./a:b.wasm --invoke f' "$bin" "$tmp/colon" \
   && expect PathWithColonResult '9'
 
+# --- A 6 KB module declaring 1000 tables of 10M elements: a RangeError, not an
+# abort (the Store's table budget). Under a 3 GiB address-space limit without a
+# sanitizer: the budget's gigabyte fits, the 80 GB the module asks for does not.
+python3 - "$tmp/tables.wasm" <<'PY'
+import sys
+body = bytes([0xe8, 0x07]) + bytes([0x70, 0x00, 0x80, 0xad, 0xe2, 0x04]) * 1000
+open(sys.argv[1], 'wb').write(b'\0asm\x01\0\0\0\x04' + bytes([0xf2, 0x2e]) + body)
+PY
+limit=""
+[[ -z "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}" ]] && limit="ulimit -v 3145728;"
+check ManyTables 1 bash -c "$limit exec \"\$0\" run --no-cache \"\$1\"" "$bin" "$tmp/tables.wasm" \
+  && expect ManyTablesRangeError '^RangeError'
+
 echo "$passes passed, $fails failed"
 [[ $fails -eq 0 ]]

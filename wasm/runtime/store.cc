@@ -42,7 +42,7 @@ MemoryInstance* Store::NewMemory(const Limits& limits, uint32_t page_size_log2) 
 }
 
 TableInstance* Store::NewTable(ValueType elem, const Limits& limits, RefBits init) {
-  auto t = std::make_unique<TableInstance>(elem, limits, init);
+  auto t = std::make_unique<TableInstance>(elem, limits, init, &table_budget_);
   if (!t->ok()) return nullptr;
   tables_.push_back(std::move(t));
   return tables_.back().get();
