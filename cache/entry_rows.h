@@ -25,18 +25,18 @@ namespace wasmstream::cache::internal {
   "(typeof(wire_size) = 'integer' AND typeof(payload_size) = 'integer' AND"   \
   " wire_size BETWEEN 0 AND 2147483647 AND payload_size BETWEEN 0 AND 2147483647)"
 
-// Bytes of every sane entry (wire + payload). TOTAL, not SUM: it cannot fail
-// with an integer overflow, whatever the rows hold.
+// Bytes the budget counts (payloads; the wire bytes are not stored) of every
+// sane entry. TOTAL, not SUM: it cannot fail with an integer overflow,
+// whatever the rows hold.
 inline constexpr char kSaneTotalSql[] =
-    "SELECT CAST(TOTAL(wire_size + payload_size) AS INTEGER) FROM entries WHERE "
-    WASMSTREAM_SANE_SIZES;
+    "SELECT CAST(TOTAL(payload_size) AS INTEGER) FROM entries WHERE " WASMSTREAM_SANE_SIZES;
 inline constexpr char kSaneCountAndTotalSql[] =
-    "SELECT count(*), CAST(TOTAL(wire_size + payload_size) AS INTEGER) FROM entries WHERE "
+    "SELECT count(*), CAST(TOTAL(payload_size) AS INTEGER) FROM entries WHERE "
     WASMSTREAM_SANE_SIZES;
 // Least recently used first, sane rows only (an absurd size would count as
 // freeing the whole budget).
 inline constexpr char kSaneLruSql[] =
-    "SELECT id, wire_size + payload_size FROM entries WHERE " WASMSTREAM_SANE_SIZES
+    "SELECT id, payload_size FROM entries WHERE " WASMSTREAM_SANE_SIZES
     " AND id != ? ORDER BY use_seq";
 
 // Deletes the rows with impossible sizes and their blobs, in one transaction;

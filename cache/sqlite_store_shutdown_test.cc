@@ -40,9 +40,9 @@ class SqliteStoreShutdownTest : public ::testing::Test {
   }
 
   bool Queue(SqliteStore& s, uint8_t seed) {
-    auto wire = std::make_shared<std::vector<uint8_t>>(Wire(3000, seed));
-    return s.StoreAsync(KeyFor(*wire, Fp()), Fp().ToString(), *wire, wire,
-                        std::vector<uint8_t>(wire->rbegin(), wire->rend()));
+    std::vector<uint8_t> wire = Wire(3000, seed);
+    return s.StoreAsync(KeyFor(wire, Fp()), Fp().ToString(), DigestOf(wire),
+                        std::vector<uint8_t>(wire.rbegin(), wire.rend()));
   }
 
   // Entries in the file, read by a connection of our own (not the store's).
@@ -80,7 +80,7 @@ TEST_F(SqliteStoreShutdownTest, WritesAfterShutdownAreRefusedAndReadsStillWork) 
   s->Shutdown();  // idempotent
   EXPECT_FALSE(Queue(*s, 2));
   std::vector<uint8_t> wire = Wire(3000, 1);
-  EXPECT_TRUE(s->Lookup(KeyFor(wire, Fp()), wire).hit());
+  EXPECT_TRUE(s->Lookup(KeyFor(wire, Fp()), DigestOf(wire)).hit());
   s->Flush();  // returns at once: nothing will be written any more
   EXPECT_EQ(EntriesOnDisk(), 1);
 }
