@@ -1,0 +1,4 @@
+;; One export for the ctypes smoke test.
+(module
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1))))
