@@ -117,7 +117,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     } else if (!store->usable()) {
       CompileInner("not in memory; persistent cache unusable");
     } else if (size() < store->options().min_module_bytes) {
-      CompileInner("module below --cache-min-bytes (" +
+      CompileInner("module below the cache's minimum size (" +
                    std::to_string(store->options().min_module_bytes) + ")");
     } else {
       cache_->PostIo([self] { self->LookupStore(); });
@@ -332,21 +332,29 @@ std::string HintValidators(const StreamInfo& info) {
 CodeCache::CodeCache(std::unique_ptr<cache::SqliteStore> store)
     : store_(std::move(store)), io_([this] { IoLoop(); }) {}
 
-CodeCache::~CodeCache() {
+CodeCache::~CodeCache() { Shutdown(); }
+
+void CodeCache::Shutdown(std::chrono::milliseconds max_wait) {
+  std::lock_guard<std::mutex> join_lock(join_mutex_);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
   cv_.notify_all();
-  io_.join();
+  if (io_.joinable()) io_.join();
+  if (store_) store_->Shutdown(max_wait);
 }
 
 void CodeCache::PostIo(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    tasks_.push_back(std::move(task));
+    if (!stopping_) {
+      tasks_.push_back(std::move(task));
+      cv_.notify_one();
+      return;
+    }
   }
-  cv_.notify_one();
+  task();
 }
 
 void CodeCache::IoLoop() {

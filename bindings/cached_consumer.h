@@ -33,6 +33,7 @@
 #ifndef WASMSTREAM_BINDINGS_CACHED_CONSUMER_H_
 #define WASMSTREAM_BINDINGS_CACHED_CONSUMER_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -66,18 +67,34 @@ cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features,
 
 // One per process (or per test): the in-process map, the optional SQLite
 // store and an I/O thread for store reads.
+//
+// Shutdown order, the same for the CLI, tests and embedders. Threads that can
+// post to the EventLoop: the fetcher's network thread, compile workers, this
+// cache's I/O thread; the store's writer posts nothing.
+//   1. The EventLoop is created first and destroyed last.
+//   2. On the loop thread, once the promises it waits for have settled, the
+//      owner calls CodeCache::Shutdown(): queued lookups run (they may still
+//      post to the loop, which is alive) and the I/O thread ends; then the
+//      store writes what is queued (bounded: SqliteStore::Shutdown) and its
+//      writer ends. Every store a finished compile queued is on disk now.
+//   3. Then the Realm (and its consumer factory), the Fetcher, the EventLoop.
+// Streams still holding the CodeCache after that find its threads gone: a
+// lookup runs on the caller's thread, a store is refused.
 class CodeCache {
  public:
   // {store}: null for the in-process map alone (no persistent cache).
   explicit CodeCache(std::unique_ptr<cache::SqliteStore> store);
-  ~CodeCache();  // runs queued I/O tasks, then joins
+  ~CodeCache();  // Shutdown()
   CodeCache(const CodeCache&) = delete;
   CodeCache& operator=(const CodeCache&) = delete;
 
   cache::SqliteStore* store() const { return store_.get(); }
   cache::ModuleMap<wasm::Module>& map() { return map_; }
-  // Runs {task} on the I/O thread.
+  // Runs {task} on the I/O thread (after Shutdown(): on the calling thread).
   void PostIo(std::function<void()> task);
+  // Step 2 of the shutdown order above. Idempotent; not on the I/O thread.
+  void Shutdown(std::chrono::milliseconds max_wait =
+                    std::chrono::milliseconds(cache::kDefaultShutdownWaitMs));
 
  private:
   void IoLoop();
@@ -88,6 +105,7 @@ class CodeCache {
   // Protected by {mutex_}:
   std::deque<std::function<void()>> tasks_;
   bool stopping_ = false;
+  std::mutex join_mutex_;  // one Shutdown() joins {io_}
   std::thread io_;
 };
 

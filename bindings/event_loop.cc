@@ -18,11 +18,15 @@ void EventLoop::CheckLoopThread(const char* what) const {
 }
 
 void EventLoop::PostTask(Task task) {
+  // Once the task is queued the loop thread may run it, return and destroy
+  // this EventLoop before we notify: from then on touch only {sync}, which
+  // this call keeps alive.
+  std::shared_ptr<Sync> sync = sync_;
   {
-    std::lock_guard<std::mutex> lock(sync_->mutex);
-    sync_->tasks.push_back(std::move(task));
+    std::lock_guard<std::mutex> lock(sync->mutex);
+    sync->tasks.push_back(std::move(task));
   }
-  sync_->cv.notify_one();
+  sync->cv.notify_one();
 }
 
 void EventLoop::QueueMicrotask(Task task) {

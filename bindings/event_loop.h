@@ -6,6 +6,13 @@
 // The loop thread is the thread that constructs the EventLoop; Run*() must be
 // called on it. PostTask() may be called from any thread; everything else only
 // on the loop thread.
+//
+// Shutdown order: the EventLoop is made first and destroyed last. Every thread
+// that posts to it (the fetcher's network thread, compile workers, a code
+// cache's I/O thread) must be stopped, or have nothing left to post, before the
+// loop goes; bindings/cached_consumer.h (CodeCache) states the whole order. A
+// PostTask() whose task lets the loop thread finish may still be returning
+// when the loop is destroyed: it touches only state the call itself keeps alive.
 #ifndef WASMSTREAM_BINDINGS_EVENT_LOOP_H_
 #define WASMSTREAM_BINDINGS_EVENT_LOOP_H_
 

@@ -29,6 +29,11 @@ inline constexpr int kOpenRetryDelayMs = 20;
 // Writes queued for the writer thread beyond this many bytes are dropped
 // (counted as store failures) so a slow disk cannot grow memory without bound.
 inline constexpr uint64_t kMaxPendingWriteBytes = 256 * kMiB;
+// Shutdown() writes queued entries for at most this long, then drops the
+// rest: longer than one busy timeout, so a write that waits out another
+// process's lock still lands, yet an exit never hangs on a stuck file.
+inline constexpr int kDefaultShutdownWaitMs = 15'000;
+static_assert(kDefaultShutdownWaitMs > kDefaultBusyTimeoutMs);
 // Page size of a new cache file: entries are multi-megabyte blobs, and 64 KiB
 // pages (SQLite's largest) make their overflow chains 16x shorter than 4 KiB.
 inline constexpr int kSqlitePageSize = 65536;

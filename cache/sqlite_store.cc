@@ -9,18 +9,18 @@
 
 #include <sqlite3.h>
 
+#include "cache/cache_file.h"
+#include "cache/entry_rows.h"
 #include "cache/sqlite_util.h"
 
 namespace wasmstream::cache {
 namespace {
 
 using internal::BlobReader;
+using internal::DropDamagedRows;
 using internal::Exec;
 using internal::IsFatal;
 using internal::Stmt;
-
-// 'WSMC': marks the file as ours, so a foreign SQLite file is never written.
-constexpr int kApplicationId = 0x57534d43;
 
 // Migration i takes the schema from version i to i + 1 (append-only).
 constexpr const char* kMigrations[] = {
@@ -131,6 +131,12 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(StoreOptions options) {
   // Opening can meet another process creating, migrating or switching the
   // file to WAL, where SQLite answers "locked" without waiting: retry a while.
   std::string error;
+  // Before any connection: closing a descriptor of the file would drop the
+  // locks SQLite holds on it for this process.
+  if (!PrepareCachePath(store->options_.path, &error)) {
+    store->Disable(error);
+    return store;
+  }
   for (sqlite3** db : {&store->read_db_, &store->write_db_}) {
     bool busy = false;
     int attempt = 0;
@@ -142,26 +148,24 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(StoreOptions options) {
       std::this_thread::sleep_for(std::chrono::milliseconds(kOpenRetryDelayMs));
     }
   }
+  store->DropDamaged(store->write_db_);
+  {
+    std::lock_guard<std::mutex> lock(store->queue_mutex_);
+    store->accepting_ = true;
+    store->writer_done_ = false;
+  }
   store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
   return store;
 }
 
 SqliteStore::~SqliteStore() {
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  Shutdown();
   sqlite3_close_v2(read_db_);
   sqlite3_close_v2(write_db_);
 }
 
 bool SqliteStore::OpenDatabase(sqlite3** out, std::string* error, bool* busy) {
   const std::string& path = options_.path;
-  std::error_code ec;
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -205,6 +209,10 @@ bool SqliteStore::OpenDatabase(sqlite3** out, std::string* error, bool* busy) {
     // (must precede WAL and the first table).
     std::string ps = "PRAGMA page_size=" + std::to_string(kSqlitePageSize);
     Exec(db, ps.c_str());
+    // Marked as ours in the file's first write, so a file cut short before
+    // its migration is still recognised (cache_file.h) rather than foreign.
+    std::string id = "PRAGMA application_id=" + std::to_string(kApplicationId);
+    Exec(db, id.c_str());
   }
   {
     std::string mmap = "PRAGMA mmap_size=" + std::to_string(kSqliteMmapBytes);
@@ -270,6 +278,14 @@ void SqliteStore::Disable(const std::string& why) {
     unusable_.store(true);
   }
   Warn("code cache disabled: " + why);
+}
+
+void SqliteStore::DropDamaged(sqlite3* db) {
+  uint64_t removed = 0;
+  if (DropDamagedRows(db, &removed) != SQLITE_OK || removed == 0) return;
+  BumpSession(&Counters::rejected, removed);
+  Warn(options_.path + ": dropped " + std::to_string(removed) +
+       " entries with impossible sizes (damaged rows)");
 }
 
 void SqliteStore::BumpSession(uint64_t Counters::*field, uint64_t n) {
@@ -392,6 +408,7 @@ bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
   }
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
+    if (!accepting_) return false;
     if (size > kMaxPendingWriteBytes - std::min(queued_bytes_, kMaxPendingWriteBytes)) {
       // The disk is slower than the compiles: drop rather than grow.
       std::lock_guard<std::mutex> clock(counters_mutex_);
@@ -453,7 +470,7 @@ std::optional<CacheKey> SqliteStore::FindHint(const std::string& url, const std:
 void SqliteStore::Enqueue(std::unique_ptr<Job> job, uint64_t bytes) {
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
-    if (stopping_ || !writer_.joinable()) return;
+    if (!accepting_) return;
     queued_bytes_ += bytes;
     queue_.push_back(std::move(job));
   }
@@ -462,17 +479,33 @@ void SqliteStore::Enqueue(std::unique_ptr<Job> job, uint64_t bytes) {
 
 void SqliteStore::Flush() {
   std::unique_lock<std::mutex> lock(queue_mutex_);
-  idle_cv_.wait(lock, [this] { return (queue_.empty() && !busy_) || !writer_.joinable(); });
+  idle_cv_.wait(lock, [this] { return (queue_.empty() && !busy_) || writer_done_; });
+}
+
+void SqliteStore::Shutdown(std::chrono::milliseconds max_wait) {
+  std::lock_guard<std::mutex> join_lock(join_mutex_);
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    if (!accepting_) return;
+    accepting_ = false;
+    drain_deadline_ = std::chrono::steady_clock::now() + max_wait;
+  }
+  queue_cv_.notify_all();
+  writer_.join();
 }
 
 // Runs on the writer thread.
 void SqliteStore::WriterLoop() {
   std::unique_lock<std::mutex> lock(queue_mutex_);
   for (;;) {
-    queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    queue_cv_.wait(lock, [this] { return !accepting_ || !queue_.empty(); });
     if (queue_.empty()) {
-      if (stopping_) break;
+      if (!accepting_) break;
       continue;
+    }
+    if (!accepting_ && std::chrono::steady_clock::now() >= drain_deadline_) {
+      DropQueued(lock);
+      break;
     }
     std::unique_ptr<Job> job = std::move(queue_.front());
     queue_.pop_front();
@@ -488,7 +521,21 @@ void SqliteStore::WriterLoop() {
     busy_ = false;
     if (queue_.empty()) idle_cv_.notify_all();
   }
+  writer_done_ = true;
   idle_cv_.notify_all();
+}
+
+// Writer thread, {queue_mutex_} held: the shutdown's time is up.
+void SqliteStore::DropQueued(std::unique_lock<std::mutex>& lock) {
+  uint64_t stores = 0, jobs = queue_.size();
+  for (const auto& job : queue_) stores += job->kind == Job::Kind::kStore;
+  queue_.clear();
+  queued_bytes_ = 0;
+  lock.unlock();
+  BumpSession(&Counters::store_failures, stores);
+  Warn(options_.path + ": " + std::to_string(jobs) + " queued writes (" + std::to_string(stores) +
+       " entries) dropped: the shutdown's wait for the database ran out");
+  lock.lock();
 }
 
 // Runs on the writer thread: one short transaction per job.
@@ -543,7 +590,7 @@ void SqliteStore::RunJob(Job& job) {
       }
       delta.stores += 1;
       // Least recently used entries go until the budget holds again.
-      Stmt total(db, "SELECT COALESCE(SUM(payload_size), 0) FROM entries");
+      Stmt total(db, internal::kSaneTotalSql);
       rc = total.Step();
       if (rc != SQLITE_ROW) {
         finish(rc, "store");
@@ -551,7 +598,7 @@ void SqliteStore::RunJob(Job& job) {
       }
       uint64_t sum = static_cast<uint64_t>(total.Int(0));
       if (sum > options_.max_total_bytes) {
-        Stmt lru(db, "SELECT id, payload_size FROM entries WHERE id != ? ORDER BY use_seq");
+        Stmt lru(db, internal::kSaneLruSql);
         lru.Bind(1, id);
         std::vector<int64_t> victims;
         while (sum > options_.max_total_bytes && (rc = lru.Step()) == SQLITE_ROW) {
@@ -650,7 +697,7 @@ StoreStats SqliteStore::Stats() {
   std::lock_guard<std::mutex> lock(read_mutex_);
   Stmt v(read_db_, "PRAGMA user_version");
   if (v.Step() == SQLITE_ROW) st.schema_version = static_cast<int>(v.Int(0));
-  Stmt s(read_db_, "SELECT count(*), COALESCE(SUM(payload_size), 0) FROM entries");
+  Stmt s(read_db_, internal::kSaneCountAndTotalSql);
   if (s.Step() == SQLITE_ROW) {
     st.entries = static_cast<uint64_t>(s.Int(0));
     st.total_bytes = static_cast<uint64_t>(s.Int(1));
@@ -710,12 +757,14 @@ uint64_t SqliteStore::EvictTo(uint64_t max_bytes) {
   Flush();
   std::lock_guard<std::mutex> lock(read_mutex_);
   sqlite3* db = read_db_;
+  DropDamaged(db);
   if (Exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) return 0;
-  Stmt total(db, "SELECT COALESCE(SUM(payload_size), 0) FROM entries");
+  Stmt total(db, internal::kSaneTotalSql);
   uint64_t sum = total.Step() == SQLITE_ROW ? static_cast<uint64_t>(total.Int(0)) : 0;
   std::vector<int64_t> victims;
   {
-    Stmt lru(db, "SELECT id, payload_size FROM entries ORDER BY use_seq");
+    Stmt lru(db, internal::kSaneLruSql);
+    lru.Bind(1, int64_t{-1});
     while (sum > max_bytes && lru.Step() == SQLITE_ROW) {
       victims.push_back(lru.Int(0));
       sum -= std::min<uint64_t>(sum, static_cast<uint64_t>(lru.Int(1)));

@@ -24,6 +24,7 @@
 #define WASMSTREAM_CACHE_SQLITE_STORE_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -116,7 +117,7 @@ class SqliteStore {
  public:
   // Never fails: a store that cannot open is returned unusable (one warning).
   static std::unique_ptr<SqliteStore> Open(StoreOptions options);
-  // Waits for queued writes, then closes.
+  // Shutdown(), then closes.
   ~SqliteStore();
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
@@ -149,6 +150,16 @@ class SqliteStore {
   // Blocks until every queued write is done.
   void Flush();
 
+  // Stops taking writes, writes what is queued and ends the writer thread.
+  // Writing stops after {max_wait}: queued jobs left then are dropped (stores
+  // counted as store failures, one warning), so a locked or stuck file cannot
+  // hold up an exit for longer than that plus one busy timeout. Lookups and
+  // administration still work afterwards; new writes are refused. Idempotent,
+  // any thread but the writer. The owner calls it before the process exits
+  // (bindings/cached_consumer.h, CodeCache, gives the whole shutdown order).
+  void Shutdown(std::chrono::milliseconds max_wait =
+                    std::chrono::milliseconds(kDefaultShutdownWaitMs));
+
   // url-hint policy: URL + validators (ETag, Last-Modified, Content-Length,
   // joined by the caller) → the key seen last time.
   void PutHintAsync(const std::string& url, const std::string& validators, const CacheKey& key);
@@ -162,8 +173,8 @@ class SqliteStore {
   // The payload blob alone, no checks: the floor in bench/cache_bench.cc.
   std::optional<std::vector<uint8_t>> ReadPayloadUnchecked(const CacheKey& key);
 
-  // Removes a database file and its -wal/-shm companions (for `cache clear`
-  // on a file the store cannot use).
+  // Removes a file and its -wal/-shm companions, whatever they are: for tests
+  // and benchmarks. `cache clear` uses RemoveOwnCacheFile (cache_file.h).
   static bool DestroyFile(const std::string& path, std::string* error);
 
  private:
@@ -174,10 +185,13 @@ class SqliteStore {
   void Warn(const std::string& message);
   void Enqueue(std::unique_ptr<Job> job, uint64_t bytes);
   void WriterLoop();
+  void DropQueued(std::unique_lock<std::mutex>& lock);
   void RunJob(Job& job);
   void WriteEntry(Job& job);
   void AddCounters(const Counters& delta);
   void BumpSession(uint64_t Counters::*field, uint64_t n = 1);
+  // Deletes rows whose sizes are impossible (entry_rows.h); counts, warns.
+  void DropDamaged(sqlite3* db);
   void CheckSqlite(int rc, const char* what);
   int ReadEntry(const CacheKey& key, const ContentDigest& content, LookupResult* result,
                 const std::function<void()>& on_found);
@@ -202,7 +216,11 @@ class SqliteStore {
   std::deque<std::unique_ptr<Job>> queue_;
   uint64_t queued_bytes_ = 0;
   bool busy_ = false;
-  bool stopping_ = false;
+  bool accepting_ = false;  // the writer runs and Shutdown() was not called
+  bool writer_done_ = true;
+  std::chrono::steady_clock::time_point drain_deadline_;
+
+  std::mutex join_mutex_;  // one Shutdown() joins the writer
 
   sqlite3* write_db_ = nullptr;  // used on the writer thread only
   std::thread writer_;

@@ -281,9 +281,10 @@ TEST_F(SqliteStoreTest, FileThatIsNotADatabaseIsUnusableWithOneWarningAndUntouch
   EXPECT_FALSE(s->StoreAsync(k, "fp", DigestOf(*owner), {1}));
   s->Flush();
   ASSERT_EQ(warnings_.size(), 1u);
-  EXPECT_NE(warnings_[0].find("not a database"), std::string::npos) << warnings_[0];
+  EXPECT_NE(warnings_[0].find("not a wasmstream cache database"), std::string::npos)
+      << warnings_[0];
   EXPECT_EQ(std::filesystem::file_size(path_), junk.size());
-  // `cache clear` on such a file: destroy, then a fresh store works.
+  // Removed by hand (`cache clear` refuses it), a fresh store works.
   s.reset();
   ASSERT_TRUE(SqliteStore::DestroyFile(path_, nullptr));
   EXPECT_TRUE(OpenStore()->usable());

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fetch/content_decoder.h"
 #include "fetch/cors.h"
 #include "fetch/data_url.h"
 
@@ -82,6 +83,10 @@ struct Job {
   Tainting tainting = Tainting::kBasic;
   uint64_t abort_id = 0;
   std::shared_ptr<BodyStream> body;  // once responded with a body
+  // Undoes the body's content codings; may hold input after the transfer
+  // ended, until the reader has made room for the rest (content_decoder.h).
+  std::unique_ptr<ContentDecoder> decoder;
+  uint64_t decoded_bytes = 0;
   std::shared_ptr<Transfer> transfer;  // the current hop, if any
   std::FILE* file = nullptr;           // a file: body being read
   bool finished = false;
@@ -186,6 +191,11 @@ class Fetcher::Core : public std::enable_shared_from_this<Core> {
   void StartFile(const std::shared_ptr<Job>& job);
   void ReadFile(const std::shared_ptr<Job>& job);
   void OnResume(const std::shared_ptr<Job>& job);
+  // Decoded slices into the body until the decoder wants input, the stream
+  // is full, or decoding fails ({*failure} set).
+  enum class Pump { kNeedInput, kFull, kError };
+  Pump PumpDecoded(Job& job, std::optional<FetchError>* failure);
+  void FinishDecoded(const std::shared_ptr<Job>& job);
   void Respond(const std::shared_ptr<Job>& job, Response response);
   void Fail(const std::shared_ptr<Job>& job, FetchError error);
   void Abort(const std::shared_ptr<Job>& job, const FetchError& reason);
@@ -388,7 +398,9 @@ void Fetcher::Core::StartCurl(const std::shared_ptr<Job>& job) {
   {
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Core::HeaderCallback);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every coding curl decodes
+    // Decoded here, not by curl, so decoding follows backpressure.
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, kAcceptEncoding);
+    curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);   // redirects are ours
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
     long idle_s = std::max(1L, (options_.idle_timeout_ms + 999) / 1000);
@@ -493,6 +505,17 @@ void Fetcher::Core::ReadFile(const std::shared_ptr<Job>& job) {
 void Fetcher::Core::OnResume(const std::shared_ptr<Job>& job) {
   if (job->finished) return;
   if (job->file) return ReadFile(job);
+  if (job->decoder) {
+    // Decoded output first: the transfer stays paused while it fills the stream.
+    std::optional<FetchError> failure;
+    switch (PumpDecoded(*job, &failure)) {
+      case Pump::kError: return Fail(job, *failure);
+      case Pump::kFull: return;  // the next resume continues
+      case Pump::kNeedInput:
+        if (!job->transfer) return FinishDecoded(job);  // the network part ended earlier
+        break;
+    }
+  }
   if (job->transfer && job->transfer->easy) {
     job->transfer->paused = false;
     curl_easy_pause(job->transfer->easy, CURLPAUSE_CONT);
@@ -675,15 +698,35 @@ void Fetcher::Core::OpenBody(const std::shared_ptr<Job>& job, Response::Parts pa
         });
       });
   parts.body = body;
+  auto decoder = ContentDecoder::Create(parts.headers.Get("Content-Encoding").value_or(""));
+  if (decoder.ok()) {
+    job->decoder = std::move(decoder).value();
+  } else {
+    FetchError e = FetchError::Type("Error reading the body of " + job->current_url().href() +
+                                    ": " + decoder.error().message);
+    if (job->transfer) {
+      job->transfer->failure = e;  // the first body bytes end the transfer
+    } else {
+      body->Error(e);
+    }
+  }
   if (job->transfer) job->transfer->phase = Phase::kBody;
   Respond(job, Response::FromParts(std::move(parts)));
 }
 
 size_t Fetcher::Core::OnBody(Transfer* t, const char* data, size_t n) {
   if (t->phase != Phase::kBody) return t->phase == Phase::kDiscard ? n : 0;
+  if (t->failure) return 0;
   auto& body = t->job->body;
   if (!body || body->cancelled()) return 0;
   if (t->paused) return CURL_WRITEFUNC_PAUSE;  // curl keeps {data} and offers it again
+  if (Job& job = *t->job; job.decoder) {
+    job.decoder->Feed(reinterpret_cast<const uint8_t*>(data), n);
+    Pump p = PumpDecoded(job, &t->failure);
+    if (p == Pump::kError) return 0;
+    if (p == Pump::kFull) t->paused = true;  // the undecoded rest waits in the decoder
+    return n;
+  }
   if (n > options_.max_body_bytes - t->body_bytes) {
     t->failure = FetchError::Type("Response body exceeds the maximum size of " +
                                   std::to_string(options_.max_body_bytes) + " bytes");
@@ -719,7 +762,44 @@ void Fetcher::Core::OnDone(CURL* easy, CURLcode code) {
     return Fail(job, FetchError::Type("Failed to fetch " + job->current_url().href() +
                                       ": no response head"));
   }
+  if (job->decoder) {
+    std::optional<FetchError> failure;
+    switch (PumpDecoded(*job, &failure)) {
+      case Pump::kError: return Fail(job, *failure);
+      case Pump::kFull: return;  // OnResume decodes the rest, then finishes
+      case Pump::kNeedInput: return FinishDecoded(job);
+    }
+  }
   if (job->body) job->body->Close();
+  Finish(job);
+}
+
+Fetcher::Core::Pump Fetcher::Core::PumpDecoded(Job& job, std::optional<FetchError>* failure) {
+  for (;;) {
+    Bytes out;
+    if (auto error = job.decoder->Drain(kMaxNetworkChunkBytes, &out)) {
+      *failure = FetchError::Type("Error reading the body of " + job.current_url().href() + ": " +
+                                  error->message);
+      return Pump::kError;
+    }
+    if (out.empty()) return Pump::kNeedInput;
+    if (out.size() > options_.max_body_bytes - job.decoded_bytes) {
+      *failure = FetchError::Type("Response body exceeds the maximum size of " +
+                                  std::to_string(options_.max_body_bytes) + " bytes");
+      return Pump::kError;
+    }
+    job.decoded_bytes += out.size();
+    if (!job.body->Push(std::move(out))) return Pump::kFull;
+  }
+}
+
+// The transfer ended and the decoder has nothing left to give.
+void Fetcher::Core::FinishDecoded(const std::shared_ptr<Job>& job) {
+  if (auto error = job->decoder->Finish()) {
+    return Fail(job, FetchError::Type("Error reading the body of " + job->current_url().href() +
+                                      ": " + error->message));
+  }
+  job->body->Close();
   Finish(job);
 }
 

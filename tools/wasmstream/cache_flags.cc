@@ -65,9 +65,12 @@ bool ParseCacheFlag(const std::vector<std::string>& args, size_t& i, CacheFlags&
 }
 
 std::shared_ptr<bindings::ModuleStreamConsumerFactory> MakeCacheConsumerFactory(
-    const CacheFlags& flags, bindings::ModuleStreamConsumerFactory* inner) {
+    const CacheFlags& flags, bindings::ModuleStreamConsumerFactory* inner,
+    std::shared_ptr<bindings::CodeCache>* cache) {
   if (flags.no_cache || flags.policy == bindings::CachePolicy::kOff) return nullptr;
-  return std::make_shared<bindings::CachedConsumerFactory>(ProcessCache(flags), flags.policy,
+  std::shared_ptr<bindings::CodeCache> process_cache = ProcessCache(flags);
+  if (cache) *cache = process_cache;
+  return std::make_shared<bindings::CachedConsumerFactory>(std::move(process_cache), flags.policy,
                                                            inner);
 }
 

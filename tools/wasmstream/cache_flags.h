@@ -39,9 +39,12 @@ bool ParseCacheFlag(const std::vector<std::string>& args, size_t& i, CacheFlags&
 // The consumer factory for the Realm: null when the cache is off (use the
 // default compiler). {inner} is the compiler factory (DefaultConsumerFactory()).
 // A cache that cannot open still gives a factory (its SQLite tier is off; one
-// warning on stderr).
+// warning on stderr). {cache}, when given, receives the factory's CodeCache:
+// the caller shuts it down before its EventLoop goes (the order in
+// bindings/cached_consumer.h), so every store is on disk when it reports.
 std::shared_ptr<bindings::ModuleStreamConsumerFactory> MakeCacheConsumerFactory(
-    const CacheFlags& flags, bindings::ModuleStreamConsumerFactory* inner);
+    const CacheFlags& flags, bindings::ModuleStreamConsumerFactory* inner,
+    std::shared_ptr<bindings::CodeCache>* cache = nullptr);
 
 }  // namespace wasmstream::cli
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/cache_file.h"
 #include "cache/sqlite_store.h"
 #include "tools/wasmstream/command.h"
 
@@ -17,7 +18,8 @@ constexpr char kUsage[] =
     "usage: wasmstream cache [--cache PATH] stats|list|clear|evict --max-bytes N\n"
     "  stats   entries, bytes, hit/miss/store counters (all processes and this one)\n"
     "  list    one line per entry, most recently used first\n"
-    "  clear   delete every entry (a file the cache cannot use is deleted)\n"
+    "  clear   delete every entry (a cache file it cannot use is deleted; a file\n"
+    "          that is not a wasmstream cache database never is)\n"
     "  evict   drop least recently used entries until the total is <= N bytes\n";
 
 std::string Time(int64_t ms) {
@@ -81,7 +83,7 @@ int RunCache(const std::vector<std::string>& args) {
   if (verb == "clear" && !store->usable()) {
     std::string path = store->path(), error;
     store.reset();
-    if (!cache::SqliteStore::DestroyFile(path, &error)) {
+    if (!cache::RemoveOwnCacheFile(path, &error)) {
       std::fprintf(stderr, "wasmstream cache clear: %s\n", error.c_str());
       return 1;
     }

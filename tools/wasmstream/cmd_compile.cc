@@ -148,7 +148,7 @@ int RunCompile(const std::vector<std::string>& args) {
     }
   }
   if (o.target.empty()) return Usage("a URL or PATH is required");
-  std::optional<fetch::Url> url = TargetUrl(o.target);
+  std::optional<std::string> url = TargetUrl(o.target);
   if (!url) return Usage("cannot make a URL of '" + o.target + "'");
 
   ProgressBar bar;

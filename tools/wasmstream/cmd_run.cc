@@ -113,7 +113,7 @@ int RunRun(const std::vector<std::string>& args) {
     }
   }
   if (target.empty()) return Usage("a URL or PATH is required");
-  std::optional<fetch::Url> url = TargetUrl(target);
+  std::optional<std::string> url = TargetUrl(target);
   if (!url) return Usage("cannot make a URL of '" + target + "'");
   std::string usage_error;
   StreamModuleResult streamed = StreamModule(*url, options, &usage_error);

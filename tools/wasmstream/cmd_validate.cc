@@ -2,14 +2,13 @@
 // One line per file: "FILE: valid" or "FILE: <CompileError> @+offset"; with
 // --json one JSON object per line. Exit 0 only when every file is valid.
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "tools/wasmstream/command.h"
+#include "tools/wasmstream/module_file.h"
 #include "wasm/features.h"
 #include "wasm/module_reflection.h"
 #include "wasm/streaming_compiler.h"
@@ -25,13 +24,6 @@ constexpr const char kUsage[] =
     "[--all-features] [--wasm20]\n"
     "  default features: what V8 ships (WebAssembly 3.0, threads, legacy exceptions);\n"
     "  --wasm20: WebAssembly 2.0 alone\n";
-
-bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
 
 int RunValidate(const std::vector<std::string>& args) {
   Features features = Features::Default();
@@ -69,18 +61,18 @@ int RunValidate(const std::vector<std::string>& args) {
   }
   bool all_valid = true;
   for (const std::string& file : files) {
-    std::vector<uint8_t> bytes;
-    if (!ReadFile(file, &bytes)) {
+    ModuleFileResult streamed = CompileModuleFile(file, features);
+    if (streamed.file_error) {
       all_valid = false;
       if (json) {
-        nlohmann::json j = {{"file", file}, {"valid", false}, {"error", "cannot read file"}};
-        std::printf("%s\n", j.dump().c_str());
+        nlohmann::json j = {{"file", file}, {"valid", false}, {"error", *streamed.file_error}};
+        std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
       } else {
-        std::printf("%s: cannot read file\n", file.c_str());
+        std::printf("%s: %s\n", file.c_str(), streamed.file_error->c_str());
       }
       continue;
     }
-    wasm::CompileResult r = wasm::CompileModule(bytes, features);
+    wasm::CompileResult& r = *streamed.compile;
     all_valid = all_valid && r.ok();
     if (!json) {
       std::printf("%s: %s\n", file.c_str(), r.ok() ? "valid" : r.error().Format().c_str());

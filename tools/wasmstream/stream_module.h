@@ -40,14 +40,16 @@ struct StreamModuleResult {
   std::vector<bindings::CspViolation> violations;
 };
 
-// A URL if {target} parses as one with a scheme we fetch; else a file: URL of
-// the path; nullopt if neither can be made.
-std::optional<fetch::Url> TargetUrl(const std::string& target);
+// What to fetch for {target}: the target itself when it starts with a URL
+// scheme ("ftp:", "http://[::1", "blob:" too: fetch() answers those with its
+// TypeError for the scheme or the syntax, as a browser would), else the
+// file: URL of the path; nullopt if no file: URL can be made of the path.
+std::optional<std::string> TargetUrl(const std::string& target);
 
 // Runs the fetch and the streaming compile to the end (or to a time-out, which
 // is reported as a TypeError). {usage_error} gets a message and the result is
 // empty when an option is unusable (a bad origin).
-StreamModuleResult StreamModule(const fetch::Url& url, const StreamModuleOptions& options,
+StreamModuleResult StreamModule(const std::string& url, const StreamModuleOptions& options,
                                 std::string* usage_error);
 
 }  // namespace wasmstream::cli

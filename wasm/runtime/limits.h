@@ -36,6 +36,14 @@ constexpr uint64_t kMaxMemory64Pages = kSpecMaxMemory64Pages;
 // Elements of one table, initial or grown.
 constexpr uint64_t kMaxTableElements = kSpecMaxTableSize;
 
+// Elements of every table of one Store together (8 bytes each: 1 GiB, as the
+// GC heap). One table may hold kMaxTableElements, yet a 6 KB module can
+// declare a thousand of them; past this budget a new table is a RangeError at
+// instantiation and table.grow returns -1. Store::table_budget() can lower
+// it. Test: table_budget_test.
+constexpr uint64_t kMaxStoreTableElements = uint64_t{1} << 27;
+static_assert(kMaxStoreTableElements >= kMaxTableElements, "one table of the largest size fits");
+
 // Bytes of GC objects (headers included) one Store may hold at once. The
 // collector runs before the heap would pass it; when the live objects alone
 // would, the allocation traps with "GC heap exhausted" (a RangeError).

@@ -95,7 +95,7 @@ TableInstance* Store::NewTable(ValueType elem, const Limits& limits, RefBits ini
                                                             : std::nullopt)) {
     return nullptr;
   }
-  auto t = std::make_unique<TableInstance>(elem, limits, init);
+  auto t = std::make_unique<TableInstance>(elem, limits, init, &table_budget_);
   if (!t->ok()) return nullptr;
   tables_.push_back(std::move(t));
   return tables_.back().get();

@@ -51,6 +51,7 @@
 #include "wasm/runtime/gc_heap.h"
 #include "wasm/runtime/gc_types.h"
 #include "wasm/runtime/global.h"
+#include "wasm/runtime/limits.h"
 #include "wasm/runtime/memory.h"
 #include "wasm/runtime/resource_limiter.h"
 #include "wasm/runtime/table.h"
@@ -87,8 +88,11 @@ class Store {
   // Null when the limits pass the engine's, the limiter refuses or the bytes
   // cannot be mapped.
   MemoryInstance* NewMemory(const Limits& limits, uint32_t page_size_log2 = 16);
-  // Null when the limits pass the engine's or the limiter refuses.
+  // Null when the limits pass the engine's, the limiter refuses, the table
+  // budget has no room or the allocation fails.
   TableInstance* NewTable(ValueType elem, const Limits& limits, RefBits init);
+  // Elements of all this Store's tables together (kMaxStoreTableElements).
+  TableBudget& table_budget() { return table_budget_; }
   GlobalInstance* NewGlobal(ValueType type, bool mutable_, const Value& init);
   // A host tag: its type is a final function type alone in its rec group.
   TagInstance* NewTag(FuncType type);
@@ -201,6 +205,7 @@ class Store {
 
   std::vector<std::unique_ptr<FuncInstance>> funcs_;
   std::vector<std::unique_ptr<MemoryInstance>> memories_;
+  TableBudget table_budget_{kMaxStoreTableElements};  // outlives {tables_}
   std::vector<std::unique_ptr<TableInstance>> tables_;
   std::vector<std::unique_ptr<GlobalInstance>> globals_;
   std::vector<std::unique_ptr<TagInstance>> tags_;
