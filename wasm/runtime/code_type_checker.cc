@@ -1,8 +1,12 @@
 #include "wasm/runtime/code_type_checker.h"
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "wasm/code_sink.h"
+#include "wasm/decoder.h"
+#include "wasm/section_reader.h"
 #include "wasm/opcodes.h"
 #include "wasm/type_relations.h"
 
@@ -106,6 +110,7 @@ class Checker {
 
   Status Run() {
     label_of_.assign(c_.code.size(), -1);
+    num_labels_ = 0;
     auto add_label = [&](uint32_t at) {
       if (label_of_[at] < 0) label_of_[at] = static_cast<int32_t>(num_labels_++);
     };
@@ -113,23 +118,30 @@ class Checker {
     for (const CatchHandler& h : c_.handlers) {
       if (h.kind != kHandlerDelegate) add_label(h.target);
     }
-    labels_.resize(num_labels_);
+    label_at_.assign(num_labels_, kNoState);
+    arena_.clear();
+    // A pass after the first starts at the lowest label a backward branch
+    // changed: everything before it would come out the same.
+    size_t first = 0;
     for (int pass = 0; pass < kMaxPasses; ++pass) {
       pass_changed_ = false;
-      EntryState();
-      reachable_ = true;
-      for (uint32_t at : starts_) {
+      lowest_changed_ = UINT32_MAX;
+      if (first == 0) EntryState();
+      reachable_ = first == 0;  // else the label at {first} gives the state
+      for (size_t i = first; i < starts_.size(); ++i) {
+        const uint32_t at = starts_[i];
         pc_ = at;
         if (label_of_[at] >= 0) {
-          std::vector<Ty>& l = labels_[label_of_[at]];
           if (reachable_) Merge(at, cur_, /*fallthrough=*/true);
-          reachable_ = !l.empty();
-          if (reachable_) cur_ = l;
+          const uint32_t state = label_at_[label_of_[at]];
+          reachable_ = state != kNoState;
+          if (reachable_) cur_.assign(arena_.begin() + state, arena_.begin() + state + n_);
         }
         if (!reachable_) continue;
         if (!Step()) return CompileError{0, Message()};
       }
       if (!pass_changed_) return Ok{};
+      first = std::lower_bound(starts_.begin(), starts_.end(), lowest_changed_) - starts_.begin();
     }
     return CompileError{0, "invalid compiled code of function #" + std::to_string(c_.func_index) +
                                ": slot types do not settle"};
@@ -179,10 +191,41 @@ class Checker {
       Def(s, t);
       s += Width(t);
     }
-    for (; s < c_.num_local_slots; ++s) cur_[s] = kZero;  // declared locals start zeroed
+    // Declared locals start zeroed: 0 is a value of every declared type
+    // (nullable for references). Typed as declared, a local written in a
+    // loop leaves the loop's state as it was, so one pass usually settles.
+    for (; s < c_.num_local_slots; ++s) cur_[s] = kZero;
+    s = c_.num_param_slots;
+    for (ValueType t : DeclaredLocals()) {
+      if (t.is_ref()) t.nullable = true;
+      Def(s, t);
+      s += Width(t);
+    }
     for (size_t i = 0; i < c_.consts.size(); ++i) {
       cur_[c_.num_local_slots + i] = c_.consts[i] == 0 ? kZero : kNum;
     }
+  }
+
+  // The types of the function's declared locals, from its body in the wire
+  // bytes; none when they do not add up to the code's local slots.
+  const std::vector<ValueType>& DeclaredLocals() {
+    if (locals_read_) return locals_;
+    locals_read_ = true;
+    const ByteRange& body = m_.functions[c_.func_index].body;
+    if (body.offset > m_.wire_bytes.size() || body.length > m_.wire_bytes.size() - body.offset) {
+      return locals_;
+    }
+    Decoder d(std::span(m_.wire_bytes.data() + body.offset, body.length), body.offset);
+    uint64_t slots = c_.num_param_slots;
+    for (uint32_t entries = d.u32v(); entries > 0 && d.ok(); --entries) {
+      uint32_t n = d.u32v();
+      ValueType t = ReadValueType(d, m_.features, static_cast<uint32_t>(m_.types.size()));
+      slots += uint64_t{n} * Width(t);
+      if (!d.ok() || slots > c_.num_local_slots) break;
+      locals_.insert(locals_.end(), n, t);
+    }
+    if (!d.ok() || slots != c_.num_local_slots) locals_.clear();
+    return locals_;
   }
 
   // ---- the lattice ----
@@ -239,22 +282,33 @@ class Checker {
 
   // Merges {st} into the state at label {target}.
   void Merge(uint32_t target, const std::vector<Ty>& st, bool fallthrough = false) {
-    std::vector<Ty>& l = labels_[label_of_[target]];
+    uint32_t& state = label_at_[label_of_[target]];
     bool changed = false;
-    if (l.empty()) {
-      l = st;
+    if (state == kNoState) {
+      state = static_cast<uint32_t>(arena_.size());
+      arena_.insert(arena_.end(), st.begin(), st.end());
       changed = true;
     } else {
-      for (uint32_t s = 0; s < n_; ++s) {
-        if (l[s] == st[s]) continue;
-        Ty j = Join(l[s], st[s]);
-        if (j != l[s]) {
-          l[s] = j;
-          changed = true;
+      Ty* l = &arena_[state];
+      // Most slots agree: skip equal blocks with memcmp (vectorized).
+      constexpr uint32_t kBlock = 32;
+      for (uint32_t b = 0; b < n_; b += kBlock) {
+        uint32_t e = std::min(n_, b + kBlock);
+        if (std::memcmp(&l[b], &st[b], (e - b) * sizeof(Ty)) == 0) continue;
+        for (uint32_t s = b; s < e; ++s) {
+          if (l[s] == st[s]) continue;
+          Ty j = Join(l[s], st[s]);
+          if (j != l[s]) {
+            l[s] = j;
+            changed = true;
+          }
         }
       }
     }
-    if (changed && !fallthrough && target <= pc_) pass_changed_ = true;
+    if (changed && !fallthrough && target <= pc_) {
+      pass_changed_ = true;
+      lowest_changed_ = std::min(lowest_changed_, target);
+    }
   }
 
   // ---- slot uses and definitions ----
@@ -436,13 +490,31 @@ class Checker {
   const std::vector<uint32_t>& starts_;
   const uint32_t n_;
   const FuncType& type_;
-  std::vector<int32_t> label_of_;
+  std::vector<ValueType> locals_;
+  bool locals_read_ = false;
+  // Per-thread buffers, reused from function to function.
+  struct Scratch {
+    std::vector<int32_t> label_of;  // code index -> label number, or -1
+    std::vector<uint32_t> label_at;  // label -> its state in {arena}, or kNoState
+    std::vector<Ty> arena;           // the labels' states, frame_slots each
+    std::vector<Ty> cur, tmp;
+  };
+  static Scratch& TheScratch() {
+    thread_local Scratch s;
+    return s;
+  }
+  static constexpr uint32_t kNoState = UINT32_MAX;
+  Scratch& scratch_ = TheScratch();
+  std::vector<int32_t>& label_of_ = scratch_.label_of;
+  std::vector<uint32_t>& label_at_ = scratch_.label_at;
+  std::vector<Ty>& arena_ = scratch_.arena;
+  std::vector<Ty>& cur_ = scratch_.cur;
+  std::vector<Ty>& tmp_ = scratch_.tmp;
   uint32_t num_labels_ = 0;
-  std::vector<std::vector<Ty>> labels_;
-  std::vector<Ty> cur_, tmp_;
   uint32_t pc_ = 0;
   bool reachable_ = true;
   bool pass_changed_ = false;
+  uint32_t lowest_changed_ = UINT32_MAX;
   std::string what_;
 };
 

@@ -294,9 +294,12 @@ Status VerifyFunctionCode(const Module& m, const FunctionCode& c) {
     return n;
   };
   const size_t size = c.code.size();
-  std::vector<uint8_t> boundary(size + 1, 0);
-  std::vector<uint32_t> targets;
-  std::vector<uint32_t> starts;
+  // Per-thread buffers, reused from function to function.
+  thread_local std::vector<uint8_t> boundary;
+  thread_local std::vector<uint32_t> targets, starts;
+  boundary.assign(size + 1, 0);
+  targets.clear();
+  starts.clear();
   size_t pc = 0;
   IOp last = IOp::kUnreachable;
   auto slot_ok = [&](uint32_t s, uint32_t width) { return s < c.frame_slots && width <= c.frame_slots - s; };
