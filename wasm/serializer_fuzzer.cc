@@ -39,9 +39,10 @@ using namespace wasmstream::wasm;
 
 std::vector<uint8_t> ValidSample() {
   Module m;
-  m.wire_bytes.resize(64, 0x41);
+  std::vector<uint8_t> wire(64, 0x41);
   const uint8_t exprs[][3] = {{0x42, 0x07, 0x0B}, {0x41, 0x00, 0x0B}, {0x41, 0x00, 0x0B}};
-  for (int i = 0; i < 3; ++i) std::copy(exprs[i], exprs[i] + 3, m.wire_bytes.begin() + 30 + 5 * i);
+  for (int i = 0; i < 3; ++i) std::copy(exprs[i], exprs[i] + 3, wire.begin() + 30 + 5 * i);
+  m.wire_bytes = std::move(wire);
   TypeDef t;
   t.func.params = {ValueType::I32()};
   t.func.results = {ValueType::Ref(HeapType::Index(0), true)};
