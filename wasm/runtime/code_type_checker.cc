@@ -785,6 +785,8 @@ bool Checker::StepSimd() {
       if (!Use(W(3 + i), params[i])) return false;
     }
     if (o == Opcode::kI8x16Shuffle && !UseV128(W(5))) return false;
+    // The interpreter indexes the vector with the lane immediate.
+    if (info.imm == ImmKind::kLane && W(6) >= (1u << info.mem)) return Fail("lane index");
     if (!results.empty()) Def(W(2), results[0]);
     return true;
   }
@@ -794,6 +796,7 @@ bool Checker::StepSimd() {
       results.size() > 1 || (op == IOp::kSimdMem && params.size() > 2)) {
     return Fail("memory opcode");
   }
+  if (info.imm == ImmKind::kMemArgLane && W(8) >= (16u >> info.mem)) return Fail("lane index");
   if (!Use(W(3), MemAddr(mem))) return false;
   for (size_t i = 1; i < params.size(); ++i) {
     if (!Use(W(3 + i), params[i])) return false;

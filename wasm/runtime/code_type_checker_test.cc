@@ -96,6 +96,9 @@ const Edit kEdits[] = {
      "slot 1 is not i32"},
     {"simd", IOp::kSimd, Opcode::kI32x4Add, [](FunctionCode& c, uint32_t at) { c.code[at + 3] = 0; },
      "slot 0 is not v128"},
+    // A lane past the vector (the interpreter indexes the vector with it).
+    {"simd", IOp::kSimd, Opcode::kI32x4ExtractLane,
+     [](FunctionCode& c, uint32_t at) { c.code[at + 6] = 0x10000; }, "lane index"},
     {"throw", IOp::kThrow, Opcode::kUnreachable, [](FunctionCode& c, uint32_t at) { c.code[at + 2] = 1; },
      "slot 1 is not i32"},
     {"select", IOp::kSelect, Opcode::kUnreachable, [](FunctionCode& c, uint32_t at) { c.code[at + 4] = 1; },
