@@ -15,8 +15,8 @@
 // Properties: loading never crashes; a loaded module serializes back to
 // bytes that load again; a deferred load (the code cache's way) hands out
 // only code an eager load accepts; and code the verifier accepts runs
-// without a memory error (each edited function is called when its code
-// cannot loop: every branch goes forward), which ASan would report.
+// without a memory error (each edited function is called when it surely
+// ends: every branch goes forward, no calls), which ASan would report.
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -239,13 +239,20 @@ void EditModule(Input& in, Module& m) {
   }
 }
 
-// Whether {c} cannot loop: every branch and landing pad lies ahead.
-bool ForwardOnly(const FunctionCode& c) {
+// Whether {c} surely ends: every branch and landing pad lies ahead, and it
+// calls nothing (an edited argument could make a callee loop for long).
+bool Ends(const FunctionCode& c) {
   std::vector<OperandKind> kinds;
   for (size_t at = 0; at < c.code.size();) {
     kinds.clear();
     uint32_t len = DescribeOperation(c.code, at, &kinds);
     if (len == 0) return false;
+    switch (static_cast<IOp>(c.code[at])) {
+      case IOp::kCall: case IOp::kCallIndirect: case IOp::kCallRef: case IOp::kReturnCall:
+      case IOp::kReturnCallIndirect: case IOp::kReturnCallRef:
+        return false;
+      default: break;
+    }
     for (size_t k = 0; k < kinds.size(); ++k) {
       if (kinds[k] == OperandKind::kTarget && c.code[at + 1 + k] <= at) return false;
     }
@@ -260,13 +267,13 @@ bool ForwardOnly(const FunctionCode& c) {
 }
 
 // Calls each exported function whose code was edited, if the verifier let
-// it through and it cannot loop.
+// it through and it surely ends.
 void RunEdited(const std::shared_ptr<const Module>& m, const std::map<uint32_t, FunctionCode>& edited) {
   if (!m->deferred_code) return;
   std::vector<std::pair<std::string, uint32_t>> calls;
   for (const auto& [f, unused] : edited) {
     auto code = m->deferred_code->Load(*m, f);
-    if (!code || !ForwardOnly(*code)) continue;
+    if (!code || !Ends(*code)) continue;
     for (const Export& e : m->exports) {
       if (e.kind == ExternalKind::kFunction && e.index == f) calls.push_back({e.name, f});
     }
