@@ -181,6 +181,23 @@ TEST(CodeTypeCheckerTest, AnI64ConstRangeIsNotAFuncrefGlobal) {
   EXPECT_EQ(CallFive(recompiled, "call_ref"), "i32:6");
 }
 
+// An element segment typed as one function type holding a function of
+// another: table.get would hand out a reference call_ref trusts.
+TEST(CodeTypeCheckerTest, AnElemFunctionOfAnotherTypeIsRefused) {
+  auto fresh = TypedModule();
+  ASSERT_NE(fresh, nullptr);
+  ASSERT_EQ(fresh->elems.size(), 1u);
+  ASSERT_FALSE(fresh->elems[0].func_indices.empty());
+  Module crafted = *fresh;
+  uint32_t other = fresh->functions[ExportedFunction(*fresh, "loop")].type_index;
+  ASSERT_NE(other, fresh->functions[fresh->elems[0].func_indices[0]].type_index);
+  crafted.elems[0].elem_type = ValueType::Ref(HeapType::Index(other), true);
+  auto r = DeserializeModule(SerializeModule(crafted));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("bad elem segment type"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(DeserializeModule(SerializeModule(*fresh)).ok());
+}
+
 // Each slot-typed family of operations, on code the compiler made: every
 // slot operand of every operation set to the f64 parameter (slot 1) is
 // either refused or still type-correct (an operand that is a float).
