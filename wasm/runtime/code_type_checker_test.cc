@@ -113,7 +113,9 @@ TEST(CodeTypeCheckerTest, FreshCodeVerifies) {
   auto m = TypedModule();
   ASSERT_NE(m, nullptr);
   for (const auto& c : m->code) {
-    if (c) EXPECT_TRUE(VerifyFunctionCode(*m, *c).ok()) << VerifyFunctionCode(*m, *c).error().message;
+    if (!c) continue;
+    Status s = VerifyFunctionCode(*m, *c);
+    EXPECT_TRUE(s.ok()) << s.error().message;
   }
 }
 
@@ -241,7 +243,9 @@ TEST(CodeTypeCheckerTest, ConditionalReturnLeavesTheFallThroughValue) {
       (i32.add (br_if 0 (local.get 0) (local.get 1)) (i32.const 100)))))");
   ASSERT_NE(m, nullptr);
   for (const auto& c : m->code) {
-    if (c) EXPECT_TRUE(VerifyFunctionCode(*m, *c).ok()) << VerifyFunctionCode(*m, *c).error().message;
+    if (!c) continue;
+    Status s = VerifyFunctionCode(*m, *c);
+    EXPECT_TRUE(s.ok()) << s.error().message;
   }
   Store store;
   auto inst = Instance::Instantiate(store, m, Imports());
