@@ -305,7 +305,7 @@ TEST_F(CachedConsumerTest, SmallModulesSkipSqlite) {
   auto cache = NewCache(/*min_bytes=*/10'000);
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
   Outcome o = Run(f, ModuleBytes(500, 9));
-  EXPECT_EQ(o.report.cache_detail, "policy=content; miss: module below --cache-min-bytes (10000)");
+  EXPECT_EQ(o.report.cache_detail, "policy=content; miss: module below the cache's minimum size (10000)");
   cache->store()->Flush();
   EXPECT_EQ(cache->store()->Stats().entries, 0u);
 }

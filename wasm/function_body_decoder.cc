@@ -520,8 +520,9 @@ Status DecodeFunctionBody(const Module& module, uint32_t func_index,
 }
 
 Result<uint32_t> DecodeConstExpr(const Module& module, std::span<const uint8_t> bytes,
-                                 uint32_t offset, ValueType expected, uint32_t num_globals) {
-  body::BodyDecoder decoder(module, bytes, offset, nullptr);
+                                 uint32_t offset, ValueType expected, uint32_t num_globals,
+                                 CodeSink* sink) {
+  body::BodyDecoder decoder(module, bytes, offset, sink);
   return decoder.DecodeConstExpr(expected, num_globals);
 }
 

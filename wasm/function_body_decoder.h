@@ -34,8 +34,11 @@ Status DecodeFunctionBody(const Module& module, uint32_t func_index,
 // Decodes and validates a constant expression starting at {bytes} (which may
 // extend past it) and returns how many bytes it took, including its `end`.
 // {num_globals} is how many globals it may refer to (those declared before it).
+// Each validated instruction also goes to {sink}'s OnInstruction, if given
+// (how instantiation evaluates the expression: wasm/runtime/const_eval.cc).
 Result<uint32_t> DecodeConstExpr(const Module& module, std::span<const uint8_t> bytes,
-                                 uint32_t offset, ValueType expected, uint32_t num_globals);
+                                 uint32_t offset, ValueType expected, uint32_t num_globals,
+                                 CodeSink* sink = nullptr);
 
 }  // namespace wasmstream::wasm
 

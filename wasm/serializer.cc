@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include "wasm/function_body_decoder.h"
+#include "wasm/type_relations.h"
 #include "wasm/runtime/code.h"
 #include "wasm/runtime/code_verifier.h"
 
@@ -405,6 +407,56 @@ class PayloadCode final : public DeferredCode {
 
 // The loaded Module must be as consistent as one the decoder built: every
 // index and range that later code follows without checking is checked here.
+// Every constant expression decodes and validates, with the type its place
+// expects, by the decoder that checked it when the module was compiled: the
+// loader must not trust the entry's ranges to hold what they claim (an
+// `i64.const` range as a funcref global's initializer would forge a pointer).
+std::optional<std::string> CheckConstExprs(const Module& m) {
+  const bool gc = m.features.has(Feature::kGc);
+  const uint32_t all_globals = gc ? static_cast<uint32_t>(m.globals.size()) : m.num_imported_globals;
+  auto ok = [&](const ConstExpr& e, ValueType type, uint32_t num_globals) {
+    auto len = DecodeConstExpr(m, std::span(m.wire_bytes.data() + e.bytes.offset, e.bytes.length),
+                               e.bytes.offset, type, num_globals);
+    return len.ok() && len.value() == e.bytes.length;
+  };
+  auto addr = [](bool is64) { return is64 ? ValueType::I64() : ValueType::I32(); };
+  for (const Table& t : m.tables) {
+    if (t.init && !ok(*t.init, t.elem_type, m.num_imported_globals)) return "bad table initializer";
+  }
+  for (size_t i = m.num_imported_globals; i < m.globals.size(); ++i) {
+    const Global& g = m.globals[i];
+    if (!ok(g.init, g.type, gc ? static_cast<uint32_t>(i) : m.num_imported_globals)) {
+      return "bad global initializer";
+    }
+  }
+  for (const ElemSegment& e : m.elems) {
+    if (e.mode == SegmentMode::kActive &&
+        (!ok(e.offset, addr(m.tables[e.table_index].limits.is64), all_globals) ||
+         !IsSubtype(m, e.elem_type, m.tables[e.table_index].elem_type))) {
+      return "bad elem segment offset";
+    }
+    for (const ConstExpr& c : e.exprs) {
+      if (!ok(c, e.elem_type, all_globals)) return "bad elem expression";
+    }
+    // Every function fits funcref (function type indices are checked above);
+    // a typed segment checks each one.
+    if (e.elem_type.heap != HeapType::Abstract(AbstractHeap::kFunc)) {
+      for (uint32_t f : e.func_indices) {
+        if (!IsSubtype(m, ValueType::Ref(HeapType::Index(m.functions[f].type_index), false), e.elem_type)) {
+          return "bad elem segment type";
+        }
+      }
+    }
+  }
+  for (const DataSegment& d : m.data) {
+    if (d.mode == SegmentMode::kActive && !ok(d.offset, addr(m.memories[d.memory_index].limits.is64),
+                                              all_globals)) {
+      return "bad data segment offset";
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> CheckConsistency(const Module& m) {
   const uint64_t wire = m.wire_bytes.size();
   auto range_ok = [&](ByteRange r) { return uint64_t{r.offset} + r.length <= wire; };
@@ -499,6 +551,7 @@ std::optional<std::string> CheckConsistency(const Module& m) {
     (void)name;
     if (index >= m.functions.size()) return "function name index out of range";
   }
+  if (auto e = CheckConstExprs(m)) return e;
   if (!m.code.empty() && m.code.size() != m.functions.size()) return "code count does not match";
   // The frame layout, exception tables and instructions of compiled code.
   for (size_t i = 0; i < m.code.size(); ++i) {

@@ -17,6 +17,15 @@ Module SampleModule() {
   m.features = Features::Wasm20().enable(Feature::kTailCall);
   std::vector<uint8_t> wire(200);
   for (size_t i = 0; i < wire.size(); ++i) wire[i] = static_cast<uint8_t>(i);
+  // The constant expressions the ranges below name (the loader decodes them).
+  auto put = [&](size_t at, std::initializer_list<uint8_t> bytes) {
+    std::copy(bytes.begin(), bytes.end(), wire.begin() + at);
+  };
+  put(10, {0xD2, 0x01, 0x0B});        // table init: ref.func 1
+  put(20, {0x41, 0x07, 0x0B});        // global: i32.const 7
+  put(30, {0x41, 0x00, 0x0B});        // elem offset: i32.const 0
+  put(40, {0xD2, 0x82, 0x00, 0x0B});  // passive elem: ref.func 2 (padded LEB)
+  put(50, {0x41, 0x00, 0x0B});        // data offset: i32.const 0
   m.wire_bytes = std::move(wire);
   TypeDef f0;
   f0.func.params = {ValueType::I32(), ValueType::I64()};
@@ -224,7 +233,12 @@ Module SampleWithCode() {
     c->num_result_slots = static_cast<uint32_t>(ft.results.size());
     c->num_local_slots = c->num_param_slots + 2;
     c->frame_slots = c->num_local_slots + 6;
-    c->code = {static_cast<uint32_t>(IOp::kI32Add), 3, 0, 1, static_cast<uint32_t>(IOp::kReturn)};
+    // i32.add of the two constants into a temporary, then the second
+    // constant (a valid f64) as the result, over the parameters.
+    const uint32_t c0 = c->num_local_slots, c1 = c0 + 1, temp = c0 + 2;
+    c->code = {static_cast<uint32_t>(IOp::kI32Add), temp, c0, c1,
+               static_cast<uint32_t>(IOp::kCopy),   0,    c1,
+               static_cast<uint32_t>(IOp::kReturn)};
     c->consts = {42, 0xffff'ffff'ffff'ffffull};
     c->try_regions = {{0, 4, 0, 1}};
     c->handlers = {{0, 0, 4, 3}};

@@ -4,6 +4,7 @@
 #include <initializer_list>
 
 #include "wasm/opcodes.h"
+#include "wasm/runtime/code_type_checker.h"
 #include "wasm/runtime/gc_types.h"
 #include "wasm/runtime/limits.h"
 
@@ -230,6 +231,45 @@ bool VerifyGc(const Module& m, const uint32_t* pc, uint32_t frame_slots) {
 
 }  // namespace
 
+uint32_t DescribeOperation(std::span<const uint32_t> code, size_t at, std::vector<OperandKind>* kinds) {
+  if (at >= code.size() || code[at] >= static_cast<uint32_t>(IOp::kCount)) return 0;
+  size_t p = at + 1;
+  for (K k : LayoutFor(static_cast<IOp>(code[at]))) {
+    if (p >= code.size()) return 0;
+    switch (k) {
+      case S: case W: case X: case B: kinds->push_back(OperandKind::kSlot); break;
+      case T: kinds->push_back(OperandKind::kTarget); break;
+      case F: case G: case TB: case M: case TY: case TG: case E: case D:
+        kinds->push_back(OperandKind::kIndex);
+        break;
+      case I: case O: kinds->push_back(OperandKind::kImmediate); break;
+      case N: {
+        uint32_t n = code[p];
+        if (n >= code.size() - p - 1) return 0;
+        kinds->push_back(OperandKind::kImmediate);
+        for (uint32_t i = 0; i <= n; ++i) kinds->push_back(OperandKind::kTarget);
+        p += n + 1;
+        break;
+      }
+    }
+    ++p;
+  }
+  return static_cast<uint32_t>(p - at);
+}
+
+const char* NameOf(IOp op) {
+  switch (op) {
+#define WASMSTREAM_NAME(name) case IOp::k##name: return #name;
+    WASMSTREAM_FOREACH_NUMERIC_IOP(WASMSTREAM_NAME)
+    WASMSTREAM_FOREACH_LOAD_IOP(WASMSTREAM_NAME)
+    WASMSTREAM_FOREACH_STORE_IOP(WASMSTREAM_NAME)
+    WASMSTREAM_FOREACH_OTHER_IOP(WASMSTREAM_NAME)
+#undef WASMSTREAM_NAME
+    case IOp::kCount: break;
+  }
+  return "?";
+}
+
 Status VerifyFunctionCode(const Module& m, const FunctionCode& c) {
   auto fail = [&](const std::string& what) {
     return CompileError{0, "invalid compiled code of function #" + std::to_string(c.func_index) +
@@ -254,13 +294,18 @@ Status VerifyFunctionCode(const Module& m, const FunctionCode& c) {
     return n;
   };
   const size_t size = c.code.size();
-  std::vector<uint8_t> boundary(size + 1, 0);
-  std::vector<uint32_t> targets;
+  // Per-thread buffers, reused from function to function.
+  thread_local std::vector<uint8_t> boundary;
+  thread_local std::vector<uint32_t> targets, starts;
+  boundary.assign(size + 1, 0);
+  targets.clear();
+  starts.clear();
   size_t pc = 0;
   IOp last = IOp::kUnreachable;
   auto slot_ok = [&](uint32_t s, uint32_t width) { return s < c.frame_slots && width <= c.frame_slots - s; };
   while (pc < size) {
     boundary[pc] = 1;
+    starts.push_back(static_cast<uint32_t>(pc));
     if (c.code[pc] >= static_cast<uint32_t>(IOp::kCount)) return fail("unknown operation");
     IOp op = static_cast<IOp>(c.code[pc]);
     last = op;
@@ -304,10 +349,18 @@ Status VerifyFunctionCode(const Module& m, const FunctionCode& c) {
   for (uint32_t t : targets) {
     if (t >= size || !boundary[t]) return fail("branch target");
   }
-  for (const TryRegion& r : c.try_regions) {
-    if (r.begin > r.end || r.end > size || r.first_handler > c.handlers.size() ||
+  boundary[size] = 1;
+  for (size_t i = 0; i < c.try_regions.size(); ++i) {
+    const TryRegion& r = c.try_regions[i];
+    if (r.begin > r.end || r.end > size || !boundary[r.begin] || !boundary[r.end] ||
+        r.first_handler > c.handlers.size() ||
         r.num_handlers > c.handlers.size() - r.first_handler) {
       return fail("try region");
+    }
+    // A delegate resumes the handler search at an earlier region, so the
+    // search always ends.
+    for (uint32_t h = r.first_handler; h < r.first_handler + r.num_handlers; ++h) {
+      if (c.handlers[h].kind == kHandlerDelegate && c.handlers[h].tag > i) return fail("delegate");
     }
   }
   for (const CatchHandler& h : c.handlers) {
@@ -326,7 +379,7 @@ Status VerifyFunctionCode(const Module& m, const FunctionCode& c) {
     }
     if (payload > c.frame_slots - h.dst_slot) return fail("catch payload");
   }
-  return Ok{};
+  return CheckCodeTypes(m, c, starts);
 }
 
 }  // namespace wasmstream::wasm

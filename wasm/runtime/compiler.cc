@@ -3,6 +3,8 @@
 // instructions: compiler_instructions.cc, compiler_emit.cc; GC: compiler_gc.cc.
 #include "wasm/runtime/compiler.h"
 
+#include <algorithm>
+
 #include "wasm/function_body_decoder.h"
 #include "wasm/runtime/compiler_internal.h"
 #include "wasm/runtime/limits.h"
@@ -134,7 +136,10 @@ Status Compiler::OnFunctionEnd(uint32_t end_offset) {
   };
   for (uint32_t pos : slot_fixups_) code_[pos] = fix(code_[pos]);
   for (CatchHandler& h : handlers_) h.dst_slot = fix(h.dst_slot);
-  out_->frame_slots = num_local_slots_ + nconsts + max_temp_;
+  // The results come back in slots 0..: a frame holds them even when the
+  // function needs fewer slots (its body never returns, say), so every slot
+  // the function writes is its own.
+  out_->frame_slots = std::max(num_local_slots_ + nconsts + max_temp_, result_slots_);
   out_->code = std::move(code_);
   out_->consts = std::move(consts_);
   out_->try_regions = std::move(regions_);

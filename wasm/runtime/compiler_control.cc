@@ -66,19 +66,20 @@ void Compiler::EmitBranchTo(Ctrl& target) {
 
 // Return: the results move to slots 0.. of the frame. Values held in a local
 // or constant slot that an earlier destination would overwrite first go to
-// their own temporaries; then ascending copies are safe.
+// their own temporaries; then ascending copies are safe. The operand stack is
+// left as it was: on a conditional branch's path (br_if, br_on_* to the
+// function's label) the code that falls through has not made those copies.
 void Compiler::EmitReturn() {
   uint32_t n = static_cast<uint32_t>(result_widths_.size());
   size_t base = stack_.size() - n;
-  for (size_t i = base; i < stack_.size(); ++i) {
-    Entry& e = stack_[i];
+  std::vector<Entry> results(stack_.begin() + base, stack_.end());
+  for (Entry& e : results) {
     if (e.src == e.home) continue;
     uint32_t real = (e.src & kConstTag) ? num_local_slots_ + (e.src & ~kConstTag) : e.src;
     if (real < result_slots_) Materialize(e);
   }
   uint32_t dest = 0;
-  for (size_t i = base; i < stack_.size(); ++i) {
-    const Entry& e = stack_[i];
+  for (const Entry& e : results) {
     if (e.src != dest) {
       Op(e.width == 2 ? IOp::kCopy2 : IOp::kCopy);
       Slot(dest);

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wasm/runtime/code_verifier.h"
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/interpreter.h"
 #include "wasm/runtime/ref_class.h"
@@ -289,7 +290,15 @@ class Runner {
       validate_only.features = options_.features;
       return CompileModule(bytes, validate_only);
     }
-    return CompileRunnable(bytes, options_.features);
+    CompileResult r = CompileRunnable(bytes, options_.features);
+    if (r.ok() && options_.verify_code) {
+      for (const auto& code : r.value()->code) {
+        if (!code) continue;
+        Status s = VerifyFunctionCode(*r.value(), *code);
+        if (!s.ok()) return CompileError{0, "fresh code fails verification: " + s.error().message};
+      }
+    }
+    return r;
   }
 
   Instance* Find(const json& cmd) {

@@ -22,6 +22,9 @@ struct WastOptions {
   Features features = Features::Wasm20();
   bool print = false;  // let spectest.print_* print
   bool lazy = false;   // validate modules only; functions compile on first call
+  // Check every compiled function with the code verifier, as a code cache
+  // load does: a module whose fresh code it refuses fails to compile.
+  bool verify_code = false;
 };
 
 struct WastResult {

@@ -108,6 +108,7 @@ void RunSuite(const std::string& sub, const std::vector<std::string>& wast2json_
     WastOptions options;
     options.features = features;
     options.lazy = lazy;
+    options.verify_code = true;  // the compiler's code passes the cache's verifier
     WastResult r = RunWastJson(jsons[i], options);
     EXPECT_EQ(r.error, "") << name;
     bool file_listed = known.count(key) > 0;
