@@ -80,10 +80,12 @@ std::span<const uint8_t> BytesOf(JSContextRef ctx, JSValueRef value, JSValueRef*
     return {};
   }
   JSObjectRef o = AsObject(ctx, value);
+  // The pointer is to the start of the view's buffer, not of the view.
   auto* p = static_cast<const uint8_t*>(JSObjectGetTypedArrayBytesPtr(ctx, o, exception));
+  size_t offset = JSObjectGetTypedArrayByteOffset(ctx, o, exception);
   size_t n = JSObjectGetTypedArrayByteLength(ctx, o, exception);
   if (!p) return {};
-  return {p, n};
+  return {p + offset, n};
 }
 
 JSObjectRef NewArrayBuffer(JSContextRef ctx, std::span<const uint8_t> bytes) {

@@ -117,15 +117,17 @@ JSObjectRef RuntimeState::ExportedFunction(wasm::FuncInstance* f) {
   auto it = functions_.find(f);
   if (it != functions_.end()) return JSValueToObject(ctx, it->second->get(), nullptr);
   JSObjectRef fn = JSObjectMake(ctx, function_class, f);
-  JSObjectRef global = JSContextGetGlobalObject(ctx);
-  JSObjectRef function_ctor = AsObject(ctx, Get(ctx, global, "Function"));
-  JSObjectSetPrototype(ctx, fn, Get(ctx, function_ctor, "prototype"));
   // name: the function index; length: the parameter count (JS API
   // "a new Exported Function"). Configurable, not writable or enumerable.
+  // Defined before the prototype is Function.prototype, whose read-only
+  // name and length would make these assignments fail.
   std::string name = f->instance ? std::to_string(f->func_index) : "0";
   auto attrs = kJSPropertyAttributeReadOnly | kJSPropertyAttributeDontEnum;
   Set(ctx, fn, "length", JSValueMakeNumber(ctx, static_cast<double>(f->type.params.size())), attrs);
   Set(ctx, fn, "name", MakeString(ctx, name), attrs);
+  JSObjectRef global = JSContextGetGlobalObject(ctx);
+  JSObjectRef function_ctor = AsObject(ctx, Get(ctx, global, "Function"));
+  JSObjectSetPrototype(ctx, fn, Get(ctx, function_ctor, "prototype"));
   functions_.emplace(f, std::make_unique<Protected>(alive, ctx, fn));
   return fn;
 }
