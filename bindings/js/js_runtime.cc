@@ -73,6 +73,11 @@ JsRuntime::JsRuntime(Realm& realm, OutputSink sink) : realm_(realm) {
   s.wrap_exception = ProtectedFunction(ctx, hooks, "wrapException");
   s.exception_handle = ProtectedFunction(ctx, hooks, "exceptionData");
   s.handle_of_extern = ProtectedFunction(ctx, hooks, "handleOfExtern");
+  JSObjectRef call_host = AsObject(ctx, Get(ctx, hooks, "callHost"));
+  for (unsigned i = 0; i < std::size(s.call_host); ++i) {
+    s.call_host[i] = AsObject(ctx, JSObjectGetPropertyAtIndex(ctx, call_host, i, nullptr));
+    JSValueProtect(ctx, s.call_host[i]);
+  }
 
   JsString name("onUnhandledRejection");
   JSObjectRef on_rejection = JSObjectMakeFunctionWithCallback(ctx, name.get(), OnUnhandledRejection);

@@ -683,8 +683,14 @@ if (typeof global.TextEncoder === 'undefined' || typeof global.TextDecoder === '
   exposeOn(global, 'TextDecoder', TextDecoder);
 }
 
+// Host functions are called with an undefined `this` (the C API would
+// pass the global object): through these strict-mode trampolines, by arity.
+const callHost = [f => f(), (f, a) => f(a), (f, a, b) => f(a, b), (f, a, b, c) => f(a, b, c),
+                  (f, ...rest) => f(...rest)];
+
 // What the natives call back into.
 return {
+  callHost,
   errors: {Error, TypeError, RangeError, CompileError, LinkError, RuntimeError,
            AbortError: function AbortError(message) { return new DOMException(message, 'AbortError'); }},
   toArray,

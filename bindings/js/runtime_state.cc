@@ -53,6 +53,9 @@ RuntimeState::~RuntimeState() {
   for (MemoryBuffer& b : buffers_) JSValueUnprotect(ctx, b.buffer);
   buffers_.clear();
   pending_exception.reset();
+  for (JSObjectRef& o : call_host) {
+    if (o) JSValueUnprotect(ctx, o);
+  }
   for (JSObjectRef& o : error_ctor) {
     if (o) JSValueUnprotect(ctx, o);
   }

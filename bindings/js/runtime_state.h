@@ -92,7 +92,10 @@ class RuntimeState {
   JSObjectRef detach = nullptr;    // detaches an ArrayBuffer
   JSObjectRef wrap_exception = nullptr;  // (tag handle, payload array) -> WebAssembly.Exception
   JSObjectRef exception_handle = nullptr;  // WebAssembly.Exception -> {tag, payload} or undefined
-  JSObjectRef handle_of_extern = nullptr;  // Memory/Table/Global/Tag -> its handle or undefined
+  JSObjectRef handle_of_extern = nullptr;
+  // callHost[n](f, args...) calls f with n arguments and an undefined this
+  // (n = 4: any number, spread).
+  JSObjectRef call_host[5] = {};  // Memory/Table/Global/Tag -> its handle or undefined
 
   // ---- handles
   JSObjectRef NewHandle(HandleValue value);

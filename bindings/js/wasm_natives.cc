@@ -2,6 +2,7 @@
 // bindings (WebAssembly, Module, Instance, ReadImports) or to the runtime's
 // store objects, and the results back. The prelude (prelude.js) has done
 // WebIDL's argument conversions before these run.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -551,19 +552,22 @@ Settled<std::vector<wasm::Value>> CallHostFunction(RuntimeState& s, JSValueRef f
     s.pending_exception = std::make_unique<Protected>(s.alive, ctx, e);
     return Error::Runtime("a JavaScript exception was thrown by an imported function");
   };
-  JSValueRef inline_args[8];
+  // js_args[0] is the function: the trampoline calls it with the rest.
+  JSValueRef inline_args[9];
   std::vector<JSValueRef> heap_args;
   JSValueRef* js_args = inline_args;
-  if (args.size() > std::size(inline_args)) {
-    heap_args.resize(args.size());
+  if (args.size() + 1 > std::size(inline_args)) {
+    heap_args.resize(args.size() + 1);
     js_args = heap_args.data();
   }
+  js_args[0] = function;
   for (size_t i = 0; i < args.size(); ++i) {
-    js_args[i] = ToJsValue(s, args[i], &exception);
+    js_args[i + 1] = ToJsValue(s, args[i], &exception);
     if (exception) return fail(exception);
   }
-  JSValueRef ret = JSObjectCallAsFunction(ctx, JSValueToObject(ctx, function, nullptr), nullptr,
-                                          args.size(), js_args, &exception);
+  JSObjectRef trampoline = s.call_host[std::min<size_t>(args.size(), std::size(s.call_host) - 1)];
+  JSValueRef ret = JSObjectCallAsFunction(ctx, trampoline, nullptr, args.size() + 1, js_args,
+                                          &exception);
   if (exception) return fail(exception);
   std::vector<wasm::Value> results;
   if (type.results.empty()) return results;
