@@ -29,7 +29,8 @@ class Brand {
 function interfaceShape(cls, tag) {
   for (const target of [cls.prototype, cls]) {
     for (const key of Reflect.ownKeys(target)) {
-      if (key === 'constructor' || key === 'prototype' || key === 'length' || key === 'name') {
+      if (target === cls.prototype ? key === 'constructor'
+                                   : key === 'prototype' || key === 'length' || key === 'name') {
         continue;
       }
       const d = getOwnPropertyDescriptor(target, key);
