@@ -7,7 +7,8 @@
 //
 // What a test file sees besides the harness: wasmBytes(name) (a fresh
 // Uint8Array of modules/<name>.wasm), CROSS_ORIGIN (the other server's
-// origin), and location = the page server's origin.
+// origin), and location = the page server's origin. A line
+// `// META: csp=POLICY` gives the page that Content-Security-Policy.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -143,6 +144,11 @@ TEST_P(JsApiTest, File) {
   Realm realm(loop);
   realm.fetcher = &fetcher;
   ASSERT_TRUE(realm.SetPageUrl(server_.Url("/")));
+  std::istringstream lines(source);
+  for (std::string line; std::getline(lines, line);) {
+    constexpr std::string_view kCsp = "// META: csp=";
+    if (line.starts_with(kCsp)) realm.csp.AddHeader(line.substr(kCsp.size()), CspDisposition::kEnforce);
+  }
 
   std::vector<nlohmann::json> results;
   std::optional<nlohmann::json> done;
