@@ -74,6 +74,11 @@ class JsRuntime {
   std::unique_ptr<RuntimeState> state_;
 };
 
+// Native objects (Module, Instance, Memory…, Response) that JS wrappers
+// hold, in the whole process: goes down as JSC collects wrappers. For tests
+// of the lifetime rules.
+int64_t LiveHandleCount();
+
 // Turns JSC's built-in WebAssembly off (JSC option useWasm=false). Must run
 // before the process creates its first JSC context; JsRuntime calls it.
 void DisableBuiltinWebAssembly();

@@ -1,5 +1,7 @@
 #include "bindings/js/runtime_state.h"
 
+#include <atomic>
+
 #include "bindings/js/jsc_util.h"
 #include "wasm/runtime/interpreter.h"
 #include "wasm/runtime/ref_class.h"
@@ -17,9 +19,14 @@ Protected::~Protected() {
 
 namespace {
 
+std::atomic<int64_t> live_handles{0};
+
 // Handle objects: the private data is a HandleValue. JSC may finalize on
 // any thread; a HandleValue only holds shared_ptrs, safe to drop anywhere.
-void FinalizeHandle(JSObjectRef object) { delete static_cast<HandleValue*>(JSObjectGetPrivate(object)); }
+void FinalizeHandle(JSObjectRef object) {
+  delete static_cast<HandleValue*>(JSObjectGetPrivate(object));
+  live_handles.fetch_sub(1, std::memory_order_relaxed);
+}
 
 JSValueRef CallExported(JSContextRef ctx, JSObjectRef function, JSObjectRef, size_t argc,
                         const JSValueRef argv[], JSValueRef* exception);
@@ -75,7 +82,10 @@ RuntimeState& StateOf(JSContextRef ctx) {
   return *static_cast<RuntimeState*>(JSObjectGetPrivate(JSContextGetGlobalObject(ctx)));
 }
 
+int64_t LiveHandleCount() { return live_handles.load(std::memory_order_relaxed); }
+
 JSObjectRef RuntimeState::NewHandle(HandleValue value) {
+  live_handles.fetch_add(1, std::memory_order_relaxed);
   return JSObjectMake(ctx, handle_class, new HandleValue(std::move(value)));
 }
 
