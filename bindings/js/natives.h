@@ -57,6 +57,14 @@ JSObjectRef ToJsPromise(RuntimeState& s, const Promise<T>& p, Map map) {
       },
       [=](const Error& e) {
         if (!*alive) return;
+        // A JS exception from an import (in a start function run by a task)
+        // is what the promise rejects with, not the trap it caused.
+        if (state->pending_exception) {
+          JSValueRef js = state->pending_exception->get();
+          settle(rej, js);
+          state->pending_exception.reset();
+          return;
+        }
         settle(rej, state->MakeError(e));
       });
   return promise;

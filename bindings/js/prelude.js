@@ -208,8 +208,9 @@ class Memory {
   constructor(descriptor) {
     requireObject(descriptor, 'WebAssembly.Memory(): Argument 0');
     const index = descriptor.address;
-    if (index !== undefined && index !== 'i32' && index !== 'i64') {
-      throw new TypeError('WebAssembly.Memory(): address must be "i32" or "i64"');
+    if (index !== undefined && index !== 'i32') {
+      // 'i64' needs the memory64 JS API (BigInt limits): not supported here.
+      throw new TypeError(`WebAssembly.Memory(): address ${String(index)} is not supported`);
     }
     if (descriptor.initial === undefined) {
       throw new TypeError("WebAssembly.Memory(): Property 'initial' is required");

@@ -129,7 +129,8 @@ void RuntimeState::ReportUncaught(JSValueRef exception, std::string_view what) {
 JSObjectRef RuntimeState::ExportedFunction(wasm::FuncInstance* f) {
   auto it = functions_.find(f);
   if (it != functions_.end()) return JSValueToObject(ctx, it->second->get(), nullptr);
-  JSObjectRef fn = JSObjectMake(ctx, function_class, f);
+  function_data_.push_back(std::make_unique<ExportedFunctionData>(ExportedFunctionData{f, this}));
+  JSObjectRef fn = JSObjectMake(ctx, function_class, function_data_.back().get());
   // name: the function index; length: the parameter count (JS API
   // "a new Exported Function"). Configurable, not writable or enumerable.
   // Defined before the prototype is Function.prototype, whose read-only
@@ -145,34 +146,22 @@ JSObjectRef RuntimeState::ExportedFunction(wasm::FuncInstance* f) {
   return fn;
 }
 
-void RuntimeState::RememberHostFunction(wasm::FuncInstance* f, JSValueRef js_function) {
-  if (!functions_.count(f)) functions_.emplace(f, std::make_unique<Protected>(alive, ctx, js_function));
-}
-
 wasm::FuncInstance* RuntimeState::AsWasmFunction(JSValueRef v) {
-  if (!v || !JSValueIsObjectOfClass(ctx, v, function_class)) {
-    // A JS function imported by an instance is that instance's function too.
-    if (JSObjectRef o = AsObject(ctx, v)) {
-      for (auto& [f, p] : functions_) {
-        if (p->get() == o) return const_cast<wasm::FuncInstance*>(f);
-      }
-    }
-    return nullptr;
-  }
-  return static_cast<wasm::FuncInstance*>(JSObjectGetPrivate(JSValueToObject(ctx, v, nullptr)));
+  if (!v || !JSValueIsObjectOfClass(ctx, v, function_class)) return nullptr;
+  return static_cast<ExportedFunctionData*>(JSObjectGetPrivate(JSValueToObject(ctx, v, nullptr)))->func;
 }
 
 uint64_t RuntimeState::HostValue(JSValueRef v) {
-  // Objects keep their identity (JSC does not move objects): the same object
-  // is the same host value, so ref.eq-style checks and round trips hold.
-  const void* key = JSValueIsObject(ctx, v) ? static_cast<const void*>(v) : nullptr;
-  if (key) {
-    auto it = host_value_ids_.find(key);
-    if (it != host_value_ids_.end()) return it->second;
-  }
+  // A JSValueRef is the value's encoding: a number or boolean is its bits,
+  // an object or string its cell's address (JSC does not move cells). The
+  // same value is the same host value, so identity round-trips hold and
+  // passing one value many times does not grow the table.
+  const void* key = v;
+  auto it = host_value_ids_.find(key);
+  if (it != host_value_ids_.end()) return it->second;
   host_values_.push_back(std::make_unique<Protected>(alive, ctx, v));
   uint64_t n = host_values_.size();  // 1-based: 0 stays distinct from null
-  if (key) host_value_ids_.emplace(key, n);
+  host_value_ids_.emplace(key, n);
   return n;
 }
 
@@ -235,8 +224,10 @@ namespace {
 // the call comes out as that same exception.
 JSValueRef CallExported(JSContextRef ctx, JSObjectRef function, JSObjectRef, size_t argc,
                         const JSValueRef argv[], JSValueRef* exception) {
-  RuntimeState& s = StateOf(ctx);
-  auto* f = static_cast<wasm::FuncInstance*>(JSObjectGetPrivate(function));
+  // The private data names the runtime too: no lookup through the global.
+  auto* data = static_cast<ExportedFunctionData*>(JSObjectGetPrivate(function));
+  RuntimeState& s = *data->state;
+  wasm::FuncInstance* f = data->func;
   const wasm::FuncType& type = f->type;
   wasm::Value inline_args[8];
   std::vector<wasm::Value> heap_args;
@@ -245,10 +236,9 @@ JSValueRef CallExported(JSContextRef ctx, JSObjectRef function, JSObjectRef, siz
     heap_args.resize(type.params.size());
     args = heap_args.data();
   }
-  JSValueRef undefined = JSValueMakeUndefined(ctx);
   for (size_t i = 0; i < type.params.size(); ++i) {
-    args[i] = ToWasmValue(s, i < argc ? argv[i] : undefined, type.params[i], exception);
-    if (*exception) return undefined;
+    args[i] = ToWasmValue(s, i < argc ? argv[i] : JSValueMakeUndefined(ctx), type.params[i], exception);
+    if (*exception) return nullptr;
   }
   wasm::Store& store = *s.realm.store();
   wasm::HostRootScope roots(store);
@@ -261,15 +251,15 @@ JSValueRef CallExported(JSContextRef ctx, JSObjectRef function, JSObjectRef, siz
     } else {
       *exception = s.WasmErrorToJs(out.error());
     }
-    return undefined;
+    return nullptr;
   }
   const std::vector<wasm::Value>& results = out.value();
-  if (results.empty()) return undefined;
+  if (results.empty()) return JSValueMakeUndefined(ctx);
   if (results.size() == 1) return ToJsValue(s, results[0], exception);
   std::vector<JSValueRef> values;
   for (const wasm::Value& v : results) {
     values.push_back(ToJsValue(s, v, exception));
-    if (*exception) return undefined;
+    if (*exception) return nullptr;
   }
   return JSObjectMakeArray(ctx, values.size(), values.data(), exception);
 }

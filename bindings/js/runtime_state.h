@@ -67,6 +67,14 @@ struct MemoryBuffer {
   uint64_t size = 0;
 };
 
+class RuntimeState;
+
+// The private data of an Exported Function object.
+struct ExportedFunctionData {
+  wasm::FuncInstance* func;
+  RuntimeState* state;
+};
+
 class RuntimeState {
  public:
   RuntimeState(JsRuntime& runtime, Realm& realm, JsRuntime::OutputSink sink);
@@ -116,11 +124,9 @@ class RuntimeState {
 
   // ---- exported functions: the same object for the same function
   JSObjectRef ExportedFunction(wasm::FuncInstance* f);
-  // A host function made for the JS function {js_function}: exporting or
-  // reading it back as a funcref gives that same JS function.
-  void RememberHostFunction(wasm::FuncInstance* f, JSValueRef js_function);
-  // The function a JS value is, if it is an exported wasm function (or a JS
-  // function some instance imported).
+  // The function a JS value is, if it is an Exported Function. (A JS
+  // function an instance imported is not: read back from wasm it is a new
+  // Exported Function wrapping the host function, as in the JS API.)
   wasm::FuncInstance* AsWasmFunction(JSValueRef v);
   // The JS exception for a failed wasm call: a WebAssembly.Exception for an
   // uncaught wasm exception, else RuntimeError, RangeError, ...
@@ -148,8 +154,9 @@ class RuntimeState {
   void DetachBuffer(size_t index);
 
   std::unordered_map<const wasm::FuncInstance*, std::unique_ptr<Protected>> functions_;
+  std::vector<std::unique_ptr<ExportedFunctionData>> function_data_;
   std::vector<std::unique_ptr<Protected>> host_values_;
-  std::unordered_map<const void*, uint64_t> host_value_ids_;  // object identity -> n
+  std::unordered_map<const void*, uint64_t> host_value_ids_;  // JSValueRef bits -> n
   std::vector<MemoryBuffer> buffers_;
 };
 

@@ -73,24 +73,19 @@ ExternRef* ExternArg(RuntimeState& s, JSValueRef v, wasm::ExternalKind kind, JSV
 
 // ---- read the imports ---------------------------------------------------
 
-// The JS functions a module imports, by function-import ordinal, so the
-// instance's host functions can be mapped back to them.
-using ImportedFunctions = std::vector<std::pair<uint32_t, std::shared_ptr<Protected>>>;
-
 // Builds the C++ ImportObject from the JS importObject, reading it in the
 // spec's order (for each import: importObject[module], then [name]) and
-// classifying each value: a callable (a host function, or an Exported
-// Function: the same function), a WebAssembly object (its entity), a
-// Number/BigInt for a global (converted to the global's type), or other.
+// classifying each value: a callable (an Exported Function: the same
+// function; any other: a new host function), a WebAssembly object (its
+// entity), a Number/BigInt for a global (converted to the global's type),
+// or other.
 // The kind checks and their errors are ReadImports'. False with *exception
 // set when a getter throws or a global's value cannot convert.
 bool ReadJsImports(RuntimeState& s, const wasm::Module& module, JSValueRef import_object,
-                   ImportObject* out, ImportedFunctions* functions, JSValueRef* exception) {
+                   ImportObject* out, JSValueRef* exception) {
   JSContextRef ctx = s.ctx;
   JSObjectRef imports = AsObject(ctx, import_object);
-  uint32_t func_ordinal = 0;
   for (const wasm::Import& imp : module.imports) {
-    uint32_t ordinal = imp.kind == wasm::ExternalKind::kFunction ? func_ordinal++ : 0;
     JSValueRef ns_value = Get(ctx, imports, imp.module, exception);
     if (*exception) return false;
     JSObjectRef ns = AsObject(ctx, ns_value);
@@ -106,7 +101,6 @@ bool ReadJsImports(RuntimeState& s, const wasm::Module& module, JSValueRef impor
         value = wasm::Extern::Func(f);
       } else {
         auto fn = std::make_shared<Protected>(s.alive, ctx, v);
-        functions->emplace_back(ordinal, fn);
         const wasm::FuncType type = module.func_type(imp.index);
         RuntimeState* state = &s;
         std::shared_ptr<const bool> alive = s.alive;
@@ -135,15 +129,6 @@ bool ReadJsImports(RuntimeState& s, const wasm::Module& module, JSValueRef impor
     out->Add(imp.module, imp.name, std::move(value));
   }
   return true;
-}
-
-// Maps the instance's host functions back to the JS functions they wrap.
-void RememberImportedFunctions(RuntimeState& s, const wasm::Instance& instance,
-                               const ImportedFunctions& functions) {
-  for (const auto& [ordinal, fn] : functions) {
-    wasm::FuncInstance* f = instance.funcs[ordinal];
-    if (f && f->is_host()) s.RememberHostFunction(f, fn->get());
-  }
 }
 
 // ---- natives ---------------------------------------------------------------
@@ -245,17 +230,15 @@ WASMSTREAM_NATIVE(Instantiate) {
   if (!m) return Undefined(ctx);
   JSValueRef import_object = Arg(ctx, argc, argv, 1);
   std::shared_ptr<ImportObject> imports;
-  auto functions = std::make_shared<ImportedFunctions>();
   if (!JSValueIsUndefined(ctx, import_object)) {
     imports = std::make_shared<ImportObject>();
-    if (!ReadJsImports(s, *m->module(), import_object, imports.get(), functions.get(), exception)) {
+    if (!ReadJsImports(s, *m->module(), import_object, imports.get(), exception)) {
       return Undefined(ctx);
     }
   }
   RuntimeState* state = &s;
   return ToJsPromise(s, s.wasm.Instantiate(*m, imports),
-                     [state, functions](const Instance& i, JSValueRef*) -> JSValueRef {
-                       RememberImportedFunctions(*state, *i.raw(), *functions);
+                     [state](const Instance& i, JSValueRef*) -> JSValueRef {
                        return state->NewHandle(i);
                      });
 }
@@ -268,10 +251,8 @@ WASMSTREAM_NATIVE(InstanceNew) {
   if (!m) return Undefined(ctx);
   JSValueRef import_object = Arg(ctx, argc, argv, 1);
   ImportObject imports;
-  ImportedFunctions functions;
   bool have_imports = !JSValueIsUndefined(ctx, import_object);
-  if (have_imports &&
-      !ReadJsImports(s, *m->module(), import_object, &imports, &functions, exception)) {
+  if (have_imports && !ReadJsImports(s, *m->module(), import_object, &imports, exception)) {
     return Undefined(ctx);
   }
   std::shared_ptr<wasm::Store> store = s.store();
@@ -291,7 +272,6 @@ WASMSTREAM_NATIVE(InstanceNew) {
     }
     return Undefined(ctx);
   }
-  RememberImportedFunctions(s, *made.value(), functions);
   return s.NewHandle(Instance(made.value(), store));
 }
 

@@ -122,3 +122,28 @@ test(() => {
   const outer = make({log() { assert_equals(recurse(), 3); }});
   outer.callLog(0n);
 }, 'wasm -> JS -> wasm re-entry');
+
+test(() => {
+  const js = x => x;
+  const m = new WebAssembly.Module(wasmBytes('imports'));
+  const make2 = () => new WebAssembly.Instance(m, {
+    a: {f: js}, b: {mem: new WebAssembly.Memory({initial: 1})},
+    c: {tbl: new WebAssembly.Table({element: 'anyfunc', initial: 1})},
+    d: {g: new WebAssembly.Global({value: 'i32', mutable: true})},
+    e: {tag: new WebAssembly.Tag({parameters: ['i32']})}, f: {c: 0}}).exports;
+  assert_equals(make2().call(3), 3);
+  assert_equals(make2().call(4), 4, 'a JS function can be imported by several instances');
+  const add = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes('add')),
+                                       {env: {log: js, g: 1}}).exports;
+  assert_throws_js(TypeError, () => add.funcref(js), 'an imported JS function is still not an Exported Function');
+}, 'a JS function imported twice, with different types');
+
+promise_test(async t => {
+  // (module (import "m" "f" (func)) (start 0))
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 2, 7, 1, 1, 109, 1, 102, 0, 0, 8, 1, 0]);
+  const error = new Error('from the start function');
+  await promise_rejects_exactly(t, error, WebAssembly.instantiate(bytes, {m: {f() { throw error; }}}));
+  assert_throws_exactly(error, () => new WebAssembly.Instance(new WebAssembly.Module(bytes), {m: {f() { throw error; }}}));
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes('add')), {env: {log() {}, g: 1}}).exports;
+  assert_throws_js(WebAssembly.RuntimeError, () => exports.trap(), 'no stale JS exception afterwards');
+}, 'a JS exception in the start function rejects with that exception');

@@ -117,3 +117,14 @@ promise_test(async t => {
   c.abort(reason);
   await promise_rejects_exactly(t, reason, fetch('data.json', {signal: c.signal}));
 }, 'abort(reason) rejects fetch with that reason');
+
+promise_test(async () => {
+  const e = Response.error();
+  assert_equals(e.type, 'error');
+  assert_equals(e.status, 0);
+  assert_false(e.ok);
+  const b = await new Response(new Uint8Array([7, 8])).bytes();
+  assert_true(b instanceof Uint8Array);
+  assert_array_equals(Array.from(b), [7, 8]);
+  assert_equals(new TextDecoder().decode(new TextEncoder().encode('\u00e9\u4e2d')), '\u00e9\u4e2d', 'UTF-8 round trip');
+}, 'Response.error(), bytes(), TextEncoder/TextDecoder');

@@ -64,3 +64,9 @@ test(() => {
   assert_throws_js(TypeError, () => WebAssembly.Memory.prototype.grow.call({}, 1));
   assert_equals(WebAssembly.Memory.prototype.grow.length, 1);
 }, 'prototype members check their receiver');
+
+test(() => {
+  assert_throws_js(TypeError, () => new WebAssembly.Memory({initial: 1, address: 'i64'}), 'memory64 from JS');
+  assert_throws_js(TypeError, () => new WebAssembly.Memory({initial: 1, address: 'x'}));
+  assert_equals(new WebAssembly.Memory({initial: 1, address: 'i32'}).buffer.byteLength, 65536);
+}, 'address');

@@ -57,3 +57,17 @@ test(() => {
   assert_equals(typeof d.get, 'function');
   assert_true(d.enumerable);
 }, 'argument and receiver checks');
+
+test(() => {
+  const t = new WebAssembly.Table({element: 'anyref', initial: 3});
+  assert_equals(t.get(0), null, 'anyref default is null');
+  t.set(0, 5);
+  assert_equals(t.get(0), 5, 'a small integer is an i31');
+  t.set(1, -(2 ** 30));
+  assert_equals(t.get(1), -(2 ** 30), 'the smallest i31');
+  const o = {};
+  t.set(2, o);
+  assert_equals(t.get(2), o, 'other values are host values');
+  t.set(2, 2 ** 30);
+  assert_equals(t.get(2), 2 ** 30, 'a number outside i31 range is a host value');
+}, 'an anyref table');

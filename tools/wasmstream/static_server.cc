@@ -116,12 +116,13 @@ void StaticServer::Serve(int fd) {
     return Respond(fd, 400, "Bad Request", "text/plain", "", head_only);
   }
   if (path.back() == '/') path += "index.html";
-  // The file must lie inside the root once symlinks and ".." are resolved.
+  // No ".." may lead out of the root. (Symlinks inside it are followed, as
+  // most static servers do: a Bazel runfiles tree is made of them.)
   std::error_code ec;
-  std::filesystem::path root = std::filesystem::weakly_canonical(root_, ec);
-  std::filesystem::path file = std::filesystem::weakly_canonical(root_ / path.substr(1), ec);
-  auto rel = file.lexically_relative(root);
-  if (ec || rel.empty() || *rel.begin() == ".." || !std::filesystem::is_regular_file(file, ec)) {
+  std::filesystem::path rel = std::filesystem::path(path.substr(1)).lexically_normal();
+  std::filesystem::path file = root_ / rel;
+  if (rel.empty() || rel.is_absolute() || *rel.begin() == ".." ||
+      !std::filesystem::is_regular_file(file, ec)) {
     return Respond(fd, 404, "Not Found", "text/plain", "not found\n", head_only);
   }
   std::ifstream in(file, std::ios::binary);
