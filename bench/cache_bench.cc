@@ -95,7 +95,7 @@ std::vector<uint8_t> Generate(uint32_t n) {
 // Child mode: one timed load from a fresh process. Prints
 // "lookup_ms load_ms blob_ms open_ms".
 int Child(const std::string& db, const std::string& file) {
-  std::vector<uint8_t> bytes = ReadFile(file);
+  wasm::WireBytes bytes(ReadFile(file));
   cache::CacheKey key = cache::KeyFor(bytes, Fp());
   auto topen = Clock::now();
   auto store = cache::SqliteStore::Open({.path = db, .min_module_bytes = 0});
@@ -105,8 +105,7 @@ int Child(const std::string& db, const std::string& file) {
   auto tl = Clock::now();
   // As the cache loads: code stays in the payload until each function's first call.
   auto loaded = wasm::DeserializeModuleDeferred(
-      std::make_shared<const std::vector<uint8_t>>(std::move(r.payload)),
-      std::span<const uint8_t>(bytes));
+      std::make_shared<const std::vector<uint8_t>>(std::move(r.payload)), bytes);
   auto t1 = Clock::now();
   if (!loaded.ok() || !loaded.value()->deferred_code) return 4;
   auto t2 = Clock::now();

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cstring>
 
+#include "wasm/limits.h"
 #include "wasm/serializer.h"
+#include "wasm/wire_bytes.h"
 
 namespace wasmstream::bindings {
 namespace {
@@ -12,13 +14,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using ModulePtr = std::shared_ptr<const wasm::Module>;
 
-// Streams longer than this are not retained for the cache (they bypass it and
-// just compile): far above any module the engines accept (V8: 1 GiB).
-constexpr uint64_t kMaxRetainedBytes = uint64_t{2} << 30;
-
-bool SameBytes(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
-}
 
 // One stream's state, shared with the callbacks on other threads.
 class Stream : public std::enable_shared_from_this<Stream> {
@@ -30,6 +25,10 @@ class Stream : public std::enable_shared_from_this<Stream> {
         factory_(factory),
         info_(info),
         fp_(EngineFingerprintFor(info.features, info.sink_factory != nullptr)) {
+    // The stream's bytes live here once: hashed as they land, compiled in
+    // place by the inner consumer, kept for a restart and for the store.
+    buffer_ = wasm::WireBuffer::Create(wasm::kSpecMaxModuleSize);
+    info_.wire_buffer = buffer_;
     cache::SqliteStore* store = cache_->store();
     if (policy_ == CachePolicy::kUrlHint) {
       validators_ = HintValidators(info_);
@@ -43,17 +42,28 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
   // Loop thread.
   void OnBytes(std::span<const uint8_t> chunk) {
-    hasher_.Update(chunk);
     if (!overflow_) {
-      if (chunk.size() > kMaxRetainedBytes - bytes_.size()) {
-        overflow_ = true;
-        std::vector<uint8_t>().swap(bytes_);
+      size_t at = buffer_ ? buffer_->size() : 0;
+      if (buffer_ && buffer_->Append(chunk)) {
+        chunk = buffer_->span().subspan(at);  // in place from now on
       } else {
-        bytes_.insert(bytes_.end(), chunk.begin(), chunk.end());
+        // Past what the buffer could reserve (the module size limit): the
+        // compile fails on its size; nothing to cache.
+        overflow_ = true;
+        info_.wire_buffer = nullptr;
       }
     }
+    hasher_.Update(chunk);
     std::lock_guard<std::mutex> lock(inner_mutex_);
     if (inner_) inner_->OnBytes(chunk);
+  }
+
+  size_t size() const { return buffer_ ? buffer_->size() : 0; }
+
+  // Loop thread.
+  bool failed() {
+    std::lock_guard<std::mutex> lock(inner_mutex_);
+    return inner_ && inner_->failed();
   }
 
   // Loop thread.
@@ -67,6 +77,10 @@ class Stream : public std::enable_shared_from_this<Stream> {
       CompileInner("module too large to cache");
       return;
     }
+    if (failed()) {  // invalid: nothing to look up or store
+      CompileInner("invalid module");
+      return;
+    }
     key_ = hasher_.Finish(fp_);
     std::string prefix;
     if (hint_) prefix = *hint_ == key_ ? "hint matched; " : "hint stale; ";
@@ -78,7 +92,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     switch (claim.outcome) {
       case cache::ModuleMap<wasm::Module>::Outcome::kFound:
         lock.unlock();
-        if (SameBytes(claim.value->wire_bytes, bytes_)) {
+        if (claim.value->wire_bytes == buffer_->span()) {
           AbortInner();
           Hit(claim.value, "in-process map");
         } else {
@@ -101,7 +115,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
       CompileInner("not in memory (no persistent cache)");
     } else if (!store->usable()) {
       CompileInner("not in memory; persistent cache unusable");
-    } else if (bytes_.size() < store->options().min_module_bytes) {
+    } else if (size() < store->options().min_module_bytes) {
       CompileInner("module below --cache-min-bytes (" +
                    std::to_string(store->options().min_module_bytes) + ")");
     } else {
@@ -163,12 +177,12 @@ class Stream : public std::enable_shared_from_this<Stream> {
       if (inner_) inner_->Abort();
       inner_.reset();
     };
-    cache::LookupResult r = store->Lookup(key_, bytes_, stop_compiling);
+    cache::LookupResult r = store->Lookup(key_, buffer_->span(), stop_compiling);
     if (r.hit()) {
       // The code stays in the payload until each function's first call.
       auto loaded = wasm::DeserializeModuleDeferred(
           std::make_shared<const std::vector<uint8_t>>(std::move(r.payload)),
-          std::span<const uint8_t>(bytes_));
+          wasm::WireBytes(buffer_, buffer_->size()));
       if (loaded.ok()) {
         AbortInner();
         ModulePtr module = std::move(loaded).value();
@@ -185,7 +199,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
   // Producer's thread: a concurrent identical stream finished.
   void OnWaited(ModulePtr module) {
-    if (module && SameBytes(module->wire_bytes, bytes_)) {
+    if (module && !overflow_ && module->wire_bytes == buffer_->span()) {
       Hit(std::move(module), "in-process map (waited for a concurrent compile)");
       return;
     }
@@ -198,8 +212,17 @@ class Stream : public std::enable_shared_from_this<Stream> {
     if (aborted_) return;
     if (!inner_) {
       // Hash-only (url-hint) or after waiting: compile from the retained bytes.
+      if (overflow_ || !buffer_) {
+        ConsumerReport report;
+        report.cache = "miss";
+        report.cache_detail = Detail("miss: " + reason);
+        Complete(wasm::CompileError{0, "module size exceeds internal limit of " +
+                                           std::to_string(wasm::kSpecMaxModuleSize) + " bytes"},
+                 std::move(report));
+        return;
+      }
       inner_ = factory_->Create(info_);
-      inner_->OnBytes(bytes_);
+      inner_->OnBytes(buffer_->span());
     }
     auto self = shared_from_this();
     inner_->Finish([self, reason](ModuleResult result, ConsumerReport report) {
@@ -233,14 +256,14 @@ class Stream : public std::enable_shared_from_this<Stream> {
   const std::shared_ptr<CodeCache> cache_;
   const CachePolicy policy_;
   ModuleStreamConsumerFactory* const factory_;
-  const StreamInfo info_;
+  StreamInfo info_;  // written in the constructor and OnBytes only
   const cache::EngineFingerprint fp_;
   std::string validators_;
   std::optional<cache::CacheKey> hint_;
 
   // Written on the loop thread before Finish; read-only afterwards.
   cache::KeyHasher hasher_;
-  std::vector<uint8_t> bytes_;
+  std::shared_ptr<wasm::WireBuffer> buffer_;
   bool overflow_ = false;
   cache::CacheKey key_;
   std::string prefix_;
@@ -264,6 +287,7 @@ class CachedConsumer final : public ModuleStreamConsumer {
   explicit CachedConsumer(std::shared_ptr<Stream> stream) : stream_(std::move(stream)) {}
   ~CachedConsumer() override = default;
   void OnBytes(std::span<const uint8_t> bytes) override { stream_->OnBytes(bytes); }
+  bool failed() const override { return stream_->failed(); }
   void Finish(FinishCallback done) override { stream_->Finish(std::move(done)); }
   void Abort() override { stream_->Abort(); }
 

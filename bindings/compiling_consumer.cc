@@ -14,6 +14,7 @@ class CompilingConsumer final : public ModuleStreamConsumer {
     options.features = info.features;
     options.pool = pool;
     options.sink_factory = info.sink_factory;
+    options.wire_buffer = info.wire_buffer;
     compiler_ = std::make_unique<wasm::StreamingCompiler>(std::move(options));
   }
 
@@ -24,6 +25,8 @@ class CompilingConsumer final : public ModuleStreamConsumer {
     }
     compiler_->OnBytesReceived(bytes);
   }
+
+  bool failed() const override { return compiler_->failed(); }
 
   void Finish(FinishCallback done) override {
     Clock::time_point start = started_ ? start_ : Clock::now();

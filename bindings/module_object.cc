@@ -21,7 +21,7 @@ std::vector<ModuleImportDescriptor> Module::Imports() const {
 
 std::vector<std::vector<uint8_t>> Module::CustomSections(std::string_view name) const {
   std::vector<std::vector<uint8_t>> out;
-  const std::vector<uint8_t>& wire = module()->wire_bytes;
+  const wasm::WireBytes& wire = module()->wire_bytes;
   for (const wasm::CustomSection& s : module()->custom_sections) {
     if (s.name != name) continue;
     // W-16: wire_bytes holds the whole module; a range outside it is a bug

@@ -10,6 +10,9 @@
 //
 //   OnBytes(chunk)*  then exactly one of  Finish(done)  or  Abort()
 //
+// (Finish comes before the body's end when failed() says the bytes so far
+// are already invalid.)
+//
 // - OnBytes: the next body bytes, in order, as they arrive. The span is owned
 //   by the caller and valid only during the call. Must not block (hand heavy
 //   work to other threads). No OnBytes after Finish or Abort.
@@ -54,6 +57,11 @@ struct StreamInfo {
   // The realm's compiler of function bodies (wasm/runtime/), or null to only
   // validate; a consumer that compiles passes it to wasm::StreamingOptions.
   std::shared_ptr<wasm::CodeSinkFactory> sink_factory;
+  // The stream's one copy of its bytes, when a consumer above this one (the
+  // code cache) keeps it: each OnBytes span then lies in this buffer, already
+  // appended, and a compiling consumer reads it in place
+  // (wasm::StreamingOptions::wire_buffer). Null: the consumer keeps its own.
+  std::shared_ptr<wasm::WireBuffer> wire_buffer;
 };
 
 // Filled by a consumer, handed back with the result.
@@ -72,6 +80,11 @@ class ModuleStreamConsumer {
 
   virtual ~ModuleStreamConsumer() = default;
   virtual void OnBytes(std::span<const uint8_t> bytes) = 0;
+  // Whether the bytes so far already make an invalid module: no later byte
+  // can change the outcome, so the controller stops the download and calls
+  // Finish at once (the promise rejects with the CompileError as early as the
+  // decoder found it, as V8's streaming decoder does). Loop thread.
+  virtual bool failed() const { return false; }
   virtual void Finish(FinishCallback done) = 0;
   virtual void Abort() = 0;
 };

@@ -56,12 +56,13 @@ class Realm {
   fetch::Fetcher* fetcher = nullptr;   // not owned; null: fetch() rejects
   // Null: compile with wasm::StreamingCompiler (DefaultConsumerFactory()).
   std::shared_ptr<ModuleStreamConsumerFactory> consumer_factory;
-  // Compile function bodies to interpreter code while they validate (the
-  // runtime's compiler, a fresh wasm::InterpreterSinkFactory per compile,
-  // passed to consumers in StreamInfo). Off: validate only while streaming
-  // (the Module is ready sooner), and each function is compiled on its first
-  // call instead (lazy compilation, as V8 does by default).
-  bool compile_code = true;
+  // Off (the default, as in V8): validate only while streaming, so the Module
+  // is ready sooner, and compile each function on its first call (lazy
+  // compilation). On: compile every body to interpreter code in the same walk
+  // that validates it (the runtime's compiler, a fresh
+  // wasm::InterpreterSinkFactory per compile, passed to consumers in
+  // StreamInfo): eager compilation, for code that calls most of its functions.
+  bool compile_code = false;
   std::shared_ptr<wasm::CodeSinkFactory> NewSinkFactory() const;
 
   // The store instances of this realm live in (created on first use).

@@ -29,6 +29,9 @@ struct StreamRecord {
   std::string cache = "off";         // "off", "miss", "hit"
   std::string cache_detail;
   std::optional<Error> error;
+  // The body was not read to its end: the bytes so far were already an
+  // invalid module, so the download was cancelled and the error reported.
+  bool stopped_early = false;
 
   Clock::time_point start = Clock::now();
   double MsSinceStart() const {

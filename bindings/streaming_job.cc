@@ -118,16 +118,29 @@ void StreamingJob::OnRead(fetch::ReadResult r) {
   record_->bytes += r.chunk.size();
   consumer_->OnBytes(r.chunk);  // W-15: compile as the bytes arrive
   if (options_.on_progress) options_.on_progress(record_->bytes, content_length_);
+  if (consumer_->failed()) {
+    // The module is already invalid: reject now and stop the download
+    // instead of reading (maybe gigabytes) to the end for the same error.
+    record_->stopped_early = true;
+    if (reader_) reader_->Cancel();
+    FinishConsumer();
+    return;
+  }
   ReadNext();
 }
 
 void StreamingJob::OnEndOfBody() {
   record_->time_to_last_byte_ms = record_->MsSinceStart();
-  reader_.reset();
   if (record_->bytes == 0) {  // W-12/W-14: a null or empty body does not compile
+    reader_.reset();
     Fail(Error::Compile(kEmptyMessage));
     return;
   }
+  FinishConsumer();
+}
+
+void StreamingJob::FinishConsumer() {
+  reader_.reset();
   state_ = State::kCompiling;
   auto self = shared_from_this();
   EventLoop* loop = &loop_;

@@ -34,6 +34,8 @@ class StreamingJob : public std::enable_shared_from_this<StreamingJob> {
   void ReadNext();
   void OnRead(fetch::ReadResult result);
   void OnEndOfBody();
+  // Hands the body's end (or an early stop) to the consumer.
+  void FinishConsumer();
   void OnCompiled(ModuleResult result, ConsumerReport report);
   void Fail(Error error);
   void Settle();

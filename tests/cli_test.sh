@@ -74,10 +74,14 @@ fi
 check CompileFile 0 "$bin" compile --no-cache "$tmp/add.wasm" && expect CompileExports 'add'
 check CompileFileJson 0 "$bin" compile --no-cache --json "$tmp/add.wasm" && expect CompileJsonOk '"ok": ?true'
 check CompileInvalid 1 "$bin" compile --no-cache "$tmp/bad.wasm" && expect CompileInvalidKind 'CompileError'
-# --lazy: validated while streaming (so still a CompileError), compiled on first call.
+# Lazy by default (validated while streaming, so still a CompileError;
+# compiled on first call); --lazy is kept as a no-op; --eager compiles all.
 check CompileLazyInvalid 1 "$bin" compile --lazy --no-cache "$tmp/bad.wasm" && expect CompileLazyInvalidKind 'CompileError'
 check RunLazy 0 "$bin" run --lazy --no-cache "$tmp/add.wasm" --invoke add 40 2 && expect RunLazyResult '42'
-check RunLazyGc 0 "$bin" run --lazy --no-cache "$tmp/gc.wasm" --invoke f && expect RunLazyGcResult '42'
+check RunLazyGc 0 "$bin" run --no-cache "$tmp/gc.wasm" --invoke f && expect RunLazyGcResult '42'
+check CompileEagerInvalid 1 "$bin" compile --eager --no-cache "$tmp/bad.wasm" && expect CompileEagerInvalidKind 'CompileError'
+check RunEager 0 "$bin" run --eager --no-cache "$tmp/add.wasm" --invoke add 40 2 && expect RunEagerResult '42'
+check RunEagerGc 0 "$bin" run --eager --no-cache "$tmp/gc.wasm" --invoke f && expect RunEagerGcResult '42'
 check CompileCspBlocks 1 "$bin" compile --no-cache --csp "script-src 'self'" "$tmp/add.wasm" \
   && expect CompileCspKind 'CompileError'
 check Demo 0 "$bin" demo && expect DemoImport 'imported_func called with 42'

@@ -12,6 +12,7 @@
 
 #include "wasm/features.h"
 #include "wasm/types.h"
+#include "wasm/wire_bytes.h"
 
 namespace wasmstream::wasm {
 
@@ -122,7 +123,7 @@ class DeferredCode {
 
 struct Module {
   Features features = Features::Default();
-  std::vector<uint8_t> wire_bytes;
+  WireBytes wire_bytes;  // shared with the stream that delivered them
 
   std::vector<TypeDef> types;
   std::vector<Import> imports;

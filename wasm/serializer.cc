@@ -520,7 +520,7 @@ namespace {
 // {payload}: set when the code is to stay in the payload (DeferredCode);
 // {bytes} are then its contents.
 Result<std::shared_ptr<const Module>> Deserialize(
-    std::span<const uint8_t> bytes, std::optional<std::span<const uint8_t>> wire_bytes,
+    std::span<const uint8_t> bytes, std::optional<WireBytes> wire_bytes,
     std::shared_ptr<const std::vector<uint8_t>> payload) {
   if (bytes.size() > kMaxSerializedBytes) {
     return CompileError{0, "serialized module too large"};
@@ -552,7 +552,7 @@ Result<std::shared_ptr<const Module>> Deserialize(
   } else if (!wire_bytes) {
     r.Fail("the payload has no wire bytes and none were given");
   } else {
-    m->wire_bytes.assign(wire_bytes->begin(), wire_bytes->end());
+    m->wire_bytes = std::move(*wire_bytes);  // shared with the caller, not copied
   }
   if (!r.ok()) return *r.error();
 
@@ -686,16 +686,15 @@ Result<std::shared_ptr<const Module>> Deserialize(
 }  // namespace
 
 Result<std::shared_ptr<const Module>> DeserializeModule(
-    std::span<const uint8_t> bytes, std::optional<std::span<const uint8_t>> wire_bytes) {
-  return Deserialize(bytes, wire_bytes, nullptr);
+    std::span<const uint8_t> bytes, std::optional<WireBytes> wire_bytes) {
+  return Deserialize(bytes, std::move(wire_bytes), nullptr);
 }
 
 Result<std::shared_ptr<const Module>> DeserializeModuleDeferred(
-    std::shared_ptr<const std::vector<uint8_t>> payload,
-    std::optional<std::span<const uint8_t>> wire_bytes) {
+    std::shared_ptr<const std::vector<uint8_t>> payload, std::optional<WireBytes> wire_bytes) {
   if (!payload) return CompileError{0, "no payload"};
   std::span<const uint8_t> bytes(*payload);
-  return Deserialize(bytes, wire_bytes, std::move(payload));
+  return Deserialize(bytes, std::move(wire_bytes), std::move(payload));
 }
 
 }  // namespace wasmstream::wasm

@@ -48,12 +48,11 @@ struct SerializeOptions {
 
 std::vector<uint8_t> SerializeModule(const Module& module, SerializeOptions options = {});
 
-// {wire_bytes}: required when the payload omits them; when the payload holds
-// them too, they must be equal. The result is a fresh Module, equal to the
+// {wire_bytes}: required when the payload omits them (the Module then shares
+// them); when the payload holds them too, they must be equal. The result is a fresh Module, equal to the
 // serialized one field by field.
 Result<std::shared_ptr<const Module>> DeserializeModule(
-    std::span<const uint8_t> bytes,
-    std::optional<std::span<const uint8_t>> wire_bytes = std::nullopt);
+    std::span<const uint8_t> bytes, std::optional<WireBytes> wire_bytes = std::nullopt);
 
 // The same, except that compiled code stays in {payload} (kept alive by the
 // Module) and each function's code is read and verified when the runtime
@@ -62,7 +61,7 @@ Result<std::shared_ptr<const Module>> DeserializeModule(
 // the module's metadata, not its code.
 Result<std::shared_ptr<const Module>> DeserializeModuleDeferred(
     std::shared_ptr<const std::vector<uint8_t>> payload,
-    std::optional<std::span<const uint8_t>> wire_bytes = std::nullopt);
+    std::optional<WireBytes> wire_bytes = std::nullopt);
 
 }  // namespace wasmstream::wasm
 

@@ -26,7 +26,7 @@ using namespace wasmstream::wasm;
 
 std::vector<uint8_t> ValidSample() {
   Module m;
-  m.wire_bytes.resize(64, 0x41);
+  m.wire_bytes = std::vector<uint8_t>(64, 0x41);
   TypeDef t;
   t.func.params = {ValueType::I32()};
   t.func.results = {ValueType::Ref(HeapType::Index(0), true)};

@@ -15,8 +15,9 @@ namespace {
 Module SampleModule() {
   Module m;
   m.features = Features::Wasm20().enable(Feature::kTailCall);
-  m.wire_bytes.resize(200);
-  for (size_t i = 0; i < m.wire_bytes.size(); ++i) m.wire_bytes[i] = static_cast<uint8_t>(i);
+  std::vector<uint8_t> wire(200);
+  for (size_t i = 0; i < wire.size(); ++i) wire[i] = static_cast<uint8_t>(i);
+  m.wire_bytes = std::move(wire);
   TypeDef f0;
   f0.func.params = {ValueType::I32(), ValueType::I64()};
   f0.func.results = {ValueType::F64()};
@@ -112,7 +113,7 @@ TEST(SerializerTest, WireBytesCanLiveOutsideThePayload) {
   EXPECT_LT(bytes.size(), SerializeModule(m).size() - 150);
   auto missing = DeserializeModule(bytes);
   ASSERT_FALSE(missing.ok());
-  auto loaded = DeserializeModule(bytes, std::span<const uint8_t>(m.wire_bytes));
+  auto loaded = DeserializeModule(bytes, m.wire_bytes);
   ASSERT_TRUE(loaded.ok()) << loaded.error().Format();
   ExpectSameModule(m, *loaded.value());
 }
@@ -120,16 +121,16 @@ TEST(SerializerTest, WireBytesCanLiveOutsideThePayload) {
 TEST(SerializerTest, EmbeddedWireBytesMustEqualTheStreamedOnes) {
   Module m = SampleModule();
   std::vector<uint8_t> bytes = SerializeModule(m);
-  std::vector<uint8_t> other = m.wire_bytes;
+  std::vector<uint8_t> other = m.wire_bytes.ToVector();
   other[5] ^= 1;
-  auto r = DeserializeModule(bytes, std::span<const uint8_t>(other));
+  auto r = DeserializeModule(bytes, wasm::WireBytes(other));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("wire bytes differ"), std::string::npos);
 }
 
 TEST(SerializerTest, EmptyModuleRoundTrips) {
   Module m;
-  m.wire_bytes = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  m.wire_bytes = std::vector<uint8_t>{0, 'a', 's', 'm', 1, 0, 0, 0};
   auto r = DeserializeModule(SerializeModule(m));
   ASSERT_TRUE(r.ok()) << r.error().Format();
   EXPECT_EQ(r.value()->wire_bytes, m.wire_bytes);
@@ -193,7 +194,7 @@ TEST(SerializerTest, HugeCountsAreRejectedBeforeAllocating) {
   std::vector<uint8_t> bytes = SerializeModule(SampleModule(), {.omit_wire_bytes = true});
   // The types count sits right after the 20-byte header.
   bytes[20] = bytes[21] = bytes[22] = bytes[23] = 0xff;
-  auto r = DeserializeModule(bytes, std::span<const uint8_t>(SampleModule().wire_bytes));
+  auto r = DeserializeModule(bytes, SampleModule().wire_bytes);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("exceeds the bytes left"), std::string::npos);
 }

@@ -34,9 +34,8 @@ struct StreamingCompiler::State {
   // Used on the delivering thread; read-only for workers once the code
   // section started (ModuleDecoder's contract).
   ModuleDecoder decoder;
-  // The chunks as received; they become the module's wire bytes.
-  std::vector<std::shared_ptr<std::vector<uint8_t>>> chunks;
-  size_t wire_size = 0;
+  // The bytes as received (the decoder's buffer); the module keeps them.
+  std::shared_ptr<const WireBuffer> buffer;
   std::optional<CompileError> decode_error;
   uint32_t total_length = 0;
 
@@ -97,15 +96,7 @@ struct StreamingCompiler::State {
     Status s = decoder.Finish(total_length);
     if (!s.ok()) return s.error();
     std::shared_ptr<Module> m = decoder.TakeModule();
-    // One chunk nobody else holds any more (the usual whole-buffer case)
-    // becomes the wire bytes without a copy.
-    if (chunks.size() == 1 && chunks[0].use_count() == 1) {
-      m->wire_bytes = std::move(*chunks[0]);
-    } else {
-      m->wire_bytes.reserve(wire_size);
-      for (const auto& c : chunks) m->wire_bytes.insert(m->wire_bytes.end(), c->begin(), c->end());
-    }
-    chunks.clear();
+    if (buffer) m->wire_bytes = WireBytes(buffer, total_length);
     if (options.sink_factory) {
       Status fs = options.sink_factory->Finish(*m);
       if (!fs.ok()) return fs.error();
@@ -119,7 +110,10 @@ struct StreamingCompiler::State {
 class StreamingCompiler::Processor : public StreamingProcessor {
  public:
   explicit Processor(std::shared_ptr<State> state)
-      : state_(std::move(state)), decoder_(this, state_->options.max_module_size) {}
+      : state_(std::move(state)),
+        decoder_(this, state_->options.max_module_size, state_->options.wire_buffer) {
+    batch_.reserve(kBatchReserve);
+  }
 
   StreamingDecoder& decoder() { return decoder_; }
 
@@ -178,6 +172,7 @@ class StreamingCompiler::Processor : public StreamingProcessor {
       State::MaybeComplete(state);
     });
     batch_ = {};
+    batch_.reserve(kBatchReserve);
     batch_bytes_ = 0;
   }
 
@@ -187,6 +182,9 @@ class StreamingCompiler::Processor : public StreamingProcessor {
     if (!state_->decode_error) state_->decode_error = s.error();
     return false;
   }
+
+  // Bodies a batch usually holds (bodies of ~100 bytes in a 64 KiB batch).
+  static constexpr size_t kBatchReserve = 512;
 
   std::shared_ptr<State> state_;
   StreamingDecoder decoder_;
@@ -216,12 +214,8 @@ void StreamingCompiler::OnBytesReceived(std::span<const uint8_t> bytes) {
   State& s = *state_;
   if (s.aborted.load() || processor_->decoder().stopped()) return;
   if (bytes.empty()) return;
-  auto chunk = std::make_shared<std::vector<uint8_t>>(bytes.begin(), bytes.end());
-  processor_->decoder().OnChunk(chunk);
-  if (!s.decode_error) {
-    s.wire_size += chunk->size();
-    s.chunks.push_back(std::move(chunk));
-  }
+  processor_->decoder().OnBytesReceived(bytes);
+  if (!s.buffer) s.buffer = processor_->decoder().buffer();
   // Bodies completed by this chunk go to the workers now, not at the next one.
   processor_->Flush();
 }

@@ -25,6 +25,7 @@
 #include "wasm/limits.h"
 #include "wasm/module.h"
 #include "wasm/result.h"
+#include "wasm/wire_bytes.h"
 
 namespace wasmstream::wasm {
 
@@ -52,6 +53,11 @@ struct StreamingOptions {
   bool validate_inline = false;
   std::shared_ptr<CodeSinkFactory> sink_factory;
   uint64_t max_module_size = kSpecMaxModuleSize;
+  // Where the bytes live: when the caller appends each chunk to this buffer
+  // itself before passing it in place to OnBytesReceived(), the compiler
+  // copies nothing (the cache hashes and keeps the same bytes). Null: the
+  // compiler makes its own and copies each chunk into it once.
+  std::shared_ptr<WireBuffer> wire_buffer;
 };
 
 using CompileResult = Result<std::shared_ptr<const Module>>;
@@ -67,7 +73,8 @@ class StreamingCompiler {
   StreamingCompiler(const StreamingCompiler&) = delete;
   StreamingCompiler& operator=(const StreamingCompiler&) = delete;
 
-  // The next chunk; the caller keeps ownership of {bytes}.
+  // The next chunk; the caller keeps ownership of {bytes} (see
+  // StreamingOptions::wire_buffer for passing them without a copy).
   void OnBytesReceived(std::span<const uint8_t> bytes);
   // End of stream. Blocks until every body is validated.
   CompileResult Finish();

@@ -15,8 +15,9 @@ constexpr size_t kPreambleSize = 8;
 constexpr size_t kMaxLebBytes = 5;  // u32
 }  // namespace
 
-StreamingDecoder::StreamingDecoder(StreamingProcessor* processor, uint64_t max_module_size)
-    : processor_(processor), max_module_size_(max_module_size) {
+StreamingDecoder::StreamingDecoder(StreamingProcessor* processor, uint64_t max_module_size,
+                                   std::shared_ptr<WireBuffer> buffer)
+    : processor_(processor), max_module_size_(max_module_size), buffer_(std::move(buffer)) {
   need_ = kPreambleSize;
 }
 
@@ -41,28 +42,17 @@ bool StreamingDecoder::LebByte(uint8_t b, uint32_t* out) {
   return true;
 }
 
-bool StreamingDecoder::Collect(const std::shared_ptr<const std::vector<uint8_t>>& chunk,
-                               size_t& pos, Piece* out) {
-  size_t avail = chunk->size() - pos;
-  if (partial_.empty() && avail >= need_) {
-    // The whole piece is inside this chunk: no copy.
-    out->bytes = std::span<const uint8_t>(chunk->data() + pos, need_);
-    out->owner = chunk;
-    pos += need_;
-    consumed_ += need_;
-    need_ = 0;
-    return true;
-  }
-  size_t take = std::min<size_t>(avail, need_);
-  partial_.insert(partial_.end(), chunk->begin() + pos, chunk->begin() + pos + take);
+bool StreamingDecoder::Collect(size_t& pos, Piece* out) {
+  // The piece's bytes are contiguous in the buffer however they arrived: it
+  // is complete once the buffer holds them, and is handed on in place.
+  size_t take = std::min<size_t>(buffer_->size() - pos, need_);
   pos += take;
   consumed_ += take;
   need_ -= static_cast<uint32_t>(take);
   if (need_ > 0) return false;
-  auto owned = std::make_shared<std::vector<uint8_t>>(std::move(partial_));
-  partial_ = {};
-  out->bytes = std::span<const uint8_t>(owned->data(), owned->size());
-  out->owner = std::move(owned);
+  size_t length = consumed_ - piece_offset_;
+  out->bytes = std::span<const uint8_t>(buffer_->data() + piece_offset_, length);
+  out->owner = buffer_;
   return true;
 }
 
@@ -73,19 +63,24 @@ void StreamingDecoder::OnBytesReceived(std::span<const uint8_t> bytes) {
          "module size exceeds internal limit of " + std::to_string(max_module_size_) + " bytes");
     return;
   }
-  OnChunk(std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end()));
-}
-
-void StreamingDecoder::OnChunk(std::shared_ptr<const std::vector<uint8_t>> chunk) {
-  if (stopped_ || chunk->empty()) return;
-  if (chunk->size() > max_module_size_ - std::min<uint64_t>(total_, max_module_size_)) {
-    Fail(static_cast<uint32_t>(std::min<uint64_t>(max_module_size_, UINT32_MAX)),
-         "module size exceeds internal limit of " + std::to_string(max_module_size_) + " bytes");
+  if (!buffer_) buffer_ = WireBuffer::Create(max_module_size_);
+  if (!buffer_) {
+    Fail(0, "out of memory: cannot reserve space for the module's bytes");
     return;
   }
-  total_ += chunk->size();
-  size_t pos = 0;
-  while (!stopped_ && Step(chunk, pos)) {
+  // The caller may have appended the bytes to buffer() itself; if not, this
+  // is their one copy.
+  bool in_place = bytes.data() == buffer_->data() + total_ &&
+                  buffer_->size() >= total_ + bytes.size();
+  if (!in_place && !buffer_->Append(bytes)) {
+    Fail(static_cast<uint32_t>(total_),
+         "out of memory: module bytes exceed the " + std::to_string(buffer_->capacity()) +
+             " bytes that could be reserved for them");
+    return;
+  }
+  total_ += bytes.size();
+  size_t pos = static_cast<size_t>(consumed_);
+  while (!stopped_ && Step(pos)) {
   }
 }
 
@@ -103,24 +98,24 @@ void StreamingDecoder::AfterBody() {
   state_ = State::kSectionId;
 }
 
-bool StreamingDecoder::Step(const std::shared_ptr<const std::vector<uint8_t>>& chunk,
-                            size_t& pos) {
+bool StreamingDecoder::Step(size_t& pos) {
+  const uint8_t* data = buffer_->data();
   // States that read within the code section must not pass its end.
   if ((state_ == State::kCodeCount || state_ == State::kBodySize) && consumed_ >= section_end_) {
     Fail(static_cast<uint32_t>(consumed_), "unexpected end of section or function");
     return false;
   }
-  if (pos >= chunk->size()) return false;
+  if (pos >= total_) return false;
   switch (state_) {
     case State::kPreamble: {
       Piece p;
-      if (!Collect(chunk, pos, &p)) return false;
+      if (!Collect(pos, &p)) return false;
       if (!processor_->ProcessModuleHeader(p.bytes)) { stopped_ = true; return false; }
       state_ = State::kSectionId;
       return true;
     }
     case State::kSectionId: {
-      section_id_ = (*chunk)[pos++];
+      section_id_ = data[pos++];
       section_id_offset_ = static_cast<uint32_t>(consumed_++);
       if (!processor_->ProcessSectionId(section_id_, section_id_offset_)) {
         stopped_ = true;
@@ -131,7 +126,7 @@ bool StreamingDecoder::Step(const std::shared_ptr<const std::vector<uint8_t>>& c
     }
     case State::kSectionLength: {
       uint32_t len;
-      if (!LebByte((*chunk)[pos++], &len)) return !stopped_;
+      if (!LebByte(data[pos++], &len)) return !stopped_;
       section_length_ = len;
       section_end_ = consumed_ + len;
       if (section_end_ > max_module_size_) {
@@ -145,10 +140,11 @@ bool StreamingDecoder::Step(const std::shared_ptr<const std::vector<uint8_t>>& c
         return true;
       }
       need_ = len;
-      piece_offset_ = static_cast<uint32_t>(consumed_);
+      piece_offset_ = consumed_;
       state_ = State::kSectionPayload;
       if (len == 0) {
-        if (!processor_->ProcessSection(section_id_, Piece{}, piece_offset_, section_id_offset_)) {
+        if (!processor_->ProcessSection(section_id_, Piece{}, static_cast<uint32_t>(piece_offset_),
+                                      section_id_offset_)) {
           stopped_ = true;
           return false;
         }
@@ -158,9 +154,9 @@ bool StreamingDecoder::Step(const std::shared_ptr<const std::vector<uint8_t>>& c
     }
     case State::kSectionPayload: {
       Piece p;
-      if (!Collect(chunk, pos, &p)) return false;
-      if (!processor_->ProcessSection(section_id_, std::move(p), piece_offset_,
-                                      section_id_offset_)) {
+      if (!Collect(pos, &p)) return false;
+      if (!processor_->ProcessSection(section_id_, std::move(p),
+                                      static_cast<uint32_t>(piece_offset_), section_id_offset_)) {
         stopped_ = true;
         return false;
       }
@@ -169,7 +165,7 @@ bool StreamingDecoder::Step(const std::shared_ptr<const std::vector<uint8_t>>& c
     }
     case State::kCodeCount: {
       uint32_t count;
-      if (!LebByte((*chunk)[pos++], &count)) return !stopped_;
+      if (!LebByte(data[pos++], &count)) return !stopped_;
       bodies_total_ = count;
       body_index_ = 0;
       if (!processor_->ProcessCodeSectionHeader(count, leb_offset_, section_id_offset_,
@@ -193,7 +189,7 @@ bool StreamingDecoder::Step(const std::shared_ptr<const std::vector<uint8_t>>& c
     }
     case State::kBodySize: {
       uint32_t size;
-      if (!LebByte((*chunk)[pos++], &size)) return !stopped_;
+      if (!LebByte(data[pos++], &size)) return !stopped_;
       if (size > kSpecMaxFunctionSize) {
         Fail(leb_offset_, "size of function body #" + std::to_string(body_index_) + " (" +
                               std::to_string(size) + " bytes) exceeds internal limit of " +
@@ -207,10 +203,10 @@ bool StreamingDecoder::Step(const std::shared_ptr<const std::vector<uint8_t>>& c
         return false;
       }
       need_ = size;
-      piece_offset_ = static_cast<uint32_t>(consumed_);
+      piece_offset_ = consumed_;
       state_ = State::kBody;
       if (size == 0) {
-        if (!processor_->ProcessFunctionBody(body_index_, Piece{}, piece_offset_)) {
+        if (!processor_->ProcessFunctionBody(body_index_, Piece{}, static_cast<uint32_t>(piece_offset_))) {
           stopped_ = true;
           return false;
         }
@@ -220,8 +216,9 @@ bool StreamingDecoder::Step(const std::shared_ptr<const std::vector<uint8_t>>& c
     }
     case State::kBody: {
       Piece p;
-      if (!Collect(chunk, pos, &p)) return false;
-      if (!processor_->ProcessFunctionBody(body_index_, std::move(p), piece_offset_)) {
+      if (!Collect(pos, &p)) return false;
+      if (!processor_->ProcessFunctionBody(body_index_, std::move(p),
+                                         static_cast<uint32_t>(piece_offset_))) {
         stopped_ = true;
         return false;
       }
@@ -242,7 +239,8 @@ void StreamingDecoder::Finish() {
       processor_->OnFinishedStream(static_cast<uint32_t>(total_));
       return;
     case State::kPreamble: {
-      std::vector<uint8_t> got = std::move(partial_);
+      std::span<const uint8_t> got;
+      if (buffer_) got = buffer_->span();
       if (!processor_->ProcessModuleHeader(got)) { stopped_ = true; return; }
       Fail(static_cast<uint32_t>(total_), "unexpected end");
       return;

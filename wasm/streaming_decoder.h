@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "wasm/result.h"
+#include "wasm/wire_bytes.h"
 
 namespace wasmstream::wasm {
 
@@ -55,32 +56,38 @@ class StreamingProcessor {
 class StreamingDecoder {
  public:
   // {max_module_size}: module bytes beyond it are an error (wasm/limits.h).
-  StreamingDecoder(StreamingProcessor* processor, uint64_t max_module_size);
+  // {buffer}: where the bytes live (WireBuffer::Create(max_module_size) on
+  // the first bytes when null). Every piece handed to the processor points
+  // into it, with the buffer as its {owner}.
+  StreamingDecoder(StreamingProcessor* processor, uint64_t max_module_size,
+                   std::shared_ptr<WireBuffer> buffer = nullptr);
 
-  // Feeds the next chunk; the caller keeps ownership of {bytes}. Does nothing
-  // once stopped.
+  // Feeds the next bytes. When the caller already appended them to buffer()
+  // ({bytes} is the buffer's next bytes in place) they are not copied;
+  // otherwise they are appended (the caller keeps ownership of {bytes}).
+  // Does nothing once stopped.
   void OnBytesReceived(std::span<const uint8_t> bytes);
-  // The same for a chunk already in shared storage: pieces inside it are
-  // handed on without a copy.
-  void OnChunk(std::shared_ptr<const std::vector<uint8_t>> chunk);
   // End of stream: a truncated module is an error; otherwise the processor's
   // OnFinishedStream.
   void Finish();
   bool stopped() const { return stopped_; }
   uint32_t total_received() const { return static_cast<uint32_t>(total_); }
+  // The bytes received so far (null before the first).
+  const std::shared_ptr<WireBuffer>& buffer() const { return buffer_; }
 
  private:
   enum class State : uint8_t {
     kPreamble, kSectionId, kSectionLength, kSectionPayload,
     kCodeCount, kBodySize, kBody,
   };
-  // Consumes from the chunk; returns false when the chunk is exhausted.
-  bool Step(const std::shared_ptr<const std::vector<uint8_t>>& chunk, size_t& pos);
+  // Consumes from the buffer at module offset {pos}; false when the received
+  // bytes are exhausted.
+  bool Step(size_t& pos);
   void Fail(uint32_t offset, std::string message);
   // Accumulates a LEB128 byte by byte; true when complete (decoded into {out}).
   bool LebByte(uint8_t b, uint32_t* out);
-  // Collects {need_} bytes for a piece starting at chunk[pos]; true when complete.
-  bool Collect(const std::shared_ptr<const std::vector<uint8_t>>& chunk, size_t& pos, Piece* out);
+  // Advances over the current piece's bytes; true when all {need_} arrived.
+  bool Collect(size_t& pos, Piece* out);
   void AfterBody();
 
   StreamingProcessor* processor_;
@@ -92,9 +99,9 @@ class StreamingDecoder {
 
   std::vector<uint8_t> leb_;       // LEB128 bytes so far
   uint32_t leb_offset_ = 0;        // module offset of its first byte
-  std::vector<uint8_t> partial_;   // a piece spanning chunks
+  std::shared_ptr<WireBuffer> buffer_;
   uint32_t need_ = 0;              // bytes the current piece still needs
-  uint32_t piece_offset_ = 0;      // module offset of the current piece
+  uint64_t piece_offset_ = 0;      // module offset of the current piece
 
   uint8_t section_id_ = 0;
   uint32_t section_id_offset_ = 0;

@@ -31,12 +31,14 @@ using bindings::StreamRecord;
 
 constexpr char kUsage[] =
     "usage: wasmstream compile [--origin ORIGIN] [--csp POLICY]... [--csp-report-only POLICY]...\n"
-    "                          [--json] [--lazy] [cache flags] URL-or-PATH\n"
+    "                          [--json] [--eager] [cache flags] URL-or-PATH\n"
     "  --origin ORIGIN          the page's origin (default: the module URL's own)\n"
     "  --csp POLICY             a Content-Security-Policy (enforced); repeatable\n"
     "  --csp-report-only POLICY a Content-Security-Policy-Report-Only; repeatable\n"
     "  --json                   one JSON object on stdout\n"
-    "  --lazy                   validate only while streaming; functions compile on first call\n";
+    "  --eager                  compile every function while streaming (default: validate\n"
+    "                           while streaming, compile each function on its first call)\n"
+    "  --lazy                   the default (kept for scripts)\n";
 
 // The progress bar appears for bodies at least this large, or after this long.
 constexpr uint64_t kProgressMinBytes = 1 << 20;
@@ -122,6 +124,8 @@ int RunCompile(const std::vector<std::string>& args) {
       o.json = true;
     } else if (a == "--lazy") {
       o.stream.lazy = true;
+    } else if (a == "--eager") {
+      o.stream.lazy = false;
     } else if (a == "--origin") {
       if (!value(&v)) return Usage("--origin needs a value");
       o.stream.origin = v;

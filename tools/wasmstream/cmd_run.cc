@@ -1,4 +1,4 @@
-// wasmstream run URL-or-PATH [--wasm20|--enable-all] [--lazy] [cache flags] --invoke NAME [ARGS...]:
+// wasmstream run URL-or-PATH [--wasm20|--enable-all] [--eager] [cache flags] --invoke NAME [ARGS...]:
 // compiles a module with compileStreaming(fetch(target)) (a PATH is fetched
 // as a file: URL; see stream_module.h), instantiates it (with the spectest
 // host module available as imports) and calls an export, printing its
@@ -50,9 +50,10 @@ bool ParseArg(const std::string& s, wasm::ValueType t, wasm::Value* out) {
 }
 
 constexpr char kUsage[] =
-    "usage: wasmstream run URL-or-PATH [--wasm20|--enable-all] [--lazy] [cache flags]\n"
+    "usage: wasmstream run URL-or-PATH [--wasm20|--enable-all] [--eager] [cache flags]\n"
     "                      [--invoke NAME [ARGS...]]\n"
-    "  --lazy: validate only while streaming, compile each function on its first call\n"
+    "  --eager: compile every function while streaming (default: each on its first call;\n"
+    "  --lazy, the default, is kept for scripts)\n"
     "  features: what V8 ships by default (WebAssembly 3.0, threads, legacy exceptions);\n"
     "  --wasm20 accepts WebAssembly 2.0 alone, --enable-all every feature wasmstream knows\n";
 
@@ -82,6 +83,8 @@ int RunRun(const std::vector<std::string>& args) {
       options.features = wasm::Features::Wasm20();
     } else if (a == "--lazy") {
       options.lazy = true;
+    } else if (a == "--eager") {
+      options.lazy = false;
     } else if (a.rfind("--", 0) == 0) {
       std::string error;
       if (!ParseCacheFlag(args, i, options.cache, &error)) {

@@ -28,7 +28,7 @@ struct StreamModuleOptions {
   CacheFlags cache;
   wasm::Features features = wasm::Features::Default();
   // Validate only while streaming; each function compiles on its first call.
-  bool lazy = false;
+  bool lazy = true;  // functions compile on first call (false: --eager)
   std::function<void(uint64_t received, std::optional<uint64_t> total)> on_progress;
 };
 

@@ -114,7 +114,7 @@ TEST(LazyCompileTest, DeferredCodeFromAPayloadRunsAndBadCodeFallsBackToCompiling
   damaged->code[fib] = bad;
   for (const Module* m : {eager.value().get(), static_cast<const Module*>(damaged.get())}) {
     auto loaded = DeserializeModuleDeferred(std::make_shared<const std::vector<uint8_t>>(
-        SerializeModule(*m, {.omit_wire_bytes = true})), std::span<const uint8_t>(bytes));
+        SerializeModule(*m, {.omit_wire_bytes = true})), WireBytes(bytes));
     ASSERT_TRUE(loaded.ok()) << loaded.error().Format();
     ASSERT_NE(loaded.value()->deferred_code, nullptr);
     Store store;
@@ -139,7 +139,9 @@ TEST(LazyCompileTest, ABodyThatDoesNotCompileIsACompileErrorOfItsCall) {
   uint32_t f = broken->num_imported_functions + 4;  // never_called: (i32.const 7) end
   const ByteRange& body = broken->functions[f].body;
   ASSERT_GE(body.length, 3u);
-  broken->wire_bytes[body.offset + body.length - 3] = 0x42;  // i32.const -> i64.const
+  std::vector<uint8_t> wire = broken->wire_bytes.ToVector();
+  wire[body.offset + body.length - 3] = 0x42;  // i32.const -> i64.const
+  broken->wire_bytes = std::move(wire);
   Store store;
   auto inst = Instance::Instantiate(store, broken, Imports());
   ASSERT_TRUE(inst.ok());
