@@ -4,9 +4,9 @@ wasm -> JS call overhead (10M calls each) and compileStreaming /
 instantiateStreaming of the large modules in /tmp/bigmods, all fetched from
 one loopback HTTP server (Python's, application/wasm).
 
-    bench/js_bench.py [--reps N] [--no-modules]
+    bench/js_bench.py [--reps N] [--no-modules] [--wasmstream PATH]
 
-Builds wasmstream with -c opt. Prints one table: measurement, wasmstream ms,
+Builds wasmstream with -c opt unless --wasmstream names a binary. Prints one table: measurement, wasmstream ms,
 node ms (best of N runs)."""
 import argparse
 import functools
@@ -31,9 +31,13 @@ BIGMODS = {
 }
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 def serve(directory):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=directory)
-    handler.log_message = lambda *a: None
+    handler = functools.partial(QuietHandler, directory=directory)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -65,8 +69,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--no-modules", action="store_true")
+    ap.add_argument("--wasmstream", help="a built wasmstream binary (default: build -c opt)")
     args = ap.parse_args()
-    wasmstream = build_wasmstream(ROOT)
+    wasmstream = args.wasmstream or build_wasmstream(ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["wat2wasm", str(ROOT / "tests/js/modules/calls.wat"), "-o",
                         os.path.join(tmp, "calls.wasm")], check=True)
