@@ -71,7 +71,6 @@ JsRuntime::JsRuntime(Realm& realm, OutputSink sink) : realm_(realm) {
   s.to_array = ProtectedFunction(ctx, hooks, "toArray");
   s.detach = ProtectedFunction(ctx, hooks, "detach");
   s.wrap_exception = ProtectedFunction(ctx, hooks, "wrapException");
-  s.exception_handle = ProtectedFunction(ctx, hooks, "exceptionData");
   s.handle_of_extern = ProtectedFunction(ctx, hooks, "handleOfExtern");
   JSObjectRef call_host = AsObject(ctx, Get(ctx, hooks, "callHost"));
   for (unsigned i = 0; i < std::size(s.call_host); ++i) {

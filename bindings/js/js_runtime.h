@@ -67,7 +67,6 @@ class JsRuntime {
 
   JSGlobalContextRef context() const;
   Realm& realm() const { return realm_; }
-  RuntimeState& state() const { return *state_; }
 
  private:
   Realm& realm_;

@@ -41,18 +41,6 @@ void Set(JSContextRef ctx, JSObjectRef object, std::string_view name, JSValueRef
   JSObjectSetProperty(ctx, object, n.get(), value, attributes, nullptr);
 }
 
-JSValueRef CallMethod(JSContextRef ctx, JSObjectRef object, std::string_view name,
-                      std::span<const JSValueRef> args, JSValueRef* exception) {
-  JSValueRef fn = Get(ctx, object, name, exception);
-  if (*exception) return JSValueMakeUndefined(ctx);
-  JSObjectRef f = AsObject(ctx, fn);
-  if (!f || !JSObjectIsFunction(ctx, f)) {
-    *exception = NewBuiltinError(ctx, "TypeError", std::string(name) + " is not a function");
-    return JSValueMakeUndefined(ctx);
-  }
-  return JSObjectCallAsFunction(ctx, f, object, args.size(), args.data(), exception);
-}
-
 JSObjectRef NewBuiltinError(JSContextRef ctx, std::string_view ctor, std::string_view message) {
   JSObjectRef global = JSContextGetGlobalObject(ctx);
   JSObjectRef c = AsObject(ctx, Get(ctx, global, ctor));

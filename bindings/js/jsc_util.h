@@ -51,10 +51,6 @@ JSValueRef Get(JSContextRef ctx, JSObjectRef object, std::string_view name,
                JSValueRef* exception = nullptr);
 void Set(JSContextRef ctx, JSObjectRef object, std::string_view name, JSValueRef value,
          JSPropertyAttributes attributes = kJSPropertyAttributeNone);
-// object[name](args...); undefined with *exception set if it throws or is
-// not callable.
-JSValueRef CallMethod(JSContextRef ctx, JSObjectRef object, std::string_view name,
-                      std::span<const JSValueRef> args, JSValueRef* exception);
 // A new object of the global constructor {ctor} (TypeError, RangeError…)
 // with one message argument.
 JSObjectRef NewBuiltinError(JSContextRef ctx, std::string_view ctor, std::string_view message);

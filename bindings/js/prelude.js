@@ -698,8 +698,6 @@ return {
   toArray,
   detach(buffer) { if (buffer.byteLength > 0 || !buffer.detached) buffer.transfer(0); },
   wrapException,
-  exceptionData(v) { return exceptionBrand.has(v) ? exceptionBrand.map.get(v) : undefined; },
   handleOfExtern,
-  wrapResponse,
 };
 })

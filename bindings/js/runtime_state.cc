@@ -66,7 +66,7 @@ RuntimeState::~RuntimeState() {
   for (JSObjectRef& o : error_ctor) {
     if (o) JSValueUnprotect(ctx, o);
   }
-  for (JSObjectRef o : {to_array, detach, wrap_exception, exception_handle, handle_of_extern}) {
+  for (JSObjectRef o : {to_array, detach, wrap_exception, handle_of_extern}) {
     if (o) JSValueUnprotect(ctx, o);
   }
   *alive = false;

@@ -99,7 +99,6 @@ class RuntimeState {
   JSObjectRef to_array = nullptr;  // iterable -> Array (multi-value results)
   JSObjectRef detach = nullptr;    // detaches an ArrayBuffer
   JSObjectRef wrap_exception = nullptr;  // (tag handle, payload array) -> WebAssembly.Exception
-  JSObjectRef exception_handle = nullptr;  // WebAssembly.Exception -> {tag, payload} or undefined
   JSObjectRef handle_of_extern = nullptr;
   // callHost[n](f, args...) calls f with n arguments and an undefined this
   // (n = 4: any number, spread).
