@@ -32,3 +32,18 @@ def build_wasmstream(root):
     bin_dir = subprocess.run(["bazel", "info", "-c", "opt", "bazel-bin"], cwd=root, check=True,
                              capture_output=True, text=True).stdout.strip()
     return os.path.join(bin_dir, "tools/wasmstream/wasmstream")
+
+
+def runs_and_modules(argv, root, default_runs=3):
+    """--runs=N and FILE arguments of the module benchmarks; without files,
+    the four large npm modules (tools/fetch-bench-modules)."""
+    runs, files = default_runs, []
+    for a in argv:
+        if a.startswith("--runs="):
+            runs = int(a.split("=", 1)[1])
+        else:
+            files.append(a)
+    if not files:
+        files = subprocess.run([os.path.join(root, "tools/fetch-bench-modules")], check=True,
+                               capture_output=True, text=True).stdout.split()
+    return runs, files

@@ -100,7 +100,7 @@ int Child(const std::string& db, const std::string& file) {
   auto topen = Clock::now();
   auto store = cache::SqliteStore::Open({.path = db, .min_module_bytes = 0});
   auto t0 = Clock::now();
-  cache::LookupResult r = store->Lookup(key, bytes);
+  cache::LookupResult r = store->Lookup(key, cache::DigestOf(bytes));
   if (!r.hit()) return 3;
   auto tl = Clock::now();
   // As the cache loads: code stays in the payload until each function's first call.
@@ -143,7 +143,7 @@ Figures Measure(const std::string& self, const std::string& db, const std::strin
     auto store = cache::SqliteStore::Open({.path = db, .max_entry_bytes = cache::kDefaultMaxTotalBytes, .min_module_bytes = 0});
     auto payload = wasm::SerializeModule(*module, {.omit_wire_bytes = true});
     f.payload = payload.size();
-    store->StoreAsync(key, Fp().ToString(), module->wire_bytes, module, std::move(payload));
+    store->StoreAsync(key, Fp().ToString(), cache::DigestOf(module->wire_bytes), std::move(payload));
     store->Flush();
   }
   std::vector<double> sqlite, lookup, load, blob, open;

@@ -82,6 +82,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
       return;
     }
     key_ = hasher_.Finish(fp_);
+    digest_ = hasher_.Digest();
     std::string prefix;
     if (hint_) prefix = *hint_ == key_ ? "hint matched; " : "hint stale; ";
     prefix_ = prefix;
@@ -177,7 +178,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
       if (inner_) inner_->Abort();
       inner_.reset();
     };
-    cache::LookupResult r = store->Lookup(key_, buffer_->span(), stop_compiling);
+    cache::LookupResult r = store->Lookup(key_, digest_, stop_compiling);
     if (r.hit()) {
       // The code stays in the payload until each function's first call.
       auto loaded = wasm::DeserializeModuleDeferred(
@@ -240,7 +241,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
           module->wire_bytes.size() >= store->options().min_module_bytes) {
         std::vector<uint8_t> payload =
             wasm::SerializeModule(*module, {.omit_wire_bytes = true});
-        store->StoreAsync(key_, fp_.ToString(), module->wire_bytes, module, std::move(payload));
+        store->StoreAsync(key_, fp_.ToString(), digest_, std::move(payload));
       }
       if (store && policy_ == CachePolicy::kUrlHint && !validators_.empty() && !overflow_) {
         store->PutHintAsync(info_.url, validators_, key_);
@@ -266,6 +267,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
   std::shared_ptr<wasm::WireBuffer> buffer_;
   bool overflow_ = false;
   cache::CacheKey key_;
+  cache::ContentDigest digest_;
   std::string prefix_;
   Clock::time_point finish_time_;
 

@@ -227,12 +227,12 @@ TEST_F(CachedConsumerTest, CorruptEntryIsAMissWithAWarningAndTheModuleIsStillRig
     // These streams carry no sink factory: validated-only entries.
     cache::CacheKey key = cache::KeyFor(
         bytes, EngineFingerprintFor(wasm::Features::Default(), /*with_code=*/false));
-    ASSERT_TRUE(store->Lookup(key, bytes).hit());
+    ASSERT_TRUE(store->Lookup(key, cache::DigestOf(bytes)).hit());
     store->Reject(key, "test: replace");
     store->Flush();
     auto owner = std::make_shared<std::vector<uint8_t>>(bytes);
     std::vector<uint8_t> junk(100, 0x5a);
-    ASSERT_TRUE(store->StoreAsync(key, "fp", *owner, owner, junk));
+    ASSERT_TRUE(store->StoreAsync(key, "fp", cache::DigestOf(*owner), junk));
     store->Flush();
   }
   auto cache = NewCache();

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include <openssl/evp.h>
 #include <xxhash.h>
 
 namespace wasmstream::cache {
@@ -74,19 +75,46 @@ size_t CacheKeyHash::operator()(const CacheKey& k) const {
 
 struct KeyHasher::State {
   XXH3_state_t* xxh = nullptr;
+  EVP_MD_CTX* sha = nullptr;
 };
 
 KeyHasher::KeyHasher() : state_(std::make_unique<State>()) {
   state_->xxh = XXH3_createState();
   XXH3_128bits_reset(state_->xxh);
+  state_->sha = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(state_->sha, EVP_sha256(), nullptr);
 }
 
-KeyHasher::~KeyHasher() { XXH3_freeState(state_->xxh); }
+KeyHasher::~KeyHasher() {
+  XXH3_freeState(state_->xxh);
+  EVP_MD_CTX_free(state_->sha);
+}
 
 void KeyHasher::Update(std::span<const uint8_t> chunk) {
   if (chunk.empty()) return;
+  // Both hashes read the chunk while it is still in the CPU's cache.
   XXH3_128bits_update(state_->xxh, chunk.data(), chunk.size());
+  EVP_DigestUpdate(state_->sha, chunk.data(), chunk.size());
   bytes_ += chunk.size();
+}
+
+ContentDigest KeyHasher::Digest() const {
+  ContentDigest d;
+  d.size = bytes_;
+  // Finalize a copy, so Update() may continue the stream.
+  EVP_MD_CTX* copy = EVP_MD_CTX_new();
+  unsigned int n = 0;
+  if (copy && EVP_MD_CTX_copy_ex(copy, state_->sha) == 1) {
+    EVP_DigestFinal_ex(copy, d.sha256.data(), &n);
+  }
+  EVP_MD_CTX_free(copy);
+  return d;
+}
+
+ContentDigest DigestOf(std::span<const uint8_t> wire_bytes) {
+  KeyHasher h;
+  h.Update(wire_bytes);
+  return h.Digest();
 }
 
 std::array<uint8_t, 16> KeyHasher::ContentHash() const {

@@ -8,8 +8,9 @@
 // build's entries.
 //
 // XXH3 is not collision-resistant: a key only finds a candidate entry. A hit is
-// confirmed by comparing the entry's wire bytes with the streamed bytes
-// (SqliteStore::Lookup does it).
+// confirmed by the content's size and SHA-256, computed in the same pass over
+// the same chunks and stored in the entry (SqliteStore::Lookup compares them),
+// so an entry never needs a second copy of the wire bytes to be confirmed.
 #ifndef WASMSTREAM_CACHE_CACHE_KEY_H_
 #define WASMSTREAM_CACHE_CACHE_KEY_H_
 
@@ -49,8 +50,17 @@ struct CacheKeyHash {
   size_t operator()(const CacheKey& k) const;
 };
 
-// XXH3-128 over the wire bytes, fed chunk by chunk. Not thread-safe; one per
-// stream. Update() may be called with any chunking (down to one byte).
+// What confirms that an entry was made from the same bytes: their size and
+// SHA-256 (collision-resistant, unlike the key's XXH3).
+struct ContentDigest {
+  uint64_t size = 0;
+  std::array<uint8_t, 32> sha256{};
+  bool operator==(const ContentDigest&) const = default;
+};
+
+// XXH3-128 and SHA-256 over the wire bytes, fed chunk by chunk in one pass.
+// Not thread-safe; one per stream. Update() may be called with any chunking
+// (down to one byte).
 class KeyHasher {
  public:
   KeyHasher();
@@ -64,6 +74,7 @@ class KeyHasher {
   // May be called more than once; Update() after Finish() continues the stream.
   std::array<uint8_t, 16> ContentHash() const;
   CacheKey Finish(const EngineFingerprint& fp) const;
+  ContentDigest Digest() const;
 
  private:
   struct State;
@@ -73,6 +84,7 @@ class KeyHasher {
 
 // One-shot helpers.
 CacheKey KeyFor(std::span<const uint8_t> wire_bytes, const EngineFingerprint& fp);
+ContentDigest DigestOf(std::span<const uint8_t> wire_bytes);
 CacheKey CombineKey(const std::array<uint8_t, 16>& content_hash, const EngineFingerprint& fp);
 // XXH3-64 of a payload: the per-entry checksum in the store.
 uint64_t PayloadChecksum(std::span<const uint8_t> payload);

@@ -34,8 +34,6 @@ inline constexpr uint64_t kMaxPendingWriteBytes = 256 * kMiB;
 inline constexpr int kSqlitePageSize = 65536;
 // Reads go through a memory map of up to this many bytes (PRAGMA mmap_size).
 inline constexpr uint64_t kSqliteMmapBytes = 1024 * kMiB;
-// The stored wire bytes are compared with the streamed ones in slices this big.
-inline constexpr uint64_t kCompareSliceBytes = 1 * kMiB;
 // URL hints kept (url-hint policy); the oldest beyond this are dropped.
 inline constexpr uint64_t kMaxUrlHints = 10'000;
 // Longest URL or validator string remembered for a hint.

@@ -46,6 +46,12 @@ constexpr const char* kMigrations[] = {
     "  validators TEXT NOT NULL,"
     "  key BLOB NOT NULL,"
     "  updated_ms INTEGER NOT NULL);",
+    // 2 → 3: entries are confirmed by the SHA-256 of the wire bytes instead of
+    // a stored copy of them (blobs.wire stays empty). Entries of version 2
+    // carry no digest and cannot be confirmed: they go.
+    "ALTER TABLE entries ADD COLUMN sha256 BLOB;"
+    "DELETE FROM blobs;"
+    "DELETE FROM entries;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -90,7 +96,7 @@ const char* ToString(MissReason r) {
     case MissReason::kTooSmall: return "module below the minimum size";
     case MissReason::kNotFound: return "not found";
     case MissReason::kChecksum: return "payload checksum mismatch";
-    case MissReason::kWireMismatch: return "wire bytes differ (key collision)";
+    case MissReason::kWireMismatch: return "content size or SHA-256 differs (key collision)";
     case MissReason::kError: return "database error";
   }
   return "?";
@@ -110,8 +116,7 @@ struct SqliteStore::Job {
   enum class Kind { kStore, kTouch, kDelete, kCounters, kHint } kind;
   CacheKey key;
   std::string fingerprint;           // kStore
-  std::span<const uint8_t> wire;     // kStore
-  std::shared_ptr<const void> owner; // keeps {wire} alive
+  ContentDigest content;             // kStore
   std::vector<uint8_t> payload;      // kStore
   std::string url, validators;       // kHint
   Counters delta;
@@ -276,10 +281,11 @@ void SqliteStore::CheckSqlite(int rc, const char* what) {
   if (IsFatal(rc)) Disable(options_.path + ": " + what + ": " + sqlite3_errstr(rc));
 }
 
-// Reads and confirms one entry inside a read transaction. The blobs are read
-// with incremental blob I/O straight into their destination (no extra copy);
-// the stored wire bytes are compared with {wire_bytes} in slices.
-int SqliteStore::ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_bytes,
+// Reads and confirms one entry inside a read transaction: the row's size and
+// SHA-256 must be the streamed content's, then the payload (read with
+// incremental blob I/O straight into its destination) must match its
+// checksum.
+int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
                            LookupResult* result, const std::function<void()>& on_found) {
   std::lock_guard<std::mutex> lock(read_mutex_);
   sqlite3* db = read_db_;
@@ -294,34 +300,25 @@ int SqliteStore::ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_by
     return code;
   };
   int64_t id = 0;
-  uint64_t checksum = 0, wire_size = 0, payload_size = 0;
+  uint64_t checksum = 0, payload_size = 0;
   {
-    Stmt s(db, "SELECT id, checksum, wire_size, payload_size FROM entries WHERE key = ?");
+    Stmt s(db,
+           "SELECT id, checksum, wire_size, payload_size, sha256 FROM entries WHERE key = ?");
     s.BindBlob(1, KeySpan(key));
     rc = s.Step();
     if (rc == SQLITE_DONE) return done(MissReason::kNotFound, rc);
     if (rc != SQLITE_ROW) return done(MissReason::kError, rc);
     id = s.Int(0);
     checksum = static_cast<uint64_t>(s.Int(1));
-    wire_size = static_cast<uint64_t>(s.Int(2));
+    uint64_t wire_size = static_cast<uint64_t>(s.Int(2));
     payload_size = static_cast<uint64_t>(s.Int(3));
-  }
-  if (wire_size != wire_bytes.size()) return done(MissReason::kWireMismatch, SQLITE_OK);
-  if (on_found) on_found();
-  {
-    BlobReader wire(db, "blobs", "wire", id);
-    if (wire.open_rc() != SQLITE_OK) return done(MissReason::kError, wire.open_rc());
-    if (wire.size() != wire_size) return done(MissReason::kWireMismatch, SQLITE_OK);
-    std::vector<uint8_t> slice(std::min<uint64_t>(wire_size, kCompareSliceBytes));
-    for (uint64_t off = 0; off < wire_size; off += slice.size()) {
-      size_t n = static_cast<size_t>(std::min<uint64_t>(slice.size(), wire_size - off));
-      rc = wire.Read(std::span(slice.data(), n), off);
-      if (rc != SQLITE_OK) return done(MissReason::kError, rc);
-      if (std::memcmp(slice.data(), wire_bytes.data() + off, n) != 0) {
-        return done(MissReason::kWireMismatch, SQLITE_OK);
-      }
+    std::span<const uint8_t> sha = s.Blob(4);
+    if (wire_size != content.size || sha.size() != content.sha256.size() ||
+        std::memcmp(sha.data(), content.sha256.data(), sha.size()) != 0) {
+      return done(MissReason::kWireMismatch, SQLITE_OK);
     }
   }
+  if (on_found) on_found();
   BlobReader payload(db, "blobs", "payload", id);
   if (payload.open_rc() != SQLITE_OK) return done(MissReason::kError, payload.open_rc());
   if (payload.size() != payload_size) return done(MissReason::kChecksum, SQLITE_OK);
@@ -338,19 +335,19 @@ int SqliteStore::ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_by
   return done(MissReason::kHit, SQLITE_OK);
 }
 
-LookupResult SqliteStore::Lookup(const CacheKey& key, std::span<const uint8_t> wire_bytes,
+LookupResult SqliteStore::Lookup(const CacheKey& key, const ContentDigest& content,
                                  const std::function<void()>& on_found) {
   LookupResult result;
   if (!usable()) {
     result.reason = MissReason::kUnusable;
     return result;
   }
-  if (wire_bytes.size() < options_.min_module_bytes) {
+  if (content.size < options_.min_module_bytes) {
     BumpSession(&Counters::skipped_too_small);
     result.reason = MissReason::kTooSmall;
     return result;
   }
-  int rc = ReadEntry(key, wire_bytes, &result, on_found);
+  int rc = ReadEntry(key, content, &result, on_found);
   if (result.reason == MissReason::kError) {
     CheckSqlite(rc, "lookup");
     if (usable()) Warn(options_.path + ": lookup failed: " + sqlite3_errstr(rc));
@@ -382,11 +379,10 @@ LookupResult SqliteStore::Lookup(const CacheKey& key, std::span<const uint8_t> w
 }
 
 bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
-                             std::span<const uint8_t> wire_bytes, std::shared_ptr<const void> owner,
-                             std::vector<uint8_t> payload) {
+                             const ContentDigest& content, std::vector<uint8_t> payload) {
   if (!usable()) return false;
-  uint64_t size = wire_bytes.size() + payload.size();
-  if (wire_bytes.size() < options_.min_module_bytes) {
+  uint64_t size = payload.size();  // the bytes the entry takes on disk
+  if (content.size < options_.min_module_bytes) {
     BumpSession(&Counters::skipped_too_small);
     return false;
   }
@@ -407,8 +403,7 @@ bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
   job->kind = Job::Kind::kStore;
   job->key = key;
   job->fingerprint = std::move(fingerprint);
-  job->wire = wire_bytes;
-  job->owner = std::move(owner);
+  job->content = content;
   job->payload = std::move(payload);
   Enqueue(std::move(job), size);
   return true;
@@ -484,7 +479,7 @@ void SqliteStore::WriterLoop() {
     busy_ = true;
     lock.unlock();
     if (usable()) RunJob(*job);
-    uint64_t bytes = job->kind == Job::Kind::kStore ? job->wire.size() + job->payload.size()
+    uint64_t bytes = job->kind == Job::Kind::kStore ? job->payload.size()
                      : job->kind == Job::Kind::kHint ? job->url.size() + job->validators.size()
                                                      : 0;
     job.reset();
@@ -521,16 +516,17 @@ void SqliteStore::RunJob(Job& job) {
     case Job::Kind::kStore: {
       Stmt ins(db,
                "INSERT INTO entries(key, fingerprint, wire_size, payload_size, checksum, created_ms,"
-               " last_used_ms, use_seq) VALUES(?, ?, ?, ?, ?, ?, ?,"
-               " (SELECT COALESCE(MAX(use_seq), 0) + 1 FROM entries))"
+               " last_used_ms, use_seq, sha256) VALUES(?, ?, ?, ?, ?, ?, ?,"
+               " (SELECT COALESCE(MAX(use_seq), 0) + 1 FROM entries), ?)"
                " ON CONFLICT(key) DO NOTHING");
       ins.BindBlob(1, KeySpan(job.key))
           .Bind(2, job.fingerprint)
-          .Bind(3, static_cast<int64_t>(job.wire.size()))
+          .Bind(3, static_cast<int64_t>(job.content.size))
           .Bind(4, static_cast<int64_t>(job.payload.size()))
           .Bind(5, static_cast<int64_t>(PayloadChecksum(job.payload)))
           .Bind(6, now)
-          .Bind(7, now);
+          .Bind(7, now)
+          .BindBlob(8, job.content.sha256);
       rc = ins.Step();
       if (rc != SQLITE_DONE) {
         finish(rc, "store");
@@ -538,8 +534,8 @@ void SqliteStore::RunJob(Job& job) {
       }
       if (sqlite3_changes(db) == 0) break;  // another process stored it first
       int64_t id = sqlite3_last_insert_rowid(db);
-      Stmt blob(db, "INSERT INTO blobs(id, payload, wire) VALUES(?, ?, ?)");
-      blob.Bind(1, id).BindBlob(2, job.payload).BindBlob(3, job.wire);
+      Stmt blob(db, "INSERT INTO blobs(id, payload, wire) VALUES(?, ?, x'')");
+      blob.Bind(1, id).BindBlob(2, job.payload);
       rc = blob.Step();
       if (rc != SQLITE_DONE) {
         finish(rc, "store");
@@ -547,7 +543,7 @@ void SqliteStore::RunJob(Job& job) {
       }
       delta.stores += 1;
       // Least recently used entries go until the budget holds again.
-      Stmt total(db, "SELECT COALESCE(SUM(wire_size + payload_size), 0) FROM entries");
+      Stmt total(db, "SELECT COALESCE(SUM(payload_size), 0) FROM entries");
       rc = total.Step();
       if (rc != SQLITE_ROW) {
         finish(rc, "store");
@@ -555,7 +551,7 @@ void SqliteStore::RunJob(Job& job) {
       }
       uint64_t sum = static_cast<uint64_t>(total.Int(0));
       if (sum > options_.max_total_bytes) {
-        Stmt lru(db, "SELECT id, wire_size + payload_size FROM entries WHERE id != ? ORDER BY use_seq");
+        Stmt lru(db, "SELECT id, payload_size FROM entries WHERE id != ? ORDER BY use_seq");
         lru.Bind(1, id);
         std::vector<int64_t> victims;
         while (sum > options_.max_total_bytes && (rc = lru.Step()) == SQLITE_ROW) {
@@ -654,7 +650,7 @@ StoreStats SqliteStore::Stats() {
   std::lock_guard<std::mutex> lock(read_mutex_);
   Stmt v(read_db_, "PRAGMA user_version");
   if (v.Step() == SQLITE_ROW) st.schema_version = static_cast<int>(v.Int(0));
-  Stmt s(read_db_, "SELECT count(*), COALESCE(SUM(wire_size + payload_size), 0) FROM entries");
+  Stmt s(read_db_, "SELECT count(*), COALESCE(SUM(payload_size), 0) FROM entries");
   if (s.Step() == SQLITE_ROW) {
     st.entries = static_cast<uint64_t>(s.Int(0));
     st.total_bytes = static_cast<uint64_t>(s.Int(1));
@@ -715,11 +711,11 @@ uint64_t SqliteStore::EvictTo(uint64_t max_bytes) {
   std::lock_guard<std::mutex> lock(read_mutex_);
   sqlite3* db = read_db_;
   if (Exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) return 0;
-  Stmt total(db, "SELECT COALESCE(SUM(wire_size + payload_size), 0) FROM entries");
+  Stmt total(db, "SELECT COALESCE(SUM(payload_size), 0) FROM entries");
   uint64_t sum = total.Step() == SQLITE_ROW ? static_cast<uint64_t>(total.Int(0)) : 0;
   std::vector<int64_t> victims;
   {
-    Stmt lru(db, "SELECT id, wire_size + payload_size FROM entries ORDER BY use_seq");
+    Stmt lru(db, "SELECT id, payload_size FROM entries ORDER BY use_seq");
     while (sum > max_bytes && lru.Step() == SQLITE_ROW) {
       victims.push_back(lru.Int(0));
       sum -= std::min<uint64_t>(sum, static_cast<uint64_t>(lru.Int(1)));

@@ -10,9 +10,10 @@
 //   deletes such a file on request.
 // - Metadata (sizes, checksum, hits, last use) lives in `entries`, the big
 //   blobs in `blobs`, so recording a hit rewrites a small row only.
-// - Every entry is hostile input: Lookup() checks the payload's checksum and
-//   compares the stored wire bytes with the caller's streamed bytes; any
-//   mismatch is a miss, the entry is deleted and counted as rejected.
+// - Every entry is hostile input: Lookup() compares the entry's content size
+//   and SHA-256 with the streamed bytes' and checks the payload's checksum;
+//   any mismatch is a miss, the entry is deleted and counted as rejected. An
+//   entry holds no copy of the wire bytes: the caller has them.
 // - A failing cache (not a database, corrupt, read-only, disk full) degrades to
 //   no cache with one warning; nothing here ever throws or aborts.
 // - Stores, hit bookkeeping and deletions run on a writer thread with its own
@@ -43,8 +44,9 @@ struct sqlite3;
 
 namespace wasmstream::cache {
 
-// Version 1: entries, blobs, counters. Version 2: url_hints.
-inline constexpr int kSchemaVersion = 2;
+// Version 1: entries, blobs, counters. Version 2: url_hints. Version 3:
+// entries confirmed by SHA-256, no stored copy of the wire bytes.
+inline constexpr int kSchemaVersion = 3;
 
 struct StoreOptions {
   std::string path;  // empty: DefaultCachePath()
@@ -87,7 +89,7 @@ struct StoreStats {
   std::string unusable_reason;
   int schema_version = 0;
   uint64_t entries = 0;
-  uint64_t total_bytes = 0;  // wire + payload of all entries
+  uint64_t total_bytes = 0;  // payloads of all entries
   uint64_t file_bytes = 0;
   Counters session;    // this store object only
   Counters persisted;  // every process, since the database was created
@@ -99,7 +101,7 @@ enum class MissReason : uint8_t {
   kTooSmall,      // below min_module_bytes: not looked up
   kNotFound,
   kChecksum,      // payload checksum mismatch (entry deleted)
-  kWireMismatch,  // same key, different wire bytes: a collision (entry deleted)
+  kWireMismatch,  // same key, other content (size or SHA-256): a collision (entry deleted)
   kError,         // SQLite error during the read
 };
 const char* ToString(MissReason r);
@@ -124,20 +126,20 @@ class SqliteStore {
   const StoreOptions& options() const { return options_; }
   void set_min_module_bytes(uint64_t n) { options_.min_module_bytes = n; }
 
-  // Finds {key} and confirms it: checksum of the payload, then the stored wire
-  // bytes equal {wire_bytes}. A hit's use time and count are recorded on the
-  // writer thread. {on_found}, when given, is called as soon as an entry of
-  // that key and size exists, before its blobs are read and checked (a caller
-  // can stop work a hit would make useless; the lookup may still miss).
-  LookupResult Lookup(const CacheKey& key, std::span<const uint8_t> wire_bytes,
+  // Finds {key} and confirms it: the entry was made from content of the same
+  // size and SHA-256 as {content}, and its payload matches its checksum. A
+  // hit's use time and count are recorded on the writer thread. {on_found},
+  // when given, is called as soon as a confirmed entry of that key exists,
+  // before its payload is read and checked (a caller can stop work a hit
+  // would make useless; the lookup may still miss).
+  LookupResult Lookup(const CacheKey& key, const ContentDigest& content,
                       const std::function<void()>& on_found = {});
 
-  // Queues an entry for the writer thread. {wire_bytes} must stay valid until
-  // the write is done: {owner} keeps it alive (e.g. the shared Module).
-  // Returns false when the entry is refused at once (unusable, too small, too
-  // large, queue full); the write itself may still fail later (counted).
-  bool StoreAsync(const CacheKey& key, std::string fingerprint,
-                  std::span<const uint8_t> wire_bytes, std::shared_ptr<const void> owner,
+  // Queues an entry for the writer thread: {payload} compiled from content
+  // {content}. Returns false when the entry is refused at once (unusable, too
+  // small, too large, queue full); the write itself may still fail later
+  // (counted).
+  bool StoreAsync(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
                   std::vector<uint8_t> payload);
 
   // An entry Lookup() returned could not be loaded (e.g. the serializer
@@ -177,7 +179,7 @@ class SqliteStore {
   void AddCounters(const Counters& delta);
   void BumpSession(uint64_t Counters::*field, uint64_t n = 1);
   void CheckSqlite(int rc, const char* what);
-  int ReadEntry(const CacheKey& key, std::span<const uint8_t> wire_bytes, LookupResult* result,
+  int ReadEntry(const CacheKey& key, const ContentDigest& content, LookupResult* result,
                 const std::function<void()>& on_found);
 
   StoreOptions options_;

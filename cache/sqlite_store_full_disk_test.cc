@@ -93,7 +93,7 @@ void ChildBody(const std::string& db, std::ostringstream& out) {
     out << "opened_usable=" << store->usable() << "\n";
     auto owner = std::make_shared<std::vector<uint8_t>>(small);
     out << "small_accepted="
-        << store->StoreAsync(small_key, Fp().ToString(), *owner, owner, PayloadFor(small)) << "\n";
+        << store->StoreAsync(small_key, Fp().ToString(), DigestOf(*owner), PayloadFor(small)) << "\n";
     store->Flush();
     out << "small_stores=" << store->Stats().session.stores << "\n";
 
@@ -109,7 +109,7 @@ void ChildBody(const std::string& db, std::ostringstream& out) {
 
     auto large_owner = std::make_shared<std::vector<uint8_t>>(large);
     out << "large_accepted="
-        << store->StoreAsync(large_key, Fp().ToString(), *large_owner, large_owner,
+        << store->StoreAsync(large_key, Fp().ToString(), DigestOf(*large_owner),
                              PayloadFor(large))
         << "\n";
     store->Flush();
@@ -117,9 +117,9 @@ void ChildBody(const std::string& db, std::ostringstream& out) {
     out << "store_failures=" << st.session.stores << "/" << st.session.store_failures << "\n";
     out << "usable_after_failure=" << store->usable() << "\n";
     // A degraded store answers without touching the disk.
-    out << "lookup_after_failure=" << ToString(store->Lookup(small_key, small).reason) << "\n";
+    out << "lookup_after_failure=" << ToString(store->Lookup(small_key, DigestOf(small)).reason) << "\n";
     out << "store_after_failure="
-        << store->StoreAsync(small_key, Fp().ToString(), *owner, owner, PayloadFor(small)) << "\n";
+        << store->StoreAsync(small_key, Fp().ToString(), DigestOf(*owner), PayloadFor(small)) << "\n";
     store->Flush();
 
     // The disk has room again.
@@ -137,10 +137,10 @@ void ChildBody(const std::string& db, std::ostringstream& out) {
   std::vector<std::string> later_warnings;
   auto store = SqliteStore::Open(Options(db, &later_warnings));
   out << "reopened_usable=" << store->usable() << "\n";
-  LookupResult r = store->Lookup(small_key, small);
+  LookupResult r = store->Lookup(small_key, DigestOf(small));
   out << "small_lookup=" << ToString(r.reason) << "\n";
   out << "small_intact=" << (r.hit() && r.payload == PayloadFor(small)) << "\n";
-  out << "large_lookup=" << ToString(store->Lookup(large_key, large).reason) << "\n";
+  out << "large_lookup=" << ToString(store->Lookup(large_key, DigestOf(large)).reason) << "\n";
   store->Flush();
   out << "entries=" << store->Stats().entries << "\n";
   out << "later_warnings=" << later_warnings.size() << "\n";

@@ -45,7 +45,7 @@ class SqliteStoreTest : public ::testing::Test {
     CacheKey k = KeyFor(wire, Fp());
     auto owner = std::make_shared<std::vector<uint8_t>>(wire);
     std::vector<uint8_t> payload(wire.rbegin(), wire.rend());
-    EXPECT_TRUE(s.StoreAsync(k, Fp().ToString(), *owner, owner, payload));
+    EXPECT_TRUE(s.StoreAsync(k, Fp().ToString(), DigestOf(*owner), payload));
     s.Flush();
     return k;
   }
@@ -59,14 +59,14 @@ TEST_F(SqliteStoreTest, MissThenStoreThenHit) {
   ASSERT_TRUE(s->usable());
   auto wire = Module(1000, 1);
   CacheKey k = KeyFor(wire, Fp());
-  EXPECT_EQ(s->Lookup(k, wire).reason, MissReason::kNotFound);
+  EXPECT_EQ(s->Lookup(k, DigestOf(wire)).reason, MissReason::kNotFound);
   Put(*s, wire);
-  LookupResult r = s->Lookup(k, wire);
+  LookupResult r = s->Lookup(k, DigestOf(wire));
   ASSERT_TRUE(r.hit());
   EXPECT_EQ(r.payload, std::vector<uint8_t>(wire.rbegin(), wire.rend()));
   StoreStats st = s->Stats();
   EXPECT_EQ(st.entries, 1u);
-  EXPECT_EQ(st.total_bytes, 2000u);
+  EXPECT_EQ(st.total_bytes, 1000u);  // the payload; no copy of the wire bytes
   EXPECT_EQ(st.session.hits, 1u);
   EXPECT_EQ(st.session.misses, 1u);
   EXPECT_EQ(st.session.stores, 1u);
@@ -84,8 +84,8 @@ TEST_F(SqliteStoreTest, EntriesSurviveReopenAndHitsAreCounted) {
   }
   auto s = OpenStore();
   CacheKey k = KeyFor(wire, Fp());
-  EXPECT_TRUE(s->Lookup(k, wire).hit());
-  EXPECT_TRUE(s->Lookup(k, wire).hit());
+  EXPECT_TRUE(s->Lookup(k, DigestOf(wire)).hit());
+  EXPECT_TRUE(s->Lookup(k, DigestOf(wire)).hit());
   auto list = s->List();
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].key, k);
@@ -109,11 +109,54 @@ TEST_F(SqliteStoreTest, DifferentWireBytesUnderTheSameKeyAreACollisionMiss) {
   auto wire = Module(300, 4);
   CacheKey k = Put(*s, wire);
   auto other = Module(300, 5);  // pretend it collided: same key, other bytes
-  EXPECT_EQ(s->Lookup(k, other).reason, MissReason::kWireMismatch);
+  EXPECT_EQ(s->Lookup(k, DigestOf(other)).reason, MissReason::kWireMismatch);
   s->Flush();
   EXPECT_EQ(s->Stats().entries, 0u);  // the hostile entry is gone
   EXPECT_EQ(s->Stats().session.rejected, 1u);
   EXPECT_EQ(warnings_.size(), 1u);
+}
+
+// An entry is confirmed by the content's size and SHA-256, so it keeps no
+// copy of the wire bytes: the store's size is the payloads' alone.
+TEST_F(SqliteStoreTest, AnEntryHoldsNoCopyOfTheWireBytes) {
+  auto wire = Module(5000, 8);
+  {
+    auto s = OpenStore();
+    Put(*s, wire);
+    StoreStats st = s->Stats();
+    EXPECT_EQ(st.entries, 1u);
+    EXPECT_EQ(st.total_bytes, wire.size());  // the payload (as big as the module here) alone
+  }
+  sqlite3* db;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* q;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT length(wire), length(e.sha256) FROM blobs"
+                               " JOIN entries e USING(id)", -1, &q, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 0);
+  EXPECT_EQ(sqlite3_column_int(q, 1), 32);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+}
+
+// A row whose digest was edited (or that another build wrote for other bytes
+// under the same key) is a miss, and goes.
+TEST_F(SqliteStoreTest, AnEditedDigestIsAMissAndTheEntryIsRemoved) {
+  auto wire = Module(400, 9);
+  CacheKey k;
+  {
+    auto s = OpenStore();
+    k = Put(*s, wire);
+  }
+  sqlite3* db;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE entries SET sha256 = zeroblob(32)", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto s = OpenStore();
+  EXPECT_EQ(s->Lookup(k, DigestOf(wire)).reason, MissReason::kWireMismatch);
+  s->Flush();
+  EXPECT_EQ(s->Stats().entries, 0u);
 }
 
 TEST_F(SqliteStoreTest, FlippedPayloadByteIsAChecksumMissAndTheEntryIsRemoved) {
@@ -132,9 +175,9 @@ TEST_F(SqliteStoreTest, FlippedPayloadByteIsAChecksumMissAndTheEntryIsRemoved) {
             SQLITE_OK);
   sqlite3_close(db);
   auto s = OpenStore();
-  EXPECT_EQ(s->Lookup(k, wire).reason, MissReason::kChecksum);
+  EXPECT_EQ(s->Lookup(k, DigestOf(wire)).reason, MissReason::kChecksum);
   s->Flush();
-  EXPECT_EQ(s->Lookup(k, wire).reason, MissReason::kNotFound);
+  EXPECT_EQ(s->Lookup(k, DigestOf(wire)).reason, MissReason::kNotFound);
   ASSERT_EQ(warnings_.size(), 1u);
   EXPECT_NE(warnings_[0].find("checksum"), std::string::npos);
   EXPECT_TRUE(s->usable());
@@ -144,10 +187,10 @@ TEST_F(SqliteStoreTest, RejectDeletesAnEntryTheLoaderRefused) {
   auto s = OpenStore();
   auto wire = Module(400, 7);
   CacheKey k = Put(*s, wire);
-  ASSERT_TRUE(s->Lookup(k, wire).hit());
+  ASSERT_TRUE(s->Lookup(k, DigestOf(wire)).hit());
   s->Reject(k, "bad format tag");
   s->Flush();
-  EXPECT_EQ(s->Lookup(k, wire).reason, MissReason::kNotFound);
+  EXPECT_EQ(s->Lookup(k, DigestOf(wire)).reason, MissReason::kNotFound);
   EXPECT_EQ(s->Stats().persisted.rejected, 1u);
 }
 
@@ -156,8 +199,8 @@ TEST_F(SqliteStoreTest, ModulesBelowTheMinimumAreNeitherStoredNorLookedUp) {
   auto tiny = Module(8, 1);
   CacheKey k = KeyFor(tiny, Fp());
   auto owner = std::make_shared<std::vector<uint8_t>>(tiny);
-  EXPECT_FALSE(s->StoreAsync(k, "fp", *owner, owner, {1, 2, 3}));
-  EXPECT_EQ(s->Lookup(k, tiny).reason, MissReason::kTooSmall);
+  EXPECT_FALSE(s->StoreAsync(k, "fp", DigestOf(*owner), {1, 2, 3}));
+  EXPECT_EQ(s->Lookup(k, DigestOf(tiny)).reason, MissReason::kTooSmall);
   EXPECT_EQ(s->Stats().session.skipped_too_small, 2u);
 }
 
@@ -165,26 +208,26 @@ TEST_F(SqliteStoreTest, EntriesAboveTheMaximumAreNotStored) {
   auto s = OpenStore(/*budget=*/4000);
   auto big = Module(3000, 1);
   auto owner = std::make_shared<std::vector<uint8_t>>(big);
-  EXPECT_FALSE(s->StoreAsync(KeyFor(big, Fp()), "fp", *owner, owner, std::vector<uint8_t>(1001)));
+  EXPECT_FALSE(s->StoreAsync(KeyFor(big, Fp()), "fp", DigestOf(*owner), std::vector<uint8_t>(4001)));
   s->Flush();
   EXPECT_EQ(s->Stats().entries, 0u);
   EXPECT_EQ(s->Stats().session.skipped_too_large, 1u);
 }
 
 TEST_F(SqliteStoreTest, EvictionKeepsTheBudgetAndDropsTheLeastRecentlyUsed) {
-  auto s = OpenStore(/*budget=*/5000);  // each entry is 2 × 1000 bytes
+  auto s = OpenStore(/*budget=*/2500);  // each entry is a 1000-byte payload
   auto a = Module(1000, 1), b = Module(1000, 2), c = Module(1000, 3);
   CacheKey ka = Put(*s, a), kb = Put(*s, b);
-  ASSERT_TRUE(s->Lookup(ka, a).hit());  // a is now more recent than b
+  ASSERT_TRUE(s->Lookup(ka, DigestOf(a)).hit());  // a is now more recent than b
   s->Flush();
-  CacheKey kc = Put(*s, c);  // 6000 > 5000: b goes
+  CacheKey kc = Put(*s, c);  // 3000 > 2500: b goes
   StoreStats st = s->Stats();
-  EXPECT_LE(st.total_bytes, 5000u);
+  EXPECT_LE(st.total_bytes, 2500u);
   EXPECT_EQ(st.entries, 2u);
   EXPECT_EQ(st.session.evicted, 1u);
-  EXPECT_TRUE(s->Lookup(ka, a).hit());
-  EXPECT_TRUE(s->Lookup(kc, c).hit());
-  EXPECT_EQ(s->Lookup(kb, b).reason, MissReason::kNotFound);
+  EXPECT_TRUE(s->Lookup(ka, DigestOf(a)).hit());
+  EXPECT_TRUE(s->Lookup(kc, DigestOf(c)).hit());
+  EXPECT_EQ(s->Lookup(kb, DigestOf(b)).reason, MissReason::kNotFound);
 }
 
 TEST_F(SqliteStoreTest, EvictToShrinksInLruOrder) {
@@ -195,11 +238,11 @@ TEST_F(SqliteStoreTest, EvictToShrinksInLruOrder) {
     wires.push_back(Module(1000, i));
     keys.push_back(Put(*s, wires.back()));
   }
-  ASSERT_TRUE(s->Lookup(keys[0], wires[0]).hit());
-  EXPECT_EQ(s->EvictTo(4000), 3u);  // keeps the two most recent: 0 and 4
-  EXPECT_TRUE(s->Lookup(keys[0], wires[0]).hit());
-  EXPECT_TRUE(s->Lookup(keys[4], wires[4]).hit());
-  EXPECT_EQ(s->Lookup(keys[1], wires[1]).reason, MissReason::kNotFound);
+  ASSERT_TRUE(s->Lookup(keys[0], DigestOf(wires[0])).hit());
+  EXPECT_EQ(s->EvictTo(2000), 3u);  // keeps the two most recent: 0 and 4
+  EXPECT_TRUE(s->Lookup(keys[0], DigestOf(wires[0])).hit());
+  EXPECT_TRUE(s->Lookup(keys[4], DigestOf(wires[4])).hit());
+  EXPECT_EQ(s->Lookup(keys[1], DigestOf(wires[1])).reason, MissReason::kNotFound);
   EXPECT_EQ(s->EvictTo(0), 2u);
   EXPECT_EQ(s->Stats().entries, 0u);
 }
@@ -233,9 +276,9 @@ TEST_F(SqliteStoreTest, FileThatIsNotADatabaseIsUnusableWithOneWarningAndUntouch
   EXPECT_FALSE(s->usable());
   auto wire = Module(100, 1);
   CacheKey k = KeyFor(wire, Fp());
-  EXPECT_EQ(s->Lookup(k, wire).reason, MissReason::kUnusable);
+  EXPECT_EQ(s->Lookup(k, DigestOf(wire)).reason, MissReason::kUnusable);
   auto owner = std::make_shared<std::vector<uint8_t>>(wire);
-  EXPECT_FALSE(s->StoreAsync(k, "fp", *owner, owner, {1}));
+  EXPECT_FALSE(s->StoreAsync(k, "fp", DigestOf(*owner), {1}));
   s->Flush();
   ASSERT_EQ(warnings_.size(), 1u);
   EXPECT_NE(warnings_[0].find("not a database"), std::string::npos) << warnings_[0];
@@ -267,7 +310,7 @@ TEST_F(SqliteStoreTest, FutureSchemaVersionIsUnusableAndLeftUntouched) {
   sqlite3_close(db);
   auto s = OpenStore();
   EXPECT_FALSE(s->usable());
-  EXPECT_EQ(s->Lookup(KeyFor(wire, Fp()), wire).reason, MissReason::kUnusable);
+  EXPECT_EQ(s->Lookup(KeyFor(wire, Fp()), DigestOf(wire)).reason, MissReason::kUnusable);
   ASSERT_EQ(warnings_.size(), 1u);
   EXPECT_NE(warnings_[0].find("newer"), std::string::npos);
   s.reset();
@@ -280,7 +323,9 @@ TEST_F(SqliteStoreTest, FutureSchemaVersionIsUnusableAndLeftUntouched) {
   sqlite3_close(db);
 }
 
-TEST_F(SqliteStoreTest, SchemaVersionOneIsMigratedKeepingEntries) {
+// Entries of schema 1 and 2 were confirmed by a stored copy of the wire bytes,
+// which version 3 does not keep: the migration drops them (one miss each).
+TEST_F(SqliteStoreTest, SchemaVersionOneIsMigratedAndItsEntriesDropped) {
   // Build a version-1 database by hand, as an older build left it.
   std::filesystem::create_directories(dir_ + "/sub");
   auto wire = Module(100, 9);
@@ -291,14 +336,16 @@ TEST_F(SqliteStoreTest, SchemaVersionOneIsMigratedKeepingEntries) {
   }
   sqlite3* db;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE url_hints; PRAGMA user_version = 1", nullptr, nullptr,
-                         nullptr),
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE url_hints; ALTER TABLE entries DROP COLUMN sha256;"
+                         " UPDATE blobs SET wire = zeroblob(100); PRAGMA user_version = 1",
+                         nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   auto s = OpenStore();
   ASSERT_TRUE(s->usable());
   EXPECT_EQ(s->Stats().schema_version, kSchemaVersion);
-  EXPECT_TRUE(s->Lookup(k, wire).hit());
+  EXPECT_EQ(s->Lookup(k, DigestOf(wire)).reason, MissReason::kNotFound);
   s->PutHintAsync("u", "v", k);
   s->Flush();
   EXPECT_EQ(s->FindHint("u", "v"), k);
@@ -318,7 +365,7 @@ TEST_F(SqliteStoreTest, TruncatedDatabaseMissesWithOneWarning) {
   std::filesystem::resize_file(path_, size / 3);
   auto s = OpenStore();
   int hits = 0;
-  for (size_t i = 0; i < wires.size(); ++i) hits += s->Lookup(keys[i], wires[i]).hit();
+  for (size_t i = 0; i < wires.size(); ++i) hits += s->Lookup(keys[i], DigestOf(wires[i])).hit();
   // Whatever survived the cut may still hit; nothing crashed, and the damage
   // produced exactly one warning.
   EXPECT_LT(hits, 20);

@@ -34,11 +34,11 @@ int main(int argc, char** argv) {
     auto wire = std::make_shared<std::vector<uint8_t>>(size);
     for (size_t i = 0; i < size; ++i) (*wire)[i] = static_cast<uint8_t>(i * 7 + seed * 131 + (i >> 9));
     CacheKey key = KeyFor(*wire, fp);
-    LookupResult r = store->Lookup(key, *wire);
+    LookupResult r = store->Lookup(key, DigestOf(*wire));
     std::vector<uint8_t> payload(wire->rbegin(), wire->rend());
     if (r.hit()) {
       wrong |= r.payload != payload;
-    } else if (!store->StoreAsync(key, fp.ToString(), *wire, wire, payload)) {
+    } else if (!store->StoreAsync(key, fp.ToString(), DigestOf(*wire), payload)) {
       std::fprintf(stderr, "store_writer: store refused for seed %d\n", seed);
       wrong = true;
     }

@@ -470,13 +470,13 @@ void Fetcher::Core::ReadFile(const std::shared_ptr<Job>& job) {
   for (int i = 0; i < kChunksPerTurn; ++i) {
     if (shutting_down_ || job->finished || !job->file || !job->body || job->body->cancelled()) return;
     if (!job->body->WantsMore()) return;  // OnResume() calls us again
-    Bytes chunk(kMaxNetworkChunkBytes);
+    Bytes chunk(kFileChunkBytes);
     size_t n = std::fread(chunk.data(), 1, chunk.size(), job->file);
     if (n > 0) {
       chunk.resize(n);
       job->body->Push(std::move(chunk));
     }
-    if (n < kMaxNetworkChunkBytes) {
+    if (n < kFileChunkBytes) {
       if (std::ferror(job->file))
         return Fail(job, FetchError::Type("Error reading " + job->current_url().href()));
       job->body->Close();

@@ -19,6 +19,9 @@ inline constexpr size_t kDefaultBodyBufferBytes = 1 << 20;  // 1 MiB
 // libcurl's own maximum write-callback size is 16 KiB (CURL_MAX_WRITE_SIZE);
 // with content decoding it can hand us a bit more, so we ask for this buffer.
 inline constexpr size_t kMaxNetworkChunkBytes = 64 * 1024;
+// file: bodies are read in slices this big: a local read costs per call, not
+// per byte, and a quarter of the body buffer keeps backpressure working.
+inline constexpr size_t kFileChunkBytes = 256 * 1024;
 // A paused producer resumes once the reader has drained the buffer to half
 // of its limit (hysteresis, so a slow reader does not flip pause per chunk).
 

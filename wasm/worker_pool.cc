@@ -1,6 +1,7 @@
 #include "wasm/worker_pool.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace wasmstream::wasm {
 
@@ -43,7 +44,12 @@ void WorkerPool::Run() {
 
 WorkerPool& WorkerPool::Shared() {
   // Never destroyed: compiles may still be running when static destructors do.
-  static WorkerPool* pool = new WorkerPool(0);
+  // WASMSTREAM_WORKERS=N sizes it (benchmarks of scaling); default: one per core.
+  static WorkerPool* pool = [] {
+    const char* env = std::getenv("WASMSTREAM_WORKERS");
+    long n = env ? std::strtol(env, nullptr, 10) : 0;
+    return new WorkerPool(n > 0 && n <= 256 ? static_cast<size_t>(n) : 0);
+  }();
   return *pool;
 }
 

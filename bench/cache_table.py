@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""The code cache through the CLI, on the four large npm modules
+(tools/fetch-bench-modules), default (lazy) and --eager, in one run:
+
+  no-cache   `wasmstream compile --json --no-cache FILE`: whole process (ms)
+  cold       the first run with a fresh cache file (compiles and stores)
+  hit        later runs: whole process, and last byte -> Module (ms)
+  entry      the entry's bytes on disk (payload; `cache list`), and / wire size
+  answer     what the cache said on the hit runs ("hit", or the miss reason)
+
+Medians of --runs fresh processes.
+  bench/cache_table.py [--runs=3] [FILE.wasm ...]
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import benchlib  # noqa: E402
+
+
+def compile_once(ws, args):
+    t0 = time.perf_counter()
+    p = subprocess.run([ws, "compile", "--json", *args], capture_output=True, text=True)
+    wall = (time.perf_counter() - t0) * 1e3
+    if p.returncode != 0:
+        raise RuntimeError(f"compile {' '.join(args)} failed: {p.stderr.strip()[:300]}")
+    return wall, json.loads(p.stdout)
+
+
+def main():
+    runs, files = benchlib.runs_and_modules(sys.argv[1:], ROOT)
+    ws = benchlib.build_wasmstream(ROOT)
+    print(f"median of {runs} fresh processes; ms")
+    print("module\tmode\tno-cache\tcold\thit\thit/no-cache\tlast byte->Module (hit)\t"
+          "entry MB\tentry/wire\tanswer")
+    for f in files:
+        wire = os.path.getsize(f)
+        for mode, extra in (("default", []), ("eager", ["--eager"])):
+            nocache = statistics.median(
+                [compile_once(ws, ["--no-cache", *extra, f])[0] for _ in range(runs)])
+            with tempfile.TemporaryDirectory() as d:
+                db = os.path.join(d, "cache.db")
+                cold, _ = compile_once(ws, ["--cache", db, *extra, f])
+                hits, after, answers = [], [], []
+                for _ in range(runs):
+                    wall, rec = compile_once(ws, ["--cache", db, *extra, f])
+                    hits.append(wall)
+                    after.append(rec["timings"].get("last_byte_to_module_ms", 0))
+                    answers.append(rec.get("cache", "?"))
+                listing = subprocess.run([ws, "cache", "--cache", db, "list"], capture_output=True,
+                                         text=True).stdout
+                stats = subprocess.run([ws, "cache", "--cache", db, "stats"],
+                                       capture_output=True, text=True).stdout
+            entry = 0
+            for line in stats.splitlines():
+                if line.startswith("bytes:"):  # "bytes: N (file M)"
+                    entry = int(line.split()[1])
+            hit = statistics.median(hits)
+            print(f"{os.path.basename(f)}\t{mode}\t{nocache:.0f}\t{cold:.0f}\t{hit:.0f}\t"
+                  f"{hit / nocache:.2f}\t{statistics.median(after):.1f}\t{entry / 1e6:.1f}\t"
+                  f"{entry / wire:.2f}\t{','.join(sorted(set(answers)))}")
+            if not listing.strip():
+                print(f"  (no entry stored: {stats.strip()[:200]})")
+
+
+if __name__ == "__main__":
+    main()
