@@ -8,9 +8,10 @@ bin="$(realpath "$1")"
 example="$(realpath "$2")"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"
 failures=0
-# In a sanitizer build: JSC's own shared_ptrs trip UBSan's vptr check (see
-# the file).
+# In a sanitizer build: JSC's own shared_ptrs trip UBSan's vptr check, and
+# JSC never frees its atom strings (see the files).
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-}:suppressions=$PWD/bindings/js/ubsan_suppressions.txt"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-}:suppressions=$PWD/bindings/js/lsan_suppressions.txt"
 
 check() {  # check NAME EXPECTED_STATUS EXPECTED_STDOUT_SUBSTRING [STDERR_SUBSTRING] -- CMD...
   local name="$1" want_status="$2" want_out="$3" want_err="$4"
