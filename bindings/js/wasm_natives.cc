@@ -272,7 +272,7 @@ WASMSTREAM_NATIVE(InstanceNew) {
     }
     return Undefined(ctx);
   }
-  return s.NewHandle(Instance(made.value(), store));
+  return s.NewHandle(Instance(wasm::Handle<wasm::Instance>::Adopt(made.value()), store));
 }
 
 // [[name, kind, value]] in module order: an Exported Function, or the
