@@ -683,6 +683,8 @@ void SqliteStore::RunJob(Job& job) {
 StoreStats SqliteStore::Stats() {
   StoreStats st;
   st.path = options_.path;
+  // Queued writes first, so the session's counters agree with the entries.
+  if (usable()) Flush();
   {
     std::lock_guard<std::mutex> lock(counters_mutex_);
     st.session = session_;
@@ -693,7 +695,6 @@ StoreStats SqliteStore::Stats() {
   auto fsize = std::filesystem::file_size(options_.path, ec);
   if (!ec) st.file_bytes = fsize;
   if (!st.usable) return st;
-  Flush();
   std::lock_guard<std::mutex> lock(read_mutex_);
   Stmt v(read_db_, "PRAGMA user_version");
   if (v.Step() == SQLITE_ROW) st.schema_version = static_cast<int>(v.Int(0));

@@ -116,6 +116,18 @@ TEST_F(SqliteStoreTest, DifferentWireBytesUnderTheSameKeyAreACollisionMiss) {
   EXPECT_EQ(warnings_.size(), 1u);
 }
 
+// Stats() waits for queued writes before it copies the session's counters,
+// so a store it counts as an entry is also counted as a store.
+TEST_F(SqliteStoreTest, StatsCountAQueuedStoreBesideItsEntry) {
+  auto s = OpenStore();
+  auto wire = Module(3000, 7);
+  std::vector<uint8_t> payload(wire.rbegin(), wire.rend());
+  ASSERT_TRUE(s->StoreAsync(KeyFor(wire, Fp()), Fp().ToString(), DigestOf(wire), payload));
+  StoreStats st = s->Stats();  // no Flush() before it
+  EXPECT_EQ(st.entries, 1u);
+  EXPECT_EQ(st.session.stores, 1u);
+}
+
 // An entry is confirmed by the content's size and SHA-256, so it keeps no
 // copy of the wire bytes: the store's size is the payloads' alone.
 TEST_F(SqliteStoreTest, AnEntryHoldsNoCopyOfTheWireBytes) {
