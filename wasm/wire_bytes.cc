@@ -13,9 +13,10 @@ constexpr size_t kHugePage = size_t{2} << 20;
 // Address space smaller than this is not worth a mapping of its own.
 constexpr uint64_t kMinReservation = uint64_t{1} << 20;
 // Released buffers kept for reuse, and the touched bytes each may keep
-// resident (pages past it go back to the kernel at once).
-constexpr size_t kMaxRecycled = 2;
-constexpr size_t kMaxRecycledTouched = size_t{256} << 20;
+// resident (pages past it go back to the kernel at once): what a process
+// that compiled a large module keeps in RSS for the next one.
+constexpr size_t kMaxRecycled = 1;
+constexpr size_t kMaxRecycledTouched = size_t{128} << 20;
 
 size_t RoundUp(uint64_t n, size_t to) { return static_cast<size_t>((n + to - 1) / to * to); }
 
