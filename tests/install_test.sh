@@ -24,8 +24,13 @@ private="$(find "$prefix/include" -name '*test*' -o -name '*_impl.h' -o -name '*
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 flags="$(pkg-config --cflags --libs wasmstream)" || fail "pkg-config does not know wasmstream"
+# A library built under --config=asan needs the sanitizer runtime first in
+# the program too (as a user of such a build would link it).
+sanitize=()
+if ldd "$lib" | grep -q libasan; then sanitize=(-fsanitize=address,undefined); fi
 # shellcheck disable=SC2086
-g++ -o "$tmp/embedder" "$src/tests/outside/embedder.cc" $flags || fail "g++ with pkg-config flags"
+g++ "${sanitize[@]}" -o "$tmp/embedder" "$src/tests/outside/embedder.cc" $flags \
+  || fail "g++ with pkg-config flags"
 out="$("$tmp/embedder" 2>&1)" || fail "embedder exited $?: $out"
 grep -qx 'log: 21' <<<"$out" && grep -qx 'i32:42' <<<"$out" || fail "embedder printed: $out"
 [[ $fails -eq 0 ]] && echo "PASS: installed, built with pkg-config, ran"
