@@ -1,6 +1,6 @@
 // compileStreaming(fetch(url)) against a real loopback HTTP server
-// (tests/testing): the WPT wasm/webapi cases that need a server
-// (spec/compile-streaming.md §6.1), aborts, bodies cut off or reset, a module
+// (tests/testing): the WPT wasm/webapi cases that need a server (MIME over the
+// wire, status, CORS, redirects), aborts, bodies cut off or reset, a module
 // trickled one byte per packet, and CSP on the network path.
 #include <atomic>
 #include <chrono>
@@ -161,7 +161,8 @@ TEST_F(CompileStreamingHttpTest, CrossOriginCorsWithAllowOriginCompiles) {
 TEST_F(CompileStreamingHttpTest, CrossOriginCorsWithoutAllowOriginRejectsFromFetch) {
   HttpServer other;
   other.Fixed("/incrementer.wasm", 200, kWasmHeaders, AsString(kIncrementer));
-  ExpectError(Stream(other.Url("/incrementer.wasm")), ErrorKind::kTypeError);  // W-3
+  // fetch() itself rejects (CORS); compileStreaming passes that rejection on.
+  ExpectError(Stream(other.Url("/incrementer.wasm")), ErrorKind::kTypeError);
 }
 
 TEST_F(CompileStreamingHttpTest, NoCorsCrossOriginIsTypeError) {  // origin.sub.any.js
@@ -226,7 +227,7 @@ TEST_F(CompileStreamingHttpTest, AbortDuringBodyIsAbortError) {
   ExpectError(result, ErrorKind::kAbortError);
 }
 
-// ---- bodies that end badly (W-13)
+// ---- bodies that end badly: the body stream's error rejects the promise
 
 TEST_F(CompileStreamingHttpTest, BodyCutOffMidwayIsTypeError) {
   std::string body = AsString(kManyFunctions).substr(0, 60);
@@ -254,7 +255,7 @@ TEST_F(CompileStreamingHttpTest, ConnectionResetMidBodyIsTypeError) {
   ExpectError(Stream(server_.Url("/reset.wasm")), ErrorKind::kTypeError);
 }
 
-// W-15: the specification's model reads the whole body first, so strictly a
+// The specification's model reads the whole body first, so strictly a
 // body error would win over a compile error found before it. Like V8 (and the
 // browsers on it), a CompileError that the bytes already received prove
 // rejects at once and cancels the download: nothing later can make the module

@@ -1,5 +1,6 @@
 // Content Security Policy, the part WebAssembly compilation needs (CSP Level 3
-// "Integration with WebAssembly"; spec/compile-streaming.md §3).
+// "Integration with WebAssembly": the 'wasm-unsafe-eval' and 'unsafe-eval'
+// source expressions of script-src, default-src as its fallback).
 //
 // A CspList holds the policies of a realm, parsed from header values
 // (Content-Security-Policy: enforce; Content-Security-Policy-Report-Only:
@@ -37,7 +38,7 @@ struct CspPolicy {
 };
 
 // Fields of the securitypolicyviolation event / report for a Wasm violation
-// (spec/compile-streaming.md §3.3).
+// (effective directive script-src, blocked URI "wasm-eval").
 struct CspViolation {
   std::string effective_directive;  // always "script-src" for Wasm
   std::string violated_directive;   // same as effective_directive, by design

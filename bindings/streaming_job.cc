@@ -16,36 +16,37 @@ StreamingJob::StreamingJob(Realm& realm, Promise<Module> result, StreamingOption
 }
 
 void StreamingJob::OnSourceRejected(const Error& reason) {
-  Fail(reason);  // W-3: the same object, unwrapped
+  Fail(reason);  // the source's own rejection, the same object, unwrapped
 }
 
 void StreamingJob::OnSourceFulfilled(const SourceValue& value) {
   if (const auto* other = std::get_if<NotAResponse>(&value)) {
     (void)other;
-    Fail(Error::Type(kNotAResponseMessage));  // W-4
+    Fail(Error::Type(kNotAResponseMessage));  // not a Response: TypeError
     return;
   }
   CheckResponse(std::get<fetch::Response>(value));
 }
 
 void StreamingJob::CheckResponse(const fetch::Response& response) {
-  response_ = response;  // W-5: the filtered response the object holds
+  response_ = response;  // the filtered response the object holds
   record_->url = response.url();
-  // W-6..W-9: the combined Content-Type value, trimmed of tab/space only.
+  // MIME: the combined Content-Type value, trimmed of tab/space only, must be
+  // exactly application/wasm.
   if (!IsWasmContentType(response.headers().Get("Content-Type"))) {
     Fail(Error::Type(kMimeMessage));
     return;
   }
-  if (!response.cors_same_origin()) {  // W-10
+  if (!response.cors_same_origin()) {  // basic or cors responses only, not opaque
     Fail(Error::Type(kCorsMessage));
     return;
   }
-  if (!response.ok()) {  // W-11
+  if (!response.ok()) {  // status 200-299
     Fail(Error::Type(std::string(kStatusMessage) + " (" + std::to_string(response.status()) + ")"));
     return;
   }
   const std::shared_ptr<fetch::BodyStream>& body = response.body();
-  if (body && body->disturbed()) {  // W-12: unusable = disturbed or locked
+  if (body && body->disturbed()) {  // unusable = disturbed or locked
     Fail(Error::Type(kUsedMessage));
     return;
   }
@@ -53,7 +54,7 @@ void StreamingJob::CheckResponse(const fetch::Response& response) {
     Fail(Error::Type(kLockedMessage));
     return;
   }
-  // CSP (§3.4): once per compile request, before any byte is decoded. Like
+  // CSP: once per compile request, before any byte is decoded. Like
   // V8 we check before reading the body (not after the full read, as the
   // proposal's text would), so a blocked compile downloads nothing; the
   // price is that CSP wins over a body error that would come later.
@@ -79,7 +80,7 @@ void StreamingJob::CheckResponse(const fetch::Response& response) {
   hold_ = loop_.Hold();
   state_ = State::kReading;
 
-  if (!body) {  // W-12: a null body reads as empty bytes
+  if (!body) {  // a null body reads as empty bytes
     OnEndOfBody();
     return;
   }
@@ -104,7 +105,7 @@ void StreamingJob::ReadNext() {
 void StreamingJob::OnRead(fetch::ReadResult r) {
   if (state_ != State::kReading) return;
   if (r.is_error()) {
-    Fail(FromFetchError(r.error));  // W-13: the stream's error (AbortError, TypeError)
+    Fail(FromFetchError(r.error));  // the stream's own error (AbortError, TypeError)
     return;
   }
   if (r.is_done()) {
@@ -116,7 +117,7 @@ void StreamingJob::OnRead(fetch::ReadResult r) {
   if (!record_->time_to_compile_start_ms) record_->time_to_compile_start_ms = now;
   record_->bytes_compiled_before_last_chunk = record_->bytes;
   record_->bytes += r.chunk.size();
-  consumer_->OnBytes(r.chunk);  // W-15: compile as the bytes arrive
+  consumer_->OnBytes(r.chunk);  // compile as the bytes arrive
   if (options_.on_progress) options_.on_progress(record_->bytes, content_length_);
   if (consumer_->failed()) {
     // The module is already invalid: reject now and stop the download
@@ -131,7 +132,7 @@ void StreamingJob::OnRead(fetch::ReadResult r) {
 
 void StreamingJob::OnEndOfBody() {
   record_->time_to_last_byte_ms = record_->MsSinceStart();
-  if (record_->bytes == 0) {  // W-12/W-14: a null or empty body does not compile
+  if (record_->bytes == 0) {  // a null or empty body is not a module
     reader_.reset();
     Fail(Error::Compile(kEmptyMessage));
     return;
@@ -159,7 +160,7 @@ void StreamingJob::OnCompiled(ModuleResult result, ConsumerReport report) {
   record_->cache_detail = report.cache_detail;
   record_->compile_ms = report.compile_ms;
   if (!result.ok()) {
-    Fail(Error::Compile(result.error().Format()));  // W-14
+    Fail(Error::Compile(result.error().Format()));
     return;
   }
   record_->time_to_module_ms = record_->MsSinceStart();

@@ -22,14 +22,16 @@ class StreamingJob : public std::enable_shared_from_this<StreamingJob> {
  public:
   StreamingJob(Realm& realm, Promise<Module> result, StreamingOptions options);
 
-  // Reactions to the (wrapped) source promise: W-3, W-4, then W-5 onwards.
+  // Reactions to the (wrapped) source promise: its rejection, a value that is
+  // not a Response, then the Response's checks.
   void OnSourceFulfilled(const SourceValue& value);
   void OnSourceRejected(const Error& reason);
 
  private:
   enum class State { kWaitingForSource, kReading, kCompiling, kSettled };
 
-  // W-5..W-12 and CSP; on success starts reading.
+  // MIME, CORS type, status, body usability and CSP, in the specification's
+  // order; on success starts reading.
   void CheckResponse(const fetch::Response& response);
   void ReadNext();
   void OnRead(fetch::ReadResult result);
