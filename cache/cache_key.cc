@@ -112,9 +112,11 @@ ContentDigest KeyHasher::Digest() const {
 }
 
 ContentDigest DigestOf(std::span<const uint8_t> wire_bytes) {
-  KeyHasher h;
-  h.Update(wire_bytes);
-  return h.Digest();
+  ContentDigest d;
+  d.size = wire_bytes.size();
+  unsigned int n = 0;  // SHA-256 alone: the one-shot form needs no XXH3
+  EVP_Digest(wire_bytes.data(), wire_bytes.size(), d.sha256.data(), &n, EVP_sha256(), nullptr);
+  return d;
 }
 
 std::array<uint8_t, 16> KeyHasher::ContentHash() const {

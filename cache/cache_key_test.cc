@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 #include <vector>
 
@@ -69,6 +70,28 @@ TEST(CacheKeyTest, FingerprintEncodingIsUnambiguous) {
   EngineFingerprint a{1, 2, "ab"}, b{1, 2, "a"};
   EXPECT_NE(a.Encode(), b.Encode());
   EXPECT_EQ(a.ToString(), "fmt1-feat0x2-ab");
+}
+
+// The streamed digest (any chunking) equals the one-shot one and is SHA-256:
+// a lookup made from the streamed bytes finds an entry stored from a copy.
+TEST(CacheKeyTest, StreamedDigestEqualsOneShotSha256) {
+  std::vector<uint8_t> bytes(100000);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(i * 7 + 3);
+  ContentDigest whole = DigestOf(bytes);
+  EXPECT_EQ(whole.size, bytes.size());
+  for (size_t step : {1u, 13u, 4096u, 65536u}) {
+    KeyHasher h;
+    for (size_t at = 0; at < bytes.size(); at += step) {
+      h.Update(std::span(bytes).subspan(at, std::min(step, bytes.size() - at)));
+    }
+    EXPECT_EQ(h.Digest(), whole) << step;
+  }
+  // SHA-256("abc"), FIPS 180-2 example.
+  const uint8_t abc[] = {'a', 'b', 'c'};
+  ContentDigest d = DigestOf(abc);
+  EXPECT_EQ(d.sha256[0], 0xba);
+  EXPECT_EQ(d.sha256[1], 0x78);
+  EXPECT_EQ(d.sha256[31], 0xad);
 }
 
 }  // namespace

@@ -37,8 +37,8 @@ class WireBuffer {
   WireBuffer(const WireBuffer&) = delete;
   WireBuffer& operator=(const WireBuffer&) = delete;
 
-  // Appends {bytes}; false (and nothing appended) past capacity(). A span that
-  // already is the buffer's next bytes in place is not allowed.
+  // Copies {bytes} to the end; false (and nothing appended) past capacity().
+  // {bytes} must not lie inside this buffer.
   bool Append(std::span<const uint8_t> bytes);
 
   const uint8_t* data() const { return data_; }
