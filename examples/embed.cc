@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   std::vector<wasm::Value> args;
   for (int i = 3; i < argc; ++i) args.push_back(wasm::Value::I32(std::strtoul(argv[i], nullptr, 0)));
 
+  // README:begin (README.md shows the lines up to README:end; //examples:readme_snippets_test)
   bindings::EventLoop loop;    // tasks + microtasks, run on this thread
   fetch::Fetcher fetcher;      // libcurl on its own network thread
   bindings::Realm realm(loop);
@@ -76,5 +77,6 @@ int main(int argc, char** argv) {
       .Then([](const bindings::Done&) {},
             [](const bindings::Error& e) { std::fprintf(stderr, "%s\n", e.ToString().c_str()); });
   loop.RunUntilIdle(std::chrono::seconds(30));
+  // README:end
   return status;
 }

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: embed URL EXPORT [I32-ARGS...]\n");
     return 2;
   }
+  /* README:begin (README.md shows the lines up to README:end; //examples:readme_snippets_test) */
   wasm_engine_t* engine = wasm_engine_new();
   wasm_store_t* store = wasm_store_new(engine);
   int status = 1;
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
 
   wasm_trap_t* trap = NULL;
   instance = wasm_instance_new(store, module, &imports, &trap);
+  /* README:end */
   if (!instance) {
     fprintf(stderr, "%s\n", wasmstream_error_message());
     if (trap) wasm_trap_delete(trap);
