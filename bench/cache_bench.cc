@@ -1,4 +1,4 @@
-// Time to Module, cold vs cached (issue 6's benchmark):
+// Time to Module, cold vs cached:
 //   cold         CompileRunnable: decode, validate, compile to interpreter code
 //   sqlite hit   in a NEW process (empty in-process map, warm OS page cache):
 //                open the store, Lookup (checksum + wire-bytes compare), load

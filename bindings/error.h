@@ -1,6 +1,7 @@
-// JS-visible errors as values (DESIGN.md "Errors"). A promise in bindings/
+// JS-visible errors as values, never C++ exceptions. A promise in bindings/
 // rejects with an Error; nothing here throws. Each Error made by Make() gets a
-// fresh id, so "rejected with exactly that object" (spec W-3, W-13; WPT
+// fresh id, so "rejected with exactly that object" (a rejected source or a
+// failed body read passes its reason through unchanged; WPT
 // rejected-arg.any.js) is testable on copies: same id, same object.
 #ifndef WASMSTREAM_BINDINGS_ERROR_H_
 #define WASMSTREAM_BINDINGS_ERROR_H_

@@ -1,4 +1,4 @@
-// A JS-like agent (DESIGN.md "Threads"): one loop thread runs tasks, and after
+// A JS-like agent: one loop thread runs tasks, and after
 // each task drains the microtask queue (a microtask checkpoint). Promise
 // reactions are microtasks; work done on other threads (network, compile
 // workers) comes back with PostTask.

@@ -54,7 +54,7 @@ Settled<std::shared_ptr<wasm::Imports>> ReadImports(const wasm::Module& module,
                                                     wasm::Store& store) {
   auto result = std::make_shared<wasm::Imports>();
   if (module.imports.empty()) return result;
-  if (imports == nullptr) {  // §2.2 step 1
+  if (imports == nullptr) {  // imports present, importObject omitted
     return Error::Type("Imports argument must be present and must be an object");
   }
   for (size_t i = 0; i < module.imports.size(); ++i) {

@@ -7,7 +7,7 @@
 // some other value ({} or a string: not callable, not a wasm object). A
 // namespace may itself be a non-object (undefined, 1, …).
 //
-// "read the imports" (spec/compile-streaming.md §2.2) maps these to the
+// The JS API's "read the imports" maps these to the
 // runtime's imports with the JS API's error kinds: TypeError for a missing
 // importObject or a namespace that is not an object, LinkError for a value of
 // the wrong kind; type mismatches are then LinkErrors from instantiation.

@@ -1,5 +1,5 @@
 // instantiate / instantiateStreaming: "read the imports" error kinds
-// (spec/compile-streaming.md §2.2, WPT instantiateStreaming-bad-imports and
+// (the JS API's "read the imports"; WPT instantiateStreaming-bad-imports and
 // -omitted-imports), start-function traps, host functions, CSP not gating
 // instantiate(Module).
 #include <gtest/gtest.h>
@@ -154,7 +154,8 @@ TEST_F(InstantiateTest, StartFunctionTrapIsRuntimeError) {
   EXPECT_NE(e.message.find("unreachable"), std::string::npos) << e.message;
 }
 
-TEST_F(InstantiateTest, ImportsAreReadAfterCompileNotAtCall) {  // W-17
+// instantiateStreaming reads the imports after the compile, never inside the call.
+TEST_F(InstantiateTest, ImportsAreReadAfterCompileNotAtCall) {
   auto imports = std::make_shared<ImportObject>();
   auto p = wasm_.InstantiateStreaming(SyntheticResponse(kSimple), imports);
   // Filled in after the call, before the module is compiled: still seen.
@@ -165,7 +166,8 @@ TEST_F(InstantiateTest, ImportsAreReadAfterCompileNotAtCall) {  // W-17
   EXPECT_TRUE(Run(p).is_fulfilled());
 }
 
-TEST_F(InstantiateTest, InstantiateModuleIsNotCspGated) {  // §7.10
+// CSP gates compiling bytes, not instantiating a compiled Module.
+TEST_F(InstantiateTest, InstantiateModuleIsNotCspGated) {
   Module m = CompileOk(kIncrementer);
   realm_.csp.AddHeader("default-src 'none'", CspDisposition::kEnforce);
   EXPECT_TRUE(Run(wasm_.Instantiate(m, nullptr)).is_fulfilled());

@@ -1,5 +1,5 @@
 // The messages compileStreaming rejects with, in the engines' wording
-// (spec/compile-streaming.md §5). Tests compare against these.
+// (Chrome's and V8's where they have one). Tests compare against these.
 #ifndef WASMSTREAM_BINDINGS_MESSAGES_H_
 #define WASMSTREAM_BINDINGS_MESSAGES_H_
 

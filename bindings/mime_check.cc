@@ -10,9 +10,9 @@ std::string_view TrimHttpTabOrSpace(std::string_view value) {
 }
 
 bool IsWasmContentType(const std::optional<std::string>& content_type) {
-  if (!content_type.has_value()) return false;  // W-7
-  std::string_view v = TrimHttpTabOrSpace(*content_type);  // W-8
-  if (v.size() != kWasmMimeType.size()) return false;  // W-9
+  if (!content_type.has_value()) return false;  // no Content-Type header
+  std::string_view v = TrimHttpTabOrSpace(*content_type);
+  if (v.size() != kWasmMimeType.size()) return false;  // exact match, no parameters
   for (size_t i = 0; i < v.size(); ++i) {
     char c = v[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only

@@ -1,5 +1,5 @@
 // The Content-Type check of "compile a potential WebAssembly response"
-// (spec/compile-streaming.md W-6..W-9): the header list's combined value for
+// (the Web API): the header list's combined value for
 // Content-Type, trimmed of HTTP tab or space bytes only, must be a
 // byte-case-insensitive match for "application/wasm". It is not parsed as a
 // MIME type: any parameter, even an empty "application/wasm;", rejects, and two
@@ -15,11 +15,11 @@ namespace wasmstream::bindings {
 
 inline constexpr std::string_view kWasmMimeType = "application/wasm";
 
-// W-8: strips leading and trailing 0x09 and 0x20 only (not CR, LF or FF).
+// Strips leading and trailing 0x09 and 0x20 only (not CR, LF or FF).
 std::string_view TrimHttpTabOrSpace(std::string_view value);
 
-// W-7, W-9: {content_type} is the header list's "get" result (nullopt when
-// there is no Content-Type header).
+// {content_type} is the header list's "get" result (nullopt when there is no
+// Content-Type header, which rejects).
 bool IsWasmContentType(const std::optional<std::string>& content_type);
 
 }  // namespace wasmstream::bindings

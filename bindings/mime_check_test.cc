@@ -5,7 +5,7 @@
 namespace wasmstream::bindings {
 namespace {
 
-// W-9 lists, from WPT wasm/webapi/contenttype.any.js.
+// The accepted and rejected values of WPT wasm/webapi/contenttype.any.js.
 TEST(MimeCheckTest, AcceptsCaseInsensitiveAndTrimmed) {
   for (const char* v : {"application/wasm", "APPLICATION/wasm", "APPLICATION/WASM",
                         "APPLICATION/WASM ", "\tAPPLICATION/WASM\t", " \t application/wasm"}) {

@@ -24,7 +24,7 @@ std::vector<std::vector<uint8_t>> Module::CustomSections(std::string_view name) 
   const wasm::WireBytes& wire = module()->wire_bytes;
   for (const wasm::CustomSection& s : module()->custom_sections) {
     if (s.name != name) continue;
-    // W-16: wire_bytes holds the whole module; a range outside it is a bug
+    // A Module keeps its complete wire bytes; a range outside them is a bug
     // upstream, answered with an empty payload rather than a crash.
     if (s.payload.offset > wire.size() || s.payload.length > wire.size() - s.payload.offset) {
       out.emplace_back();

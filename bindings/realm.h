@@ -1,4 +1,4 @@
-// Realm: the environment a WebAssembly call runs in (issue 7) — its origin
+// Realm: the environment a WebAssembly call runs in — its origin
 // and base URL (CORS-same-origin, relative URLs), its CSP list and violation
 // observer, its fetcher, its module consumer (compiler or code cache), its
 // enabled wasm features and its event loop.

@@ -1,5 +1,5 @@
 // What happened to one compile request, for experiments and the CLI
-// (issue 7 "Per-stream record"). Times are milliseconds from the call.
+// Times are milliseconds from the call.
 #ifndef WASMSTREAM_BINDINGS_STREAM_RECORD_H_
 #define WASMSTREAM_BINDINGS_STREAM_RECORD_H_
 

@@ -8,13 +8,14 @@
 namespace wasmstream::bindings {
 namespace {
 
-// W-2: whatever the source is, it becomes a promise of a SourceValue.
+// Whatever the source is, it becomes a promise of a SourceValue (Web IDL
+// converts any value to a Promise<Response>).
 Promise<SourceValue> WrapSource(EventLoop& loop, StreamingSource source) {
   Promise<SourceValue> wrapped(loop);
   if (auto* r = std::get_if<fetch::Response>(&source)) {
     wrapped.Resolve(SourceValue(*r));
   } else if (auto* p = std::get_if<Promise<fetch::Response>>(&source)) {
-    // A rejection passes through Then unchanged (same Error, W-3).
+    // A rejection passes through Then unchanged (the same Error).
     wrapped.Resolve(p->Then([](const fetch::Response& r) { return SourceValue(r); }));
   } else if (auto* pv = std::get_if<Promise<SourceValue>>(&source)) {
     wrapped.Resolve(*pv);
@@ -38,7 +39,8 @@ bool WebAssembly::Validate(std::span<const uint8_t> bytes) const {
 Promise<Module> WebAssembly::Compile(std::span<const uint8_t> bytes) {
   EventLoop& loop = realm_.loop();
   Promise<Module> result(loop);
-  // The CSP hook runs before anything is decoded (§2.8, §3.4).
+  // The CSP hook runs before anything is decoded, so a blocked compile
+  // reports its violation even for invalid bytes.
   if (auto blocked = realm_.csp.EnsureCanCompileWasmBytes(
           realm_.csp_observer, realm_.base_url ? realm_.base_url->href() : "")) {
     result.Reject(*blocked);
@@ -94,7 +96,7 @@ Promise<Module> WebAssembly::CompileStreaming(StreamingSource source, StreamingO
   EventLoop& loop = realm_.loop();
   Promise<Module> result(loop);
   auto job = std::make_shared<StreamingJob>(realm_, result, std::move(options));
-  // W-3: react to the source; reactions are microtasks, so the Response is
+  // React to the source; reactions are microtasks, so the Response is
   // not looked at (or locked) inside this call.
   WrapSource(loop, std::move(source))
       .Then([job](const SourceValue& v) { job->OnSourceFulfilled(v); },
@@ -106,7 +108,8 @@ void WebAssembly::AsyncInstantiate(const Module& module, std::shared_ptr<const I
                                    Promise<Instance> result) {
   const std::shared_ptr<const wasm::Module>& m = module.module();
   std::shared_ptr<wasm::Store> store = realm_.store();
-  // Read the imports synchronously, in this job (§2.6).
+  // Read the imports synchronously, in this job, as the JS API's
+  // "asynchronously instantiate" does.
   auto read = ReadImports(*m, imports.get(), *store);
   if (!read.ok()) {
     result.Reject(read.error());
@@ -135,7 +138,7 @@ Promise<Instance> WebAssembly::Instantiate(const Module& module,
 
 Promise<InstantiatedSource> WebAssembly::InstantiatePromiseOfModule(
     Promise<Module> module, std::shared_ptr<const ImportObject> imports) {
-  // Rejections pass through unchanged (§2.6).
+  // Rejections pass through unchanged.
   return module.Then([this, imports](const Module& m) {
     Promise<Instance> instance(realm_.loop());
     AsyncInstantiate(m, imports, instance);

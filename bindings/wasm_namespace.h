@@ -1,6 +1,6 @@
-// The WebAssembly namespace for C++ embedders (issue 7): validate, compile,
+// The WebAssembly namespace for C++ embedders: validate, compile,
 // compileStreaming, with the JS API's and Web API's checks, order and error
-// kinds (spec/compile-streaming.md). Every method runs on the realm's loop
+// kinds (docs/compile-streaming.md). Every method runs on the realm's loop
 // thread and never throws or blocks; failures are rejected promises.
 #ifndef WASMSTREAM_BINDINGS_WASM_NAMESPACE_H_
 #define WASMSTREAM_BINDINGS_WASM_NAMESPACE_H_
@@ -22,7 +22,8 @@
 namespace wasmstream::bindings {
 
 // A JS value that is not a Response (undefined, null, a number, a plain
-// object…), for the W-4 / invalid-args.any.js cases. {description} names it
+// object…): compileStreaming rejects it with a TypeError (WPT
+// invalid-args.any.js). {description} names it
 // in the TypeError's message.
 struct NotAResponse {
   std::string description = "undefined";
@@ -31,7 +32,7 @@ struct NotAResponse {
 // What a Promise<Response>-typed argument can be fulfilled with.
 using SourceValue = std::variant<fetch::Response, NotAResponse>;
 
-// compileStreaming's source argument (W-2): a Response, a promise of one, a
+// compileStreaming's source argument: a Response, a promise of one, a
 // promise of anything, or anything else.
 using StreamingSource =
     std::variant<fetch::Response, Promise<fetch::Response>, Promise<SourceValue>, NotAResponse>;
@@ -53,20 +54,22 @@ class WebAssembly {
   // before any byte is decoded) or the bytes do not compile.
   Promise<Module> Compile(std::span<const uint8_t> bytes);
 
-  // "compile a potential WebAssembly response" (W-2..W-16). The response is
+  // "compile a potential WebAssembly response", its checks in the Web API's
+  // order (docs/compile-streaming.md). The response is
   // looked at only in a promise reaction, never inside this call.
   Promise<Module> CompileStreaming(StreamingSource source, StreamingOptions options = {});
 
-  // instantiate(moduleObject, importObject) (§2.6 "asynchronously
+  // instantiate(moduleObject, importObject) (the JS API's "asynchronously
   // instantiate"): the imports are read inside this call (TypeError /
   // LinkError reject the promise), instantiation runs in a task (LinkError;
-  // RuntimeError if the start function traps). Not CSP-gated (§3.2).
+  // RuntimeError if the start function traps). Not CSP-gated: CSP gates
+  // compiling bytes only.
   // {imports} null: the importObject argument was omitted.
   Promise<Instance> Instantiate(const Module& module, std::shared_ptr<const ImportObject> imports);
   // instantiate(bytes, importObject): Compile(), then instantiate.
   Promise<InstantiatedSource> Instantiate(std::span<const uint8_t> bytes,
                                           std::shared_ptr<const ImportObject> imports);
-  // W-17: CompileStreaming(), then "instantiate a promise of a module"; the
+  // CompileStreaming(), then "instantiate a promise of a module"; the
   // imports are not looked at before the module is compiled.
   Promise<InstantiatedSource> InstantiateStreaming(StreamingSource source,
                                                    std::shared_ptr<const ImportObject> imports,

@@ -1,6 +1,6 @@
 // compileStreaming / compile / validate on synthetic Responses (no network):
-// the WPT wasm/webapi and content-security-policy/wasm-unsafe-eval cases of
-// spec/compile-streaming.md §6 that need no server, and the check order.
+// the WPT wasm/webapi and content-security-policy/wasm-unsafe-eval cases
+// that need no server, and the check order (docs/compile-streaming.md).
 // Loopback-server cases are in compile_streaming_http_test.cc.
 #include "bindings/wasm_namespace.h"
 
@@ -69,7 +69,7 @@ TEST_F(WasmNamespaceTest, ResolvedResponseCompiles) {  // wasm_stream_compile_te
   ASSERT_EQ(m.Exports().size(), 1u);
   EXPECT_EQ(m.Exports()[0], (ModuleExportDescriptor{"increment", "function"}));
   EXPECT_TRUE(m.Imports().empty());
-  EXPECT_EQ(m.module()->wire_bytes, kIncrementer);  // W-16
+  EXPECT_EQ(m.module()->wire_bytes, kIncrementer);  // the Module keeps every byte
   EXPECT_TRUE(unhandled_.empty());
 }
 
@@ -145,7 +145,8 @@ TEST_F(WasmNamespaceTest, StreamOfChunksCompiles) {
   EXPECT_EQ(m.record()->cache, "off");
 }
 
-// ---- W-2 / W-3 / W-4: the source argument
+// ---- the source argument: any value becomes a promise; a rejection passes
+// through; a non-Response is a TypeError
 
 TEST_F(WasmNamespaceTest, RejectedSourcePropagatesTheSameObject) {  // rejected-arg.any.js
   Error reason = Error::Make(ErrorKind::kError, "my reason");
@@ -162,12 +163,12 @@ TEST_F(WasmNamespaceTest, NonResponseIsTypeError) {  // invalid-args.any.js
     Error direct = ExpectError(wasm_.CompileStreaming(NotAResponse{what}), ErrorKind::kTypeError);
     EXPECT_EQ(direct.message, kNotAResponseMessage);
     auto in_promise = Promise<SourceValue>::Resolved(loop_, NotAResponse{what});
-    ExpectError(wasm_.CompileStreaming(in_promise), ErrorKind::kTypeError);  // W-4
+    ExpectError(wasm_.CompileStreaming(in_promise), ErrorKind::kTypeError);  // not a Response
   }
   EXPECT_TRUE(unhandled_.empty());
 }
 
-// W-3 / body.any.js: nothing is checked or locked inside the call.
+// body.any.js: nothing is checked or locked inside the call.
 TEST_F(WasmNamespaceTest, ResponseIsNotTouchedSynchronously) {
   fetch::Response r = SyntheticResponse(kIncrementer);
   auto result = wasm_.CompileStreaming(r);
@@ -192,7 +193,8 @@ TEST_F(WasmNamespaceTest, BodyReadRightAfterCallIsTypeError) {  // body.any.js
   ExpectError(result, ErrorKind::kTypeError);
 }
 
-TEST_F(WasmNamespaceTest, LockedBodyIsTypeError) {  // §7.5: locked, not only used
+// A locked body is unusable too, not only a used one.
+TEST_F(WasmNamespaceTest, LockedBodyIsTypeError) {
   fetch::Response r = SyntheticResponse(kIncrementer);
   auto reader = r.body()->GetReader();
   ASSERT_TRUE(reader.ok());
@@ -211,7 +213,7 @@ TEST_F(WasmNamespaceTest, BodyIsConsumedAfterCompile) {
   EXPECT_EQ(again.error().kind, fetch::ErrorKind::kTypeError);
 }
 
-// ---- W-6..W-9: Content-Type (contenttype.any.js)
+// ---- Content-Type (contenttype.any.js)
 
 TEST_F(WasmNamespaceTest, MissingContentTypeIsTypeError) {
   Error e = ExpectError(wasm_.CompileStreaming(SyntheticResponse(kIncrementer, {})),
@@ -238,14 +240,15 @@ TEST_F(WasmNamespaceTest, ValidContentTypesCompile) {
   }
 }
 
-TEST_F(WasmNamespaceTest, TwoContentTypeHeadersAreTypeError) {  // §7.2
+// Two Content-Type headers combine to "a, b", which is no match.
+TEST_F(WasmNamespaceTest, TwoContentTypeHeadersAreTypeError) {
   ExpectError(wasm_.CompileStreaming(SyntheticResponse(
                   kIncrementer, {{"Content-Type", "application/wasm"},
                                  {"content-type", "application/wasm"}})),
               ErrorKind::kTypeError);
 }
 
-// ---- W-10, W-11
+// ---- CORS-same-origin, ok status
 
 TEST_F(WasmNamespaceTest, NotOkStatusIsTypeError) {  // status.any.js
   for (int status : {0, 300, 400, 404, 500, 600, 700, 999}) {
@@ -261,7 +264,7 @@ TEST_F(WasmNamespaceTest, NotOkStatusIsTypeError) {  // status.any.js
   }
 }
 
-TEST_F(WasmNamespaceTest, OpaqueAndErrorResponsesAreTypeErrors) {  // origin.sub.any.js, W-10
+TEST_F(WasmNamespaceTest, OpaqueAndErrorResponsesAreTypeErrors) {  // origin.sub.any.js
   for (auto type : {fetch::ResponseType::kOpaque, fetch::ResponseType::kOpaqueRedirect,
                     fetch::ResponseType::kError}) {
     fetch::Response::Parts parts;
@@ -275,7 +278,7 @@ TEST_F(WasmNamespaceTest, OpaqueAndErrorResponsesAreTypeErrors) {  // origin.sub
   }
 }
 
-// ---- check order (§0)
+// ---- check order
 
 TEST_F(WasmNamespaceTest, MimeIsCheckedBeforeStatus) {
   Error e = ExpectError(
@@ -311,7 +314,7 @@ TEST_F(WasmNamespaceTest, CspComesBeforeDecoding) {  // script-src-spv-asynch.an
   EXPECT_EQ(violations_[0].original_policy, "default-src 'self' 'unsafe-inline'");
 }
 
-// ---- W-12 / W-14: empty and invalid bodies
+// ---- empty and invalid bodies: CompileError
 
 TEST_F(WasmNamespaceTest, EmptyBodyIsCompileError) {  // empty-body.any.js
   Error a = ExpectError(wasm_.CompileStreaming(NullBodyResponse()), ErrorKind::kCompileError);
@@ -341,7 +344,7 @@ TEST_F(WasmNamespaceTest, FormDataBodyIsCompileError) {  // wasm_stream_compile_
               ErrorKind::kCompileError);
 }
 
-// W-13 (a stream erroring, like the ArrayBuffer-chunk case of
+// A stream erroring (like the ArrayBuffer-chunk case of
 // wasm_stream_compile_test): the stream's error, not a CompileError.
 TEST_F(WasmNamespaceTest, BodyStreamErrorRejectsWithThatError) {
   auto body = fetch::BodyStream::Create();
@@ -421,7 +424,8 @@ TEST_F(WasmNamespaceTest, MultiplePoliciesOneEnforcingBlocks) {
   EXPECT_EQ(violations_[1].original_policy, "default-src 'self'");
 }
 
-TEST_F(WasmNamespaceTest, ValidateIsNotGatedByCsp) {  // §7.10
+// CSP gates compiling, not validating.
+TEST_F(WasmNamespaceTest, ValidateIsNotGatedByCsp) {
   Block("default-src 'none'");
   EXPECT_TRUE(wasm_.Validate(kIncrementer));
   EXPECT_TRUE(violations_.empty());

@@ -1,8 +1,8 @@
 // The cache key: XXH3-128 of a module's wire bytes, computed on the chunks as
 // they stream in (no second pass), combined with the engine fingerprint.
 //
-// cache/ knows compiled modules only as opaque bytes (../DESIGN.md), so the
-// fingerprint is given by the caller as plain values: the serialization format
+// cache/ knows compiled modules only as opaque bytes (it never includes wasm/),
+// so the fingerprint is given by the caller as plain values: the serialization format
 // version, the enabled feature bits and the compiler's version string. A build
 // that changes any of them computes different keys and never reads another
 // build's entries.

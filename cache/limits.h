@@ -1,4 +1,4 @@
-// Every limit of the code cache, in one place (STYLE.md habit 3).
+// Every limit of the code cache, in one place, so each is explicit and tested.
 #ifndef WASMSTREAM_CACHE_LIMITS_H_
 #define WASMSTREAM_CACHE_LIMITS_H_
 

@@ -1,4 +1,4 @@
-// Every limit of the fetch layer, in one place (STYLE.md habit 3). kSpec* come
+// Every limit of the fetch layer, in one place. kSpec* come
 // from the Fetch standard; kMax*/kDefault* are ours, each with its reason.
 #ifndef WASMSTREAM_FETCH_LIMITS_H_
 #define WASMSTREAM_FETCH_LIMITS_H_

@@ -1,4 +1,4 @@
-// libFuzzer target for the decoder and validator (STYLE.md habit 7): the
+// libFuzzer target for the decoder and validator: the
 // same bytes compiled whole and in chunks chosen from the input must agree on
 // validity, error offset and message; a crash, hang, leak or sanitizer report
 // is a bug. Build and run with fuzz/run.sh.

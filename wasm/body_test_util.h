@@ -1,5 +1,5 @@
 // Test helpers for the function-body decoder: a Module built by hand and
-// bodies as commented bytes (STYLE.md habit 6).
+// bodies as commented bytes, so a reader can check each one by hand.
 #ifndef WASMSTREAM_WASM_BODY_TEST_UTIL_H_
 #define WASMSTREAM_WASM_BODY_TEST_UTIL_H_
 

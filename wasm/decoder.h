@@ -3,9 +3,9 @@
 // the module offset of the buffer's first byte (needed for streaming, where a
 // section arrives as its own buffer).
 //
-// The first error sticks (STYLE.md habit 2): after an error every read returns
-// 0 and leaves the position alone, so callers may check ok() once after a
-// group of reads. Messages use the spec testsuite's wording.
+// The first error sticks (errors are values): after an error every read
+// returns 0 and leaves the position alone, so callers may check ok() once
+// after a group of reads. Messages use the spec testsuite's wording.
 #ifndef WASMSTREAM_WASM_DECODER_H_
 #define WASMSTREAM_WASM_DECODER_H_
 

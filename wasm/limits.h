@@ -1,4 +1,4 @@
-// Implementation limits (STYLE.md habit 3).
+// Implementation limits, in one place.
 //
 // kSpecMax* are the limits of the WebAssembly JavaScript API, "Limits" section
 // (https://webassembly.github.io/spec/js-api/#limits): every engine embedded in

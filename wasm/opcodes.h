@@ -1,4 +1,4 @@
-// The one opcode table (STYLE.md habit 13): a row per instruction of
+// The one opcode table (no other list of instructions exists): a row per instruction of
 // WebAssembly 2.0 and of the 3.0 features, driving the body decoder, the
 // validator and the compiler (wasm/runtime/).
 //

@@ -1,5 +1,5 @@
 // Readers shared by the section decoders: value/heap/reference types, limits,
-// and the one chokepoint for counts (STYLE.md habit 4).
+// and the one chokepoint for counts, so every count meets its limit.
 #ifndef WASMSTREAM_WASM_SECTION_READER_H_
 #define WASMSTREAM_WASM_SECTION_READER_H_
 

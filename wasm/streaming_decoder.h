@@ -1,4 +1,4 @@
-// The byte splitter of the streaming path (STYLE.md habit 1, after V8's
+// The byte splitter of the streaming path (after V8's
 // StreamingDecoder): it only cuts the incoming bytes into the preamble,
 // sections and function bodies, and hands each complete piece to a
 // StreamingProcessor. It knows the framing (ids, LEB128 sizes, the code

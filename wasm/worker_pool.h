@@ -1,5 +1,5 @@
-// A fixed pool of compile worker threads (DESIGN.md, Threads). Tasks run in
-// submission order across the workers; the pool is shared by every compile
+// A fixed pool of compile worker threads (docs/architecture.md, "Threads").
+// Tasks run in submission order across the workers; the pool is shared by every compile
 // in the process unless a caller brings its own (the benchmark does, to
 // measure one thread against all).
 #ifndef WASMSTREAM_WASM_WORKER_POOL_H_

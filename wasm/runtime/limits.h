@@ -1,4 +1,4 @@
-// The runtime's own limits (STYLE.md habit 3). Each is checked at one place.
+// The runtime's own limits, in one place. Each is checked at one place.
 // Tests: trap_test (call depth, value stack, host re-entry), gc_test and
 // gc_collector_test (GC heap, array length, collection trigger), the spec
 // testsuite (memory and table sizes).

@@ -1,5 +1,5 @@
 // Test helpers: assemble module bytes from sections without counting lengths
-// by hand, and check a module over every chunking (STYLE.md habit 6).
+// by hand, and check a module over every chunking.
 #ifndef WASMSTREAM_WASM_TESTING_MODULE_BUILDER_H_
 #define WASMSTREAM_WASM_TESTING_MODULE_BUILDER_H_
 
