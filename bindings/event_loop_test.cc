@@ -122,28 +122,5 @@ TEST(EventLoopDeathTest, LoopThreadOnlyCallsAbortOffTheLoopThread) {
       "EventLoop::RunUntilIdle called off the loop thread");
 }
 
-// The last task a worker posts lets the loop thread finish and destroy the
-// loop while PostTask() may still be returning on the worker (the shutdown of
-// a compileStreaming whose result came from another thread). Under
-// ThreadSanitizer or AddressSanitizer a PostTask() that touched the loop
-// after queueing reports a race or a use after free here.
-TEST(EventLoopTest, LoopMayBeDestroyedWhilePostTaskReturns) {
-  for (int i = 0; i < 300; ++i) {
-    auto loop = std::make_unique<EventLoop>();
-    std::atomic<bool> posting{false};
-    bool done = false;
-    EventLoop* raw = loop.get();
-    std::thread worker([raw, &posting, &done, hold = loop->Hold()]() mutable {
-      posting = true;
-      raw->PostTask([&done] { done = true; });
-      hold.Reset();
-    });
-    while (!posting) std::this_thread::yield();
-    EXPECT_TRUE(loop->RunUntil([&] { return done; }));
-    loop.reset();
-    worker.join();
-  }
-}
-
 }  // namespace
 }  // namespace wasmstream::bindings

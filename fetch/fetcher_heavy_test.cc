@@ -10,6 +10,7 @@
 
 #include "fetch/fetcher.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/rss.h"
 
 namespace wasmstream::fetch {
 namespace {
@@ -18,15 +19,7 @@ using testserver::Connection;
 using testserver::HttpRequest;
 using testserver::HttpServer;
 
-// Resident set size of this process in bytes (Linux), 0 if unknown.
-uint64_t RssBytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  }
-  return 0;
-}
+using testserver::RssBytes;
 
 TEST(FetcherHeavyTest, ThousandConcurrentFetchesAllComplete) {
   constexpr int kFetches = 1000;

@@ -3,24 +3,7 @@
 # written here: exit codes, the one-line and --json outputs, run, compile, demo.
 # `run URL` fetches from a loopback Python http.server started here.
 set -uo pipefail
-bin="$1"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
-fails=0
-passes=0
-check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
-  local name="$1" want="$2"; shift 2
-  out="$("$@" 2>&1)"; local rc=$?
-  if [[ $rc -ne $want ]]; then
-    echo "FAIL $name: exit $rc, want $want; output: $out"; fails=$((fails + 1)); return 1
-  fi
-  passes=$((passes + 1))
-}
-expect() {  # expect NAME PATTERN  (grep -E on the last $out)
-  if ! grep -qE -- "$2" <<<"$out"; then
-    echo "FAIL $1: output lacks /$2/: $out"; fails=$((fails + 1)); return 1
-  fi
-  passes=$((passes + 1))
-}
+source "$(dirname "$0")/testing/cli_checks.sh" "$1"
 
 # (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
 printf '\x00asm\x01\x00\x00\x00\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\x00\x07\x07\x01\x03add\x00\x00\x0a\x09\x01\x07\x00\x20\x00\x20\x01\x6a\x0b' >"$tmp/add.wasm"
@@ -94,5 +77,4 @@ check CompileCspBlocks 1 "$bin" compile --no-cache --csp "script-src 'self'" "$t
 check Demo 0 "$bin" demo && expect DemoImport 'imported_func called with 42'
 check UnknownCommand 2 "$bin" no-such-command
 
-echo "$passes passed, $fails failed"
-[[ $fails -eq 0 ]]
+finish

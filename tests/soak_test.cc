@@ -20,6 +20,7 @@
 #include "bindings/wasm_namespace.h"
 #include "fetch/fetcher.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/rss.h"
 
 namespace wasmstream::bindings {
 namespace {
@@ -46,14 +47,7 @@ std::string ConstModule(int n) {
   return m;
 }
 
-uint64_t RssBytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  }
-  return 0;
-}
+using testserver::RssBytes;
 
 int OpenFds() {
   int n = 0;
