@@ -149,7 +149,6 @@ class Promise {
   const T& value() const { return *core_->value; }
   const Error& reason() const { return *core_->reason; }
   EventLoop& loop() const { return *core_->loop; }
-  bool SameAs(const Promise& other) const { return core_ == other.core_; }
 
   // then(onFulfilled): a rejection passes through unchanged.
   template <typename F>

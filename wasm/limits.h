@@ -3,7 +3,8 @@
 // kSpecMax* are the limits of the WebAssembly JavaScript API, "Limits" section
 // (https://webassembly.github.io/spec/js-api/#limits): every engine embedded in
 // JavaScript must accept modules up to them and reject modules past them with
-// a CompileError. kMax* are this project's own.
+// a CompileError. kCoreMax* are the core spec's own bounds (validation, not
+// implementation limits). This project adds no limit of its own here.
 //
 // Counts are checked at one chokepoint, SectionReader::ConsumeCount(), which
 // always reports "<name> count of <n> exceeds internal limit of <max>".

@@ -112,13 +112,6 @@ TEST(StreamingCompilerTest, AbortIsIdempotentAndSilent) {
   EXPECT_EQ(r.error().message, "compilation aborted");
 }
 
-TEST(StreamingCompilerTest, DestroyWithoutFinish) {
-  Bytes m = ManyBodies(2000, {});
-  auto c = std::make_unique<StreamingCompiler>();
-  c->OnBytesReceived(m);
-  c.reset();  // aborts; queued bodies finish on their own without touching it
-}
-
 TEST(StreamingCompilerTest, ErrorStopsFurtherBytes) {
   // Bad magic: later bytes are ignored and the error stays the first one.
   StreamingCompiler c;
@@ -172,6 +165,26 @@ TEST(StreamingCompilerTest, CodeSinkFactorySeesEveryBody) {
   EXPECT_EQ(factory->instructions.load(), 50 * 3);  // local.get, drop, end
   EXPECT_EQ(factory->finishes.load(), 1);
   EXPECT_EQ(factory->finished_functions, 50u);
+}
+
+// Destroying an unfinished compiler aborts it: bodies already queued on the
+// pool still run (or are dropped) without touching it, and no module is ever
+// finished. The pool is joined after the compiler is gone, so a queued body
+// that touched it would be a use after free under ASan.
+TEST(StreamingCompilerTest, DestroyWithoutFinish) {
+  auto factory = std::make_shared<CountingFactory>();
+  {
+    WorkerPool pool(1);
+    StreamingOptions o;
+    o.pool = &pool;
+    o.sink_factory = factory;
+    auto c = std::make_unique<StreamingCompiler>(o);
+    c->OnBytesReceived(ManyBodies(2000, {}));
+    c.reset();
+  }  // the pool runs what is queued, then joins
+  EXPECT_EQ(factory->finishes.load(), 0);
+  EXPECT_LE(factory->sinks.load(), 2000);
+  EXPECT_EQ(factory->starts.load(), factory->ends.load());  // no body left half-compiled
 }
 
 class FailingFactory : public CodeSinkFactory {

@@ -128,10 +128,15 @@ TEST(HttpServerTest, EndlessBodyStopsWhenTheClientLeaves) {
 TEST(HttpServerTest, DestructorEndsAHangingConnection) {
   auto server = std::make_unique<HttpServer>();
   server->Hang("/h");
-  std::thread client([&] { CurlGet(server->Url("/h")); });
+  Got got;
+  std::thread client([&] { got = CurlGet(server->Url("/h")); });
   while (server->request_count() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   server.reset();  // must return: shuts the connection down
   client.join();
+  // The client saw the head, then the connection end before the body did.
+  EXPECT_EQ(got.status, 200);
+  EXPECT_NE(got.code, CURLE_OK);
+  EXPECT_EQ(got.body, "");
 }
 
 TEST(HttpServerTest, TlsWithSelfSignedCert) {

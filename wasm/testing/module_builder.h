@@ -31,8 +31,8 @@ Bytes Cat(std::initializer_list<Bytes> parts);
 Bytes ModuleWithBodies(const std::vector<Bytes>& bodies, const Bytes& after_code = {});
 
 // Compiles {bytes} whole, split in two at every point, and one byte at a
-// time, on the worker pool and inline; every outcome must be the same.
-// Returns the whole-buffer result's module (or fails the test).
+// time, on the worker pool and inline; every outcome must be valid and the
+// same, or the test fails.
 void ExpectVerifies(const Bytes& bytes, Features features = Features::Wasm20());
 // As above, but every run must fail with exactly {offset} and a message
 // starting with {message}.
