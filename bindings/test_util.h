@@ -3,6 +3,7 @@
 #ifndef WASMSTREAM_BINDINGS_TEST_UTIL_H_
 #define WASMSTREAM_BINDINGS_TEST_UTIL_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,18 @@ inline fetch::Response SyntheticResponse(const std::vector<uint8_t>& body,
   parts.headers = MakeHeaders(headers);
   parts.headers.MakeImmutable();
   parts.body = fetch::BodyStream::FromBytes(body);
+  return fetch::Response::FromParts(std::move(parts));
+}
+
+// An application/wasm response of {type} whose body stays open: the test
+// pushes chunks into {body}, ends it or errors it.
+inline fetch::Response OpenBodyResponse(std::shared_ptr<fetch::BodyStream> body,
+                                        fetch::ResponseType type = fetch::ResponseType::kDefault) {
+  fetch::Response::Parts parts;
+  parts.type = type;
+  parts.status = 200;
+  parts.headers = MakeHeaders({{"Content-Type", "application/wasm"}});
+  parts.body = std::move(body);
   return fetch::Response::FromParts(std::move(parts));
 }
 

@@ -124,12 +124,7 @@ TEST_F(WasmNamespaceTest, EveryCompileGivesANewModuleObject) {
 // enqueued asynchronously.
 TEST_F(WasmNamespaceTest, StreamOfChunksCompiles) {
   auto body = fetch::BodyStream::Create();
-  fetch::Response::Parts parts;
-  parts.type = fetch::ResponseType::kDefault;
-  parts.status = 200;
-  parts.headers = testing::MakeHeaders({{"Content-Type", "application/wasm"}});
-  parts.body = body;
-  auto result = wasm_.CompileStreaming(fetch::Response::FromParts(std::move(parts)));
+  auto result = wasm_.CompileStreaming(testing::OpenBodyResponse(body));
   std::thread producer([body] {
     for (size_t i = 0; i < kSimple.size(); i += 20) {
       size_t n = std::min<size_t>(20, kSimple.size() - i);
@@ -348,14 +343,9 @@ TEST_F(WasmNamespaceTest, FormDataBodyIsCompileError) {  // wasm_stream_compile_
 // wasm_stream_compile_test): the stream's error, not a CompileError.
 TEST_F(WasmNamespaceTest, BodyStreamErrorRejectsWithThatError) {
   auto body = fetch::BodyStream::Create();
-  fetch::Response::Parts parts;
-  parts.type = fetch::ResponseType::kDefault;
-  parts.status = 200;
-  parts.headers = testing::MakeHeaders({{"Content-Type", "application/wasm"}});
-  parts.body = body;
   body->Push(std::vector<uint8_t>(kIncrementer.begin(), kIncrementer.begin() + 10));
   body->Error(fetch::FetchError::Type("chunk is not a Uint8Array"));
-  Error e = ExpectError(wasm_.CompileStreaming(fetch::Response::FromParts(std::move(parts))),
+  Error e = ExpectError(wasm_.CompileStreaming(testing::OpenBodyResponse(body)),
                         ErrorKind::kTypeError);
   EXPECT_EQ(e.message, "chunk is not a Uint8Array");
   ASSERT_FALSE(records_.empty());
@@ -364,12 +354,7 @@ TEST_F(WasmNamespaceTest, BodyStreamErrorRejectsWithThatError) {
 
 TEST_F(WasmNamespaceTest, BodyAbortIsAbortError) {
   auto body = fetch::BodyStream::Create();
-  fetch::Response::Parts parts;
-  parts.type = fetch::ResponseType::kBasic;
-  parts.status = 200;
-  parts.headers = testing::MakeHeaders({{"Content-Type", "application/wasm"}});
-  parts.body = body;
-  auto result = wasm_.CompileStreaming(fetch::Response::FromParts(std::move(parts)));
+  auto result = wasm_.CompileStreaming(testing::OpenBodyResponse(body, fetch::ResponseType::kBasic));
   body->Push(std::vector<uint8_t>(kIncrementer.begin(), kIncrementer.begin() + 10));
   loop_.PostTask([body] { body->Error(fetch::FetchError::Abort()); });
   ExpectError(result, ErrorKind::kAbortError);

@@ -3,7 +3,10 @@
 // store objects, and the results back. The prelude (prelude.js) has done
 // WebIDL's argument conversions before these run.
 #include <algorithm>
+#include <initializer_list>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bindings/js/natives.h"
@@ -182,46 +185,46 @@ WASMSTREAM_NATIVE(ModuleNew) {
   return s.NewHandle(Module(std::move(r).value()));
 }
 
+// A JS array of make(item) for each of {items}.
+template <typename Items, typename Make>
+JSValueRef ArrayOf(JSContextRef ctx, const Items& items, Make make, JSValueRef* exception) {
+  std::vector<JSValueRef> values;
+  for (const auto& item : items) values.push_back(make(item));
+  return JSObjectMakeArray(ctx, values.size(), values.data(), exception);
+}
+
+// A plain object of string-valued properties, in the order given.
+JSObjectRef StringsObject(JSContextRef ctx,
+                          std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  JSObjectRef o = JSObjectMake(ctx, nullptr, nullptr);
+  for (const auto& [name, value] : fields) Set(ctx, o, name, MakeString(ctx, value));
+  return o;
+}
+
 WASMSTREAM_NATIVE(ModuleExports) {
-  RuntimeState& s = StateOf(ctx);
-  Module* m = ModuleArg(s, Arg(ctx, argc, argv, 0), exception);
+  Module* m = ModuleArg(StateOf(ctx), Arg(ctx, argc, argv, 0), exception);
   if (!m) return Undefined(ctx);
-  std::vector<JSValueRef> items;
-  for (const ModuleExportDescriptor& d : m->Exports()) {
-    JSObjectRef o = JSObjectMake(ctx, nullptr, nullptr);
-    Set(ctx, o, "name", MakeString(ctx, d.name));
-    Set(ctx, o, "kind", MakeString(ctx, d.kind));
-    items.push_back(o);
-  }
-  return JSObjectMakeArray(ctx, items.size(), items.data(), exception);
+  return ArrayOf(ctx, m->Exports(), [ctx](const ModuleExportDescriptor& d) {
+    return StringsObject(ctx, {{"name", d.name}, {"kind", d.kind}});
+  }, exception);
 }
 
 WASMSTREAM_NATIVE(ModuleImports) {
-  RuntimeState& s = StateOf(ctx);
-  Module* m = ModuleArg(s, Arg(ctx, argc, argv, 0), exception);
+  Module* m = ModuleArg(StateOf(ctx), Arg(ctx, argc, argv, 0), exception);
   if (!m) return Undefined(ctx);
-  std::vector<JSValueRef> items;
-  for (const ModuleImportDescriptor& d : m->Imports()) {
-    JSObjectRef o = JSObjectMake(ctx, nullptr, nullptr);
-    Set(ctx, o, "module", MakeString(ctx, d.module));
-    Set(ctx, o, "name", MakeString(ctx, d.name));
-    Set(ctx, o, "kind", MakeString(ctx, d.kind));
-    items.push_back(o);
-  }
-  return JSObjectMakeArray(ctx, items.size(), items.data(), exception);
+  return ArrayOf(ctx, m->Imports(), [ctx](const ModuleImportDescriptor& d) {
+    return StringsObject(ctx, {{"module", d.module}, {"name", d.name}, {"kind", d.kind}});
+  }, exception);
 }
 
 WASMSTREAM_NATIVE(ModuleCustomSections) {
-  RuntimeState& s = StateOf(ctx);
-  Module* m = ModuleArg(s, Arg(ctx, argc, argv, 0), exception);
+  Module* m = ModuleArg(StateOf(ctx), Arg(ctx, argc, argv, 0), exception);
   if (!m) return Undefined(ctx);
   std::string name = ToUtf8(ctx, Arg(ctx, argc, argv, 1), exception);
   if (*exception) return Undefined(ctx);
-  std::vector<JSValueRef> items;
-  for (const std::vector<uint8_t>& bytes : m->CustomSections(name)) {
-    items.push_back(NewArrayBuffer(ctx, bytes));
-  }
-  return JSObjectMakeArray(ctx, items.size(), items.data(), exception);
+  return ArrayOf(ctx, m->CustomSections(name),
+                 [ctx](const std::vector<uint8_t>& bytes) { return NewArrayBuffer(ctx, bytes); },
+                 exception);
 }
 
 WASMSTREAM_NATIVE(Instantiate) {

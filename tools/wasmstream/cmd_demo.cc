@@ -7,22 +7,15 @@
 //
 // through bindings/ (fetch on the network thread, the controller's checks,
 // streaming compile, instantiate), and imported_func prints its argument.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bindings/wasm_namespace.h"
 #include "fetch/fetcher.h"
 #include "tools/wasmstream/command.h"
+#include "tools/wasmstream/static_server.h"
 
 namespace wasmstream::cli {
 namespace {
@@ -53,80 +46,13 @@ const std::vector<uint8_t> kSimpleWasm = {
     0x0b,                                            //   end
 };
 
-// A one-route HTTP/1.1 server on 127.0.0.1 (port picked by the kernel): every
-// request gets the module, then the connection closes.
-class TinyServer {
- public:
-  // How long the accept loop waits between checks of {stopping_}.
-  static constexpr int kPollMs = 50;
-  // Cap on a request head; a longer one is answered anyway.
-  static constexpr size_t kMaxRequestBytes = 16 * 1024;
-
-  explicit TinyServer(std::string response) : response_(std::move(response)) {}
-  ~TinyServer() { Stop(); }
-
-  // The port, or 0 on failure.
-  int Start() {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return 0;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 16) != 0 ||
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      return 0;
-    }
-    thread_ = std::thread([this] { Loop(); });
-    return ntohs(addr.sin_port);
-  }
-  void Stop() {
-    stopping_ = true;
-    if (thread_.joinable()) thread_.join();
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  void Loop() {
-    while (!stopping_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, kPollMs) <= 0) continue;
-      int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (c < 0) continue;
-      std::string head;
-      char buf[1024];
-      while (head.find("\r\n\r\n") == std::string::npos && head.size() < kMaxRequestBytes) {
-        pollfd cp{c, POLLIN, 0};
-        if (poll(&cp, 1, 1000) <= 0) break;
-        ssize_t n = read(c, buf, sizeof buf);
-        if (n <= 0) break;
-        head.append(buf, static_cast<size_t>(n));
-      }
-      size_t off = 0;
-      while (off < response_.size()) {
-        ssize_t n = send(c, response_.data() + off, response_.size() - off, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        off += static_cast<size_t>(n);
-      }
-      close(c);
-    }
-  }
-
-  std::string response_;
-  int fd_ = -1;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
-};
-
 int RunDemo(const std::vector<std::string>& args) {
   if (!args.empty()) {
     std::fprintf(stderr, "usage: wasmstream demo\n");
     return 2;
   }
-  TinyServer server("HTTP/1.1 200 OK\r\nContent-Type: application/wasm\r\nContent-Length: " +
-                    std::to_string(kSimpleWasm.size()) + "\r\nConnection: close\r\n\r\n" +
-                    std::string(kSimpleWasm.begin(), kSimpleWasm.end()));
+  StaticServer server;
+  server.AddFile("/simple.wasm", std::string(kSimpleWasm.begin(), kSimpleWasm.end()));
   int port = server.Start();
   if (port <= 0) {
     std::fprintf(stderr, "wasmstream demo: cannot listen on 127.0.0.1\n");

@@ -115,13 +115,16 @@ void StaticServer::Serve(int fd) {
       path[0] != '/') {
     return Respond(fd, 400, "Bad Request", "text/plain", "", head_only);
   }
+  if (auto held = files_.find(path); held != files_.end()) {
+    return Respond(fd, 200, "OK", ContentType(path), held->second, head_only);
+  }
   if (path.back() == '/') path += "index.html";
   // No ".." may lead out of the root. (Symlinks inside it are followed, as
   // most static servers do: a Bazel runfiles tree is made of them.)
   std::error_code ec;
   std::filesystem::path rel = std::filesystem::path(path.substr(1)).lexically_normal();
   std::filesystem::path file = root_ / rel;
-  if (rel.empty() || rel.is_absolute() || *rel.begin() == ".." ||
+  if (root_.empty() || rel.empty() || rel.is_absolute() || *rel.begin() == ".." ||
       !std::filesystem::is_regular_file(file, ec)) {
     return Respond(fd, 404, "Not Found", "text/plain", "not found\n", head_only);
   }

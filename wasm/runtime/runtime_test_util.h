@@ -1,43 +1,33 @@
-// Test helpers: WAT text -> runnable Module through Debian's wat2wasm (run at
-// test time into TEST_TMPDIR) and the real StreamingCompiler.
+// Test helpers: WAT text -> runnable Module through the real
+// StreamingCompiler. The texts are assembled at build time: every inline
+// R"((module ...))" literal of the tests listed in the genrule
+// //wasm/runtime:assembled_wat is turned into bytes by wat2wasm there.
 #ifndef WASMSTREAM_WASM_RUNTIME_RUNTIME_TEST_UTIL_H_
 #define WASMSTREAM_WASM_RUNTIME_RUNTIME_TEST_UTIL_H_
 
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "wasm/module.h"
+#include "wasm/runtime/assembled_wat.h"
 #include "wasm/runtime/sink_factory.h"
 
 namespace wasmstream::wasm::testing {
 
-inline std::string TempDir() {
-  const char* d = std::getenv("TEST_TMPDIR");
-  return d ? d : "/tmp";
-}
-
-// Assembles {wat} with wat2wasm (all features on); empty on failure.
+// The bytes of {wat}, assembled at build time; empty (with a message) when
+// the text is not among the literals the genrule assembled.
 inline std::vector<uint8_t> Assemble(const std::string& wat) {
-  static int counter = 0;
-  std::string base = TempDir() + "/m" + std::to_string(++counter);
-  {
-    std::ofstream f(base + ".wat");
-    f << wat;
+  for (const auto& [text, bytes] : kAssembledWat) {
+    if (text == wat) return std::vector<uint8_t>(bytes.begin(), bytes.end());
   }
-  std::string cmd = "wat2wasm --enable-all " + base + ".wat -o " + base + ".wasm 2>" + base + ".err";
-  if (std::system(cmd.c_str()) != 0) {
-    std::ifstream e(base + ".err");
-    std::fprintf(stderr, "wat2wasm failed: %s\n",
-                 std::string(std::istreambuf_iterator<char>(e), {}).c_str());
-    return {};
-  }
-  std::ifstream f(base + ".wasm", std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
+  std::fprintf(stderr,
+               "module text not assembled at build time: write it as an R\"((module ...))\" "
+               "literal in a source listed in //wasm/runtime:assembled_wat\n%s\n",
+               wat.c_str());
+  return {};
 }
 
 // Compiles module bytes embedded in a test (all features on); null, with a
