@@ -25,7 +25,7 @@ inline std::vector<uint8_t> Assemble(const std::string& wat) {
   }
   std::fprintf(stderr,
                "module text not assembled at build time: write it as an R\"((module ...))\" "
-               "literal in a source listed in //wasm/runtime:assembled_wat\n%s\n",
+               "literal in a source listed in //wasm/runtime:assembled_wat\n%.200s\n",
                wat.c_str());
   return {};
 }

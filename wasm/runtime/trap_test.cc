@@ -153,12 +153,23 @@ TEST_F(TrapTest, CallStackExhaustedIsARangeError) {
 // Big frames exhaust the value stack (kValueStackSlots) long before the call
 // depth limit: the same RangeError, and the stack works again afterwards.
 TEST_F(TrapTest, ValueStackExhaustionIsARangeError) {
-  std::string locals;
-  for (int i = 0; i < 40'000; ++i) locals += " i64";  // 320 KB of slots per frame
-  Instance* i = Load("(module (func $r (export \"r\") (param i32) (result i32) (local" + locals +
-                     ")\n (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))"
-                     " (else (i32.add (call $r (i32.sub (local.get 0) (i32.const 1)))"
-                     " (i32.const 1))))))");
+  // (module (func $r (export "r") (param i32) (result i32) (local i64 × 40000)
+  //   (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+  //     (else (i32.add (call $r (i32.sub (local.get 0) (i32.const 1))) (i32.const 1))))))
+  // 320 KB of slots per frame; in bytes, since the binary format says
+  // "40000 × i64" in one local entry where the text needs 40000 words.
+  Instance* i = LoadBytes({
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // magic, version
+      0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,  // type 0: (i32) -> (i32)
+      0x03, 0x02, 0x01, 0x00,                          // func 0: type 0
+      0x07, 0x05, 0x01, 0x01, 'r', 0x00, 0x00,         // export "r": func 0
+      0x0a, 0x1b, 0x01, 0x19,                          // code: one body of 25 bytes
+      0x01, 0xc0, 0xb8, 0x02, 0x7e,                    //   locals: 40000 × i64
+      0x20, 0x00, 0x45, 0x04, 0x7f,                    //   local.get 0, i32.eqz, if (result i32)
+      0x41, 0x00, 0x05,                                //     i32.const 0, else
+      0x20, 0x00, 0x41, 0x01, 0x6b, 0x10, 0x00,        //     local.get 0, i32.const 1, i32.sub, call 0
+      0x41, 0x01, 0x6a, 0x0b, 0x0b,                    //     i32.const 1, i32.add, end, end
+  });
   ASSERT_NE(i, nullptr);
   constexpr uint32_t kFrames = kValueStackSlots / 40'000;  // about 200
   static_assert(kFrames < kMaxCallDepth);
