@@ -29,5 +29,5 @@ for s in "${srcs[@]}"; do
   fi
   objs+=("$o")
 done
-clang++ "${flags[@]}" "${objs[@]}" -o "$out/serializer_fuzzer" -pthread
+clang++ "${flags[@]}" "${objs[@]}" -o "$out/serializer_fuzzer" -pthread -lzstd
 "$out/serializer_fuzzer" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 "$@" "$out/corpus"
