@@ -17,8 +17,8 @@
 // a chunk's decompressed size must be what it claims (at most
 // kMaxCodeChunkBytes), and every function read is checked by the runtime's
 // verifier before it can run. Private to the serializer's files.
-#ifndef WASMSTREAM_WASM_SERIALIZED_CODE_H_
-#define WASMSTREAM_WASM_SERIALIZED_CODE_H_
+#ifndef WASMSTREAM_WASM_SERIALIZATION_SERIALIZED_CODE_H_
+#define WASMSTREAM_WASM_SERIALIZATION_SERIALIZED_CODE_H_
 
 #include <cstdint>
 #include <memory>
@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "wasm/module.h"
-#include "wasm/serializer_io.h"
+#include "wasm/serialization/serializer_io.h"
 
 namespace wasmstream::wasm::serialization {
 
@@ -54,4 +54,4 @@ std::optional<std::string> CheckFunctionCode(const Module& m, size_t i, const Fu
 
 }  // namespace wasmstream::wasm::serialization
 
-#endif  // WASMSTREAM_WASM_SERIALIZED_CODE_H_
+#endif  // WASMSTREAM_WASM_SERIALIZATION_SERIALIZED_CODE_H_

@@ -1,4 +1,4 @@
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 
 #include "wasm/runtime/code.h"
 

@@ -1,4 +1,4 @@
-#include "wasm/serialized_code.h"
+#include "wasm/serialization/serialized_code.h"
 
 #include <zstd.h>
 
