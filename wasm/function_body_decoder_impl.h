@@ -80,15 +80,20 @@ class BodyDecoder {
     ErrorEnd();
     return 0;
   }
-  // LEB128 through leb128::Read, whose one-byte case is inline.
+  // LEB128: the one-byte case inline, the rest leb128::ReadMultiByte.
   uint32_t ReadU32() { return ReadLeb<uint32_t>(); }
   int32_t ReadS32() { return ReadLeb<int32_t>(); }
   int64_t ReadS33() { return ReadLeb<int64_t, 33>(); }
   int64_t ReadS64() { return ReadLeb<int64_t>(); }
   uint64_t ReadU64() { return ReadLeb<uint64_t>(); }
   template <typename T, int kBits = static_cast<int>(sizeof(T)) * 8>
-  [[gnu::always_inline]] T ReadLeb() {
-    leb128::Decoded<T> r = leb128::Read<T, kBits>(pc_, end_);
+  T ReadLeb() {
+    if (pc_ < end_ && *pc_ < 0x80) [[likely]] return leb128::OneByte<T>(*pc_++);
+    return ReadLebSlow<T, kBits>();
+  }
+  template <typename T, int kBits>
+  [[gnu::noinline]] T ReadLebSlow() {
+    leb128::Decoded<T> r = leb128::ReadMultiByte<T, kBits>(pc_, end_);
     if (r.ok()) [[likely]] {
       pc_ += r.length;
       return r.value;

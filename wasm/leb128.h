@@ -5,13 +5,16 @@
 // s33, u64, s64) at {p}, never past {end}, and returns it with its length or
 // an error and where it lies, as a value: the callers keep their own error
 // state and wording for the end of input. The one-byte case is inline; the
-// rest is one out-of-line function per width, which reads the bytes that can
-// only be well formed without bounds checks when enough input is left, and
-// checks the last byte for the two errors the spec tests name:
+// rest (ReadMultiByte) reads the bytes that can only be well formed without
+// bounds checks when enough input is left, and checks the last byte for the
+// two errors the spec tests name:
 //   kTooLong   the last byte allowed for the width has its continuation bit
 //              ("integer representation too long")
 //   kTooLarge  it sets bits beyond the width (unsigned), or they are not a
 //              sign extension (signed) ("integer too large")
+// A hot caller (the body validator) keeps the one-byte case in its own
+// inline wrapper and calls ReadMultiByte from its own out-of-line function,
+// so the fast path is a compare and a load, as in V8's decoder.
 #ifndef WASMSTREAM_WASM_LEB128_H_
 #define WASMSTREAM_WASM_LEB128_H_
 
@@ -64,9 +67,14 @@ template <typename T>
   }
 }
 
-// Everything but the one-byte case.
-template <typename T, int kBits>
-[[gnu::noinline]] Decoded<T> ReadSlow(const uint8_t* p, const uint8_t* end) {
+}  // namespace internal
+
+// The reader itself, inlined where it is used: callers with their own
+// inline one-byte case put it in their out-of-line slow path.
+template <typename T, int kBits = static_cast<int>(sizeof(T)) * 8>
+[[gnu::always_inline]] inline Decoded<T> ReadMultiByte(const uint8_t* p, const uint8_t* end) {
+  internal::CheckWidth<T, kBits>();
+  using internal::Finish;
   constexpr int kMaxBytes = (kBits + 6) / 7;
   constexpr int kLastBits = kBits - 7 * (kMaxBytes - 1);  // value bits in the last byte
   const size_t available = static_cast<size_t>(end - p);
@@ -104,17 +112,26 @@ template <typename T, int kBits>
   return {0, static_cast<uint32_t>(n), Error::kEnd};
 }
 
+// The one-byte case (a byte below 0x80), for a caller's inline fast path.
+template <typename T>
+[[gnu::always_inline]] inline T OneByte(uint8_t b) {
+  return internal::Finish<T>(b, 7);
+}
+
+namespace internal {
+template <typename T, int kBits>
+[[gnu::noinline]] Decoded<T> ReadOutOfLine(const uint8_t* p, const uint8_t* end) {
+  return ReadMultiByte<T, kBits>(p, end);
+}
 }  // namespace internal
 
 // The checked reader: T is the result type, kBits the encoded width
-// (Read<int64_t, 33> for block and heap types).
+// (Read<int64_t, 33> for block and heap types). The one-byte case inline,
+// the rest one out-of-line function per width.
 template <typename T, int kBits = static_cast<int>(sizeof(T)) * 8>
 [[gnu::always_inline]] inline Decoded<T> Read(const uint8_t* p, const uint8_t* end) {
-  internal::CheckWidth<T, kBits>();
-  if (p < end && *p < 0x80) [[likely]] {
-    return {internal::Finish<T>(*p, 7), 1, Error::kNone};
-  }
-  return internal::ReadSlow<T, kBits>(p, end);
+  if (p < end && *p < 0x80) [[likely]] return {OneByte<T>(*p), 1, Error::kNone};
+  return internal::ReadOutOfLine<T, kBits>(p, end);
 }
 
 // For a hot path that has already checked at least 5 bytes remain: a u32 of
