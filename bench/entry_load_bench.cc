@@ -28,7 +28,7 @@
 #include "cache/cache_key.h"
 #include "cache/entry_signature.h"
 #include "wasm/runtime/sink_factory.h"
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 #include "wasm/streaming_compiler.h"
 
 namespace {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the serialized-module loader's fuzzer (//fuzz:serializer_fuzzer, from
-# wasm/serializer_fuzzer.cc, with clang, libFuzzer, ASan and UBSan: bazel's
+# wasm/serialization/serializer_fuzzer.cc, with clang, libFuzzer, ASan and UBSan: bazel's
 # --config=fuzz) and runs it, single process.
 #   fuzz/serializer.sh [SECONDS] [libFuzzer flags...]   default 300 s; output in fuzz/out/serializer/
 set -euo pipefail

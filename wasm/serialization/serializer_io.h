@@ -1,7 +1,7 @@
 // The byte writer and the bounds-checked reader of the serialized module
 // format (serializer.h). Private to the serializer's files.
-#ifndef WASMSTREAM_WASM_SERIALIZER_IO_H_
-#define WASMSTREAM_WASM_SERIALIZER_IO_H_
+#ifndef WASMSTREAM_WASM_SERIALIZATION_SERIALIZER_IO_H_
+#define WASMSTREAM_WASM_SERIALIZATION_SERIALIZER_IO_H_
 
 #include <bit>
 #include <cstdint>
@@ -227,4 +227,4 @@ class Reader {
 
 }  // namespace wasmstream::wasm::serialization
 
-#endif  // WASMSTREAM_WASM_SERIALIZER_IO_H_
+#endif  // WASMSTREAM_WASM_SERIALIZATION_SERIALIZER_IO_H_

@@ -1,4 +1,4 @@
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 
 #include <algorithm>
 #include <bit>
@@ -6,8 +6,8 @@
 #include <string>
 
 #include "wasm/function_body_decoder.h"
-#include "wasm/serialized_code.h"
-#include "wasm/serializer_io.h"
+#include "wasm/serialization/serialized_code.h"
+#include "wasm/serialization/serializer_io.h"
 #include "wasm/type_relations.h"
 #include "wasm/runtime/code.h"
 
