@@ -49,8 +49,8 @@ Promise<fetch::Response> Realm::Fetch(std::string_view url, FetchInit init) {
   r.redirect = init.redirect;
   r.signal = init.signal;
   for (const auto& [name, value] : init.headers) {
-    if (auto err = r.headers.Append(name, value)) {
-      promise.Reject(FromFetchError(*err));
+    if (fetch::FetchStatus appended = r.headers.Append(name, value); !appended.ok()) {
+      promise.Reject(FromFetchError(appended.error()));
       return promise;
     }
   }

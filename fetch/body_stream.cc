@@ -153,7 +153,7 @@ FetchStatus BodyStream::Cancel() {
     if (locked_) return LockedError();
   }
   CancelFromReader();
-  return std::nullopt;
+  return Ok{};
 }
 
 BodyStream::Reader::~Reader() { stream_->ReleaseReader(); }

@@ -74,9 +74,9 @@ class ZlibStage final : public ContentDecoder::Stage {
     if (rc == Z_STREAM_END) {
       ended_ = true;
       more_output_ = false;
-      return std::nullopt;
+      return Ok{};
     }
-    if (rc == Z_OK || rc == Z_BUF_ERROR) return std::nullopt;
+    if (rc == Z_OK || rc == Z_BUF_ERROR) return Ok{};
     if (rc == Z_DATA_ERROR && !gzip_ && !raw_ && zs_.total_out == 0) {
       raw_ = true;  // not a zlib stream: read the same bytes as raw deflate
       inflateEnd(&zs_);
@@ -116,7 +116,7 @@ class BrotliStage final : public ContentDecoder::Stage {
       return Invalid(BrotliDecoderErrorString(BrotliDecoderGetErrorCode(state_)));
     }
     if (r == BROTLI_DECODER_RESULT_SUCCESS) ended_ = true;
-    return std::nullopt;
+    return Ok{};
   }
 
  private:
@@ -177,14 +177,14 @@ FetchStatus ContentDecoder::DrainStage(size_t i, size_t max_out, Bytes* out) {
   for (;;) {
     if (s.CanProduce()) {
       size_t before = s.position();
-      if (auto e = s.Decode(max_out, out)) return e;
-      if (out->size() > start) return std::nullopt;
+      if (FetchStatus e = s.Decode(max_out, out); !e.ok()) return e;
+      if (out->size() > start) return Ok{};
       if (s.position() != before) continue;  // consumed a header: go on
     }
-    if (i == 0) return std::nullopt;  // waits for network bytes
+    if (i == 0) return Ok{};  // waits for network bytes
     Bytes mid;
-    if (auto e = DrainStage(i - 1, max_out, &mid)) return e;
-    if (mid.empty()) return std::nullopt;
+    if (FetchStatus e = DrainStage(i - 1, max_out, &mid); !e.ok()) return e;
+    if (mid.empty()) return Ok{};
     s.Feed(mid.data(), mid.size());
   }
 }
@@ -193,7 +193,7 @@ FetchStatus ContentDecoder::Finish() const {
   for (const auto& s : stages_) {
     if (s->truncated()) return FetchError::Type("the " + s->name() + " coded body was cut short");
   }
-  return std::nullopt;
+  return Ok{};
 }
 
 }  // namespace wasmstream::fetch

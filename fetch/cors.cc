@@ -33,19 +33,19 @@ FetchStatus CorsCheck(const Headers& response_headers, const std::string& origin
   if (!allow)
     return FetchError::Type(
         "CORS: No 'Access-Control-Allow-Origin' header is present on the requested resource.");
-  if (credentials != CredentialsMode::kInclude && *allow == "*") return std::nullopt;
+  if (credentials != CredentialsMode::kInclude && *allow == "*") return Ok{};
   if (*allow != origin)
     return FetchError::Type("CORS: The 'Access-Control-Allow-Origin' header has a value '" +
                             *allow + "' that is not equal to the supplied origin '" + origin +
                             "'.");
-  if (credentials != CredentialsMode::kInclude) return std::nullopt;
+  if (credentials != CredentialsMode::kInclude) return Ok{};
   auto creds = response_headers.Get("Access-Control-Allow-Credentials");
   if (!creds || *creds != "true")
     return FetchError::Type(
         "CORS: The value of the 'Access-Control-Allow-Credentials' header in the response is '" +
         creds.value_or("") + "' which must be 'true' when the request's credentials mode is "
         "'include'.");
-  return std::nullopt;
+  return Ok{};
 }
 
 Headers BasicFilteredHeaders(const Headers& headers) {

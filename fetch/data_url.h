@@ -2,6 +2,7 @@
 #ifndef WASMSTREAM_FETCH_DATA_URL_H_
 #define WASMSTREAM_FETCH_DATA_URL_H_
 
+#include <optional>
 #include <string>
 
 #include "fetch/body_stream.h"

@@ -4,10 +4,10 @@
 #ifndef WASMSTREAM_FETCH_FETCH_ERROR_H_
 #define WASMSTREAM_FETCH_FETCH_ERROR_H_
 
-#include <optional>
 #include <string>
 #include <utility>
-#include <variant>
+
+#include "base/expected.h"
 
 namespace wasmstream::fetch {
 
@@ -34,26 +34,13 @@ struct FetchError {
   bool operator==(const FetchError&) const = default;
 };
 
-// A value or a FetchError. Copyable (URLs and headers are small values).
+// A value or a FetchError (base/expected.h: ok() on success).
 template <typename T>
-class [[nodiscard]] FetchResult {
- public:
-  FetchResult(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
-  FetchResult(FetchError error) : v_(std::move(error)) {}  // NOLINT
+using FetchResult = Expected<T, FetchError>;
 
-  bool ok() const { return v_.index() == 0; }
-  T& value() & { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  const T& value() const& { return std::get<0>(v_); }
-  const FetchError& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, FetchError> v_;
-};
-
-// For operations that produce nothing but may fail: empty means success.
-//   if (auto err = headers.Set("x", "y")) { ... err->message ... }
-using FetchStatus = std::optional<FetchError>;
+// For operations that produce nothing but may fail:
+//   if (FetchStatus s = headers.Set("x", "y"); !s.ok()) { ... s.error().message ... }
+using FetchStatus = Expected<Ok, FetchError>;
 
 }  // namespace wasmstream::fetch
 

@@ -166,7 +166,7 @@ class Fetcher::Core : public std::enable_shared_from_this<Core> {
   void StartJob(std::shared_ptr<Job> job) {
     active_++;
     jobs_[job.get()] = job;
-    if (auto err = job->request.Validate()) return Fail(job, *err);
+    if (FetchStatus s = job->request.Validate(); !s.ok()) return Fail(job, s.error());
     job->url_list.push_back(job->request.url);
     if (job->request.signal) {
       std::weak_ptr<Core> weak_core = shared_from_this();
@@ -586,10 +586,11 @@ bool Fetcher::Core::OnHeadersComplete(Transfer* t) {
 
   // HTTP fetch: a cors-tainted response (redirects included) must pass the CORS check.
   if (job->tainting == Tainting::kCors) {
-    if (auto err = CorsCheck(t->headers, job->SerializedOrigin(), req.credentials)) {
+    if (FetchStatus cors = CorsCheck(t->headers, job->SerializedOrigin(), req.credentials);
+        !cors.ok()) {
       t->failure = FetchError::Type("Access to " + current.href() + " from origin '" +
                                     job->SerializedOrigin() + "' has been blocked by CORS policy: " +
-                                    err->message);
+                                    cors.error().message);
       return false;
     }
   }
@@ -777,9 +778,9 @@ void Fetcher::Core::OnDone(CURL* easy, CURLcode code) {
 Fetcher::Core::Pump Fetcher::Core::PumpDecoded(Job& job, std::optional<FetchError>* failure) {
   for (;;) {
     Bytes out;
-    if (auto error = job.decoder->Drain(kMaxNetworkChunkBytes, &out)) {
+    if (FetchStatus drained = job.decoder->Drain(kMaxNetworkChunkBytes, &out); !drained.ok()) {
       *failure = FetchError::Type("Error reading the body of " + job.current_url().href() + ": " +
-                                  error->message);
+                                  drained.error().message);
       return Pump::kError;
     }
     if (out.empty()) return Pump::kNeedInput;
@@ -795,9 +796,9 @@ Fetcher::Core::Pump Fetcher::Core::PumpDecoded(Job& job, std::optional<FetchErro
 
 // The transfer ended and the decoder has nothing left to give.
 void Fetcher::Core::FinishDecoded(const std::shared_ptr<Job>& job) {
-  if (auto error = job->decoder->Finish()) {
+  if (FetchStatus finished = job->decoder->Finish(); !finished.ok()) {
     return Fail(job, FetchError::Type("Error reading the body of " + job->current_url().href() +
-                                      ": " + error->message));
+                                      ": " + finished.error().message));
   }
   job->body->Close();
   Finish(job);

@@ -65,29 +65,29 @@ bool Headers::NameEquals(std::string_view a, std::string_view b) {
 FetchResult<Headers> Headers::From(const std::vector<Entry>& entries) {
   Headers h;
   for (const auto& [name, value] : entries)
-    if (auto err = h.Append(name, value)) return *err;
+    if (FetchStatus s = h.Append(name, value); !s.ok()) return s.error();
   return h;
 }
 
 FetchStatus Headers::CheckMutable() const {
   if (immutable_) return FetchError::Type("Headers are immutable");
-  return std::nullopt;
+  return Ok{};
 }
 
 FetchStatus Headers::Append(std::string_view name, std::string_view value) {
   value = Normalize(value);
   if (!IsValidName(name)) return InvalidName(name);
   if (!IsValidValue(value)) return InvalidValue(name);
-  if (auto err = CheckMutable()) return err;
+  if (FetchStatus s = CheckMutable(); !s.ok()) return s;
   entries_.emplace_back(std::string(name), std::string(value));
-  return std::nullopt;
+  return Ok{};
 }
 
 FetchStatus Headers::Set(std::string_view name, std::string_view value) {
   value = Normalize(value);
   if (!IsValidName(name)) return InvalidName(name);
   if (!IsValidValue(value)) return InvalidValue(name);
-  if (auto err = CheckMutable()) return err;
+  if (FetchStatus s = CheckMutable(); !s.ok()) return s;
   bool placed = false;
   std::vector<Entry> out;
   for (auto& e : entries_) {
@@ -100,14 +100,14 @@ FetchStatus Headers::Set(std::string_view name, std::string_view value) {
   }
   if (!placed) out.emplace_back(std::string(name), std::string(value));
   entries_ = std::move(out);
-  return std::nullopt;
+  return Ok{};
 }
 
 FetchStatus Headers::Delete(std::string_view name) {
   if (!IsValidName(name)) return InvalidName(name);
-  if (auto err = CheckMutable()) return err;
+  if (FetchStatus s = CheckMutable(); !s.ok()) return s;
   std::erase_if(entries_, [&](const Entry& e) { return NameEquals(e.first, name); });
-  return std::nullopt;
+  return Ok{};
 }
 
 bool Headers::Has(std::string_view name) const {

@@ -28,7 +28,7 @@ FetchStatus Request::Validate() {
   for (const auto& [n, v] : headers.entries())
     if (!Headers::IsValidName(n) || !Headers::IsValidValue(v))
       return FetchError::Type("Invalid request header '" + n + "'");
-  return std::nullopt;
+  return Ok{};
 }
 
 }  // namespace wasmstream::fetch

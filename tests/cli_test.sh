@@ -38,6 +38,19 @@ check RunTimeoutNotReached 0 "$bin" run --timeout 60 "$tmp/add.wasm" --invoke ad
 check RunTimeoutBad 2 "$bin" run --timeout -1 "$tmp/add.wasm" --invoke add 1 2
 check ValidateGcByDefault 0 "$bin" validate "$tmp/gc.wasm"
 check ValidateGcWasm20 1 "$bin" validate --wasm20 "$tmp/gc.wasm"
+# One feature-flag parser for every command: wabt's spelling and the old aliases.
+check ValidateDisableGc 1 "$bin" validate --disable-gc "$tmp/gc.wasm"
+check ValidateEnableAllAlias 0 "$bin" validate --wasm20 --all-features "$tmp/gc.wasm"
+check ValidateWasm20EnableGc 0 "$bin" validate --wasm20 --enable-gc "$tmp/gc.wasm"
+check RunDisableGc 1 "$bin" run --disable-gc "$tmp/gc.wasm" --invoke f && expect RunDisableGcKind 'CompileError'
+check RunEnableGc 0 "$bin" run --wasm20 --enable-gc "$tmp/gc.wasm" --invoke f
+check RunBadFeature 2 "$bin" run --enable-no-such-feature "$tmp/gc.wasm" --invoke f \
+  && expect RunBadFeatureSays 'unknown feature'
+check CompileDisableGc 1 "$bin" compile --no-cache --disable-gc "$tmp/gc.wasm"
+check CompileEnableAll 0 "$bin" compile --no-cache --wasm20 --enable-all "$tmp/gc.wasm"
+check CompileBadFeature 2 "$bin" compile --disable-no-such-feature "$tmp/gc.wasm"
+check HelpNamesFeatureFlags 0 "$bin" validate --help && expect HelpSaysEnableAll '--enable-all' \
+  && expect HelpListsFeatures 'legacy-exceptions'
 
 # run URL: a real HTTP fetch over loopback (python3 serves .wasm as application/wasm).
 mkdir -p "$tmp/www" && cp "$tmp/add.wasm" "$tmp/www/add.wasm" && cp "$tmp/add.wasm" "$tmp/www/add.bin"

@@ -226,25 +226,6 @@ template <Sig S>
   return PopSig(S);
 }
 
-namespace {
-
-// A u32 LEB of 2 to 4 bytes at {p}, which has 5 bytes at least after it (so
-// it is well formed, as ReadU32Slow reads it); false for anything else.
-[[gnu::always_inline]] inline bool ShortU32(const uint8_t* p, uint32_t* value, uint32_t* length) {
-  uint32_t result = 0;
-  for (uint32_t i = 0; i < 4; ++i) {
-    result |= static_cast<uint32_t>(p[i] & 0x7F) << (7 * i);
-    if (!(p[i] & 0x80)) {
-      *value = result;
-      *length = i + 1;
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
 // A load or store with a one-byte align (at most natural, so memory 0) and an
 // offset of up to 4 bytes (1 with memory64 enabled, whose offsets are u64),
 // on memory 0, with operands of exactly the right kinds.
@@ -260,7 +241,7 @@ template <uint8_t B>
     uint32_t offset = pc_[1];
     uint32_t length = 1;
     if (match && (offset < 0x80 || (!memory64_ && end_ - pc_ >= 6 &&
-                                    ShortU32(pc_ + 1, &offset, &length)))) [[likely]] {
+                                    leb128::ReadShortU32(pc_ + 1, &offset, &length)))) [[likely]] {
       imm_.mem = MemArg{pc_[0], 0, offset};
       pc_ += 1 + length;
       sp_ -= n;

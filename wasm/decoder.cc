@@ -49,71 +49,9 @@ uint32_t Decoder::u32le() {
   return v;
 }
 
-uint64_t Decoder::ReadLeb(int bits, bool is_signed, int64_t* signed_out) {
-  if (failed_) return 0;
-  const int max_bytes = (bits + 6) / 7;
-  uint64_t result = 0;
-  int shift = 0;
-  for (int i = 0; i < max_bytes; ++i) {
-    if (pc_ >= end_) { FailEnd(); return 0; }
-    uint8_t b = *pc_++;
-    uint64_t payload = b & 0x7F;
-    if (i == max_bytes - 1) {
-      // The last byte: the continuation bit must be clear and the bits beyond
-      // the width must be zero (unsigned) or copies of the sign bit (signed).
-      if (b & 0x80) {
-        Fail(offset() - 1, "integer representation too long");
-        return 0;
-      }
-      int used = bits - shift;  // meaningful bits in this byte
-      if (used < 7) {
-        uint8_t extra = static_cast<uint8_t>(payload >> used);
-        uint8_t extra_mask = static_cast<uint8_t>((0x7F >> used));
-        if (!is_signed) {
-          if (extra != 0) { Fail(offset() - 1, "integer too large"); return 0; }
-        } else {
-          bool sign = (payload >> (used - 1)) & 1;
-          if (extra != (sign ? extra_mask : 0)) {
-            Fail(offset() - 1, "integer too large");
-            return 0;
-          }
-        }
-      }
-    }
-    if (shift < 64) result |= payload << shift;
-    shift += 7;
-    if (!(b & 0x80)) {
-      if (is_signed && signed_out) {
-        int64_t v = static_cast<int64_t>(result);
-        if (shift < 64 && (b & 0x40)) v |= static_cast<int64_t>(~uint64_t{0} << shift);
-        // Reduce to the declared width (sign-extending from {bits}).
-        if (bits < 64) {
-          v = static_cast<int64_t>(static_cast<uint64_t>(v) << (64 - bits)) >> (64 - bits);
-        }
-        *signed_out = v;
-      }
-      return result;
-    }
-  }
-  return result;  // unreachable: the last byte always returns or fails
-}
-
-uint32_t Decoder::u32v() { return static_cast<uint32_t>(ReadLeb(32, false, nullptr)); }
-uint64_t Decoder::u64v() { return ReadLeb(64, false, nullptr); }
-int32_t Decoder::s32v() {
-  int64_t v = 0;
-  ReadLeb(32, true, &v);
-  return failed_ ? 0 : static_cast<int32_t>(v);
-}
-int64_t Decoder::s33v() {
-  int64_t v = 0;
-  ReadLeb(33, true, &v);
-  return failed_ ? 0 : v;
-}
-int64_t Decoder::s64v() {
-  int64_t v = 0;
-  ReadLeb(64, true, &v);
-  return failed_ ? 0 : v;
+void Decoder::FailLeb(leb128::Error error, uint32_t at) {
+  pc_ += at;
+  FailHere(error == leb128::Error::kEnd ? eof_message_ : leb128::Message(error));
 }
 
 std::span<const uint8_t> Decoder::Bytes(uint32_t n, const char* what) {

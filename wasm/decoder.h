@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "wasm/leb128.h"
 #include "wasm/result.h"
 
 namespace wasmstream::wasm {
@@ -46,15 +47,13 @@ class Decoder {
   uint8_t u8();
   uint8_t PeekU8() const { return pc_ < end_ ? *pc_ : 0; }
   uint32_t u32le();  // fixed-width little-endian (the preamble)
-  // LEB128. Unsigned: "integer representation too long" when it has more
-  // bytes than the width allows, "integer too large" when the last byte sets
-  // bits beyond the width. Signed the same, where the unused bits must be a
-  // sign extension.
-  uint32_t u32v();
-  uint64_t u64v();
-  int32_t s32v();
-  int64_t s33v();  // block types, heap types
-  int64_t s64v();
+  // LEB128, read by leb128::Read (its errors: "integer representation too
+  // long", "integer too large", and this reader's end-of-input message).
+  uint32_t u32v() { return Leb<uint32_t>(); }
+  uint64_t u64v() { return Leb<uint64_t>(); }
+  int32_t s32v() { return Leb<int32_t>(); }
+  int64_t s33v() { return Leb<int64_t, 33>(); }  // block types, heap types
+  int64_t s64v() { return Leb<int64_t>(); }
   // {n} raw bytes; fails with {what} (the end-of-buffer message when none given).
   std::span<const uint8_t> Bytes(uint32_t n, const char* what = nullptr);
   // A length-prefixed UTF-8 name ("length out of bounds", "malformed UTF-8 encoding").
@@ -63,7 +62,19 @@ class Decoder {
 
  private:
   [[gnu::noinline]] void FailEnd() { FailHere(eof_message_); }
-  uint64_t ReadLeb(int bits, bool is_signed, int64_t* signed_out);
+  // After an error pc_ == end_, so a later read finds kEnd and Fail keeps
+  // the first error.
+  template <typename T, int kBits = static_cast<int>(sizeof(T)) * 8>
+  T Leb() {
+    leb128::Decoded<T> r = leb128::Read<T, kBits>(pc_, end_);
+    if (r.ok()) [[likely]] {
+      pc_ += r.length;
+      return r.value;
+    }
+    FailLeb(r.error, r.length);
+    return 0;
+  }
+  [[gnu::noinline, gnu::cold]] void FailLeb(leb128::Error error, uint32_t at);
 
   const uint8_t* start_;
   const uint8_t* pc_;

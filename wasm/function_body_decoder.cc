@@ -84,105 +84,13 @@ void BodyDecoder::ErrorEnd() { Error(pc_, "unexpected end of section or function
 
 // ---------------------------------------------------------------- reader
 
-uint64_t BodyDecoder::ReadLeb(int bits, bool is_signed) {
-  const int max_bytes = (bits + 6) / 7;
-  const uint8_t* p = pc_;
-  uint64_t result = 0;
-  int shift = 0;
-  uint8_t b = 0;
-  for (int i = 0;; ++i) {
-    if (p >= end_) {
-      pc_ = p;
-      ErrorEnd();
-      return 0;
-    }
-    b = *p++;
-    if (i == max_bytes - 1) {
-      if (b & 0x80) {
-        Error(p - 1, "integer representation too long");
-        return 0;
-      }
-      int used = bits - 7 * i;  // value bits left for this last byte
-      if (!is_signed) {
-        if (b >> used) {
-          Error(p - 1, "integer too large");
-          return 0;
-        }
-      } else {
-        uint8_t mask = static_cast<uint8_t>((0xFF << (used - 1)) & 0x7F);
-        if ((b & mask) != 0 && (b & mask) != mask) {
-          Error(p - 1, "integer too large");
-          return 0;
-        }
-      }
-      result |= static_cast<uint64_t>(b & 0x7F) << shift;
-      shift += 7;
-      break;
-    }
-    result |= static_cast<uint64_t>(b & 0x7F) << shift;
-    shift += 7;
-    if (!(b & 0x80)) break;
+void BodyDecoder::LebError(leb128::Error error, uint32_t at) {
+  if (error == leb128::Error::kEnd) {
+    pc_ += at;
+    ErrorEnd();
+  } else {
+    Error(pc_ + at, leb128::Message(error));
   }
-  if (is_signed && shift < 64 && (b & 0x40)) result |= ~uint64_t{0} << shift;
-  if (is_signed && bits < 64) {
-    // Keep the value within its width (sign-extended from bit {bits}-1).
-    int unused = 64 - bits;
-    result = static_cast<uint64_t>(static_cast<int64_t>(result << unused) >> unused);
-  }
-  pc_ = p;
-  return result;
-}
-
-int32_t BodyDecoder::ReadS32Slow() {
-  // As ReadU32Slow: 2 to 4 bytes are always well formed; then sign-extend
-  // from the last byte's bit 6.
-  if (end_ - pc_ >= 5) {
-    uint32_t result = 0;
-    for (int i = 0; i < 4; ++i) {
-      uint8_t b = pc_[i];
-      result |= static_cast<uint32_t>(b & 0x7F) << (7 * i);
-      if (!(b & 0x80)) {
-        pc_ += i + 1;
-        int unused = 32 - 7 * (i + 1);
-        return static_cast<int32_t>(result << unused) >> unused;
-      }
-    }
-  }
-  return static_cast<int32_t>(ReadLeb(32, true));
-}
-
-int64_t BodyDecoder::ReadS64Slow() {
-  // Up to 9 bytes (63 bits) are always well formed; the 10th takes ReadLeb.
-  if (end_ - pc_ >= 10) {
-    uint64_t result = 0;
-    for (int i = 0; i < 9; ++i) {
-      uint8_t b = pc_[i];
-      result |= static_cast<uint64_t>(b & 0x7F) << (7 * i);
-      if (!(b & 0x80)) {
-        pc_ += i + 1;
-        int unused = 64 - 7 * (i + 1);
-        return static_cast<int64_t>(result << unused) >> unused;
-      }
-    }
-  }
-  return static_cast<int64_t>(ReadLeb(64, true));
-}
-
-uint32_t BodyDecoder::ReadU32Slow() {
-  // Up to 4 bytes with the continuation bit can only be well formed; the
-  // 5th byte and the edge cases take the checked path.
-  if (end_ - pc_ >= 5) {
-    uint32_t result = 0;
-    for (int i = 0; i < 4; ++i) {
-      uint8_t b = pc_[i];
-      result |= static_cast<uint32_t>(b & 0x7F) << (7 * i);
-      if (!(b & 0x80)) {
-        pc_ += i + 1;
-        return result;
-      }
-    }
-  }
-  return static_cast<uint32_t>(ReadLeb(32, false));
 }
 
 const uint8_t* BodyDecoder::ReadBytes(uint32_t n) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "wasm/code_sink.h"
+#include "wasm/leb128.h"
 #include "wasm/module.h"
 #include "wasm/opcodes.h"
 #include "wasm/opcodes_impl.h"
@@ -79,24 +80,28 @@ class BodyDecoder {
     ErrorEnd();
     return 0;
   }
-  uint32_t ReadU32() {
-    if (pc_ < end_ && *pc_ < 0x80) [[likely]] return *pc_++;
-    return ReadU32Slow();
+  // LEB128: the one-byte case inline, the rest leb128::ReadMultiByte.
+  uint32_t ReadU32() { return ReadLeb<uint32_t>(); }
+  int32_t ReadS32() { return ReadLeb<int32_t>(); }
+  int64_t ReadS33() { return ReadLeb<int64_t, 33>(); }
+  int64_t ReadS64() { return ReadLeb<int64_t>(); }
+  uint64_t ReadU64() { return ReadLeb<uint64_t>(); }
+  template <typename T, int kBits = static_cast<int>(sizeof(T)) * 8>
+  T ReadLeb() {
+    if (pc_ < end_ && *pc_ < 0x80) [[likely]] return leb128::OneByte<T>(*pc_++);
+    return ReadLebSlow<T, kBits>();
   }
-  uint32_t ReadU32Slow();
-  int32_t ReadS32() {
-    if (pc_ < end_ && *pc_ < 0x80) [[likely]] return static_cast<int32_t>(*pc_++ << 25) >> 25;
-    return ReadS32Slow();
+  template <typename T, int kBits>
+  [[gnu::noinline]] T ReadLebSlow() {
+    leb128::Decoded<T> r = leb128::ReadMultiByte<T, kBits>(pc_, end_);
+    if (r.ok()) [[likely]] {
+      pc_ += r.length;
+      return r.value;
+    }
+    LebError(r.error, r.length);
+    return 0;
   }
-  int32_t ReadS32Slow();
-  int64_t ReadS64() {
-    if (pc_ < end_ && *pc_ < 0x80) [[likely]] return static_cast<int8_t>(*pc_++ << 1) >> 1;
-    return ReadS64Slow();
-  }
-  int64_t ReadS64Slow();
-  int64_t ReadS33() { return static_cast<int64_t>(ReadLeb(33, true)); }
-  uint64_t ReadU64() { return ReadLeb(64, false); }
-  uint64_t ReadLeb(int bits, bool is_signed);
+  [[gnu::noinline, gnu::cold]] void LebError(leb128::Error error, uint32_t at);
   const uint8_t* ReadBytes(uint32_t n);
 
   // Types in the instruction stream.

@@ -1,13 +1,15 @@
 // Errors as values (STYLE.md habit 2). A CompileError carries the byte offset
 // in the whole module (not in the current chunk) and a message in the engines'
-// wording. Result<T> holds a value or an error; it moves, it does not copy.
+// wording. Result<T> holds a value or a CompileError (base/expected.h: ok()
+// on success, the same template as the runtime's and the fetch layer's).
 #ifndef WASMSTREAM_WASM_RESULT_H_
 #define WASMSTREAM_WASM_RESULT_H_
 
 #include <cstdint>
 #include <string>
 #include <utility>
-#include <variant>
+
+#include "base/expected.h"
 
 namespace wasmstream::wasm {
 
@@ -20,27 +22,9 @@ struct CompileError {
 };
 
 template <typename T>
-class [[nodiscard]] Result {
- public:
-  Result(T value) : v_(std::move(value)) {}                 // NOLINT: implicit by design
-  Result(CompileError error) : v_(std::move(error)) {}      // NOLINT
-  Result(Result&&) = default;
-  Result& operator=(Result&&) = default;
-  Result(const Result&) = delete;
-  Result& operator=(const Result&) = delete;
-
-  bool ok() const { return v_.index() == 0; }
-  T& value() & { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  const T& value() const& { return std::get<0>(v_); }
-  const CompileError& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, CompileError> v_;
-};
+using Result = Expected<T, CompileError>;
 
 // For operations that produce nothing but may fail.
-struct Ok {};
 using Status = Result<Ok>;
 
 }  // namespace wasmstream::wasm

@@ -93,13 +93,13 @@ TEST(ContentDecoderTest, EachDrainGivesAtMostWhatWasAskedFor) {
   uint64_t total = 0;
   for (;;) {
     Bytes out;
-    ASSERT_FALSE(d.value()->Drain(4096, &out).has_value());
+    ASSERT_TRUE(d.value()->Drain(4096, &out).ok());
     if (out.empty()) break;
     ASSERT_LE(out.size(), 4096u);
     total += out.size();
   }
   EXPECT_EQ(total, uint64_t{10} << 20);
-  EXPECT_FALSE(d.value()->Finish().has_value());
+  EXPECT_TRUE(d.value()->Finish().ok());
 }
 
 TEST(ContentDecoderTest, ACutShortStreamIsAnError) {
@@ -108,10 +108,11 @@ TEST(ContentDecoderTest, ACutShortStreamIsAnError) {
   ASSERT_TRUE(d.ok() && d.value());
   d.value()->Feed(coded.data(), coded.size() - 6);
   Bytes out;
-  while (!d.value()->Drain(1000, &out).has_value() && !out.empty()) out.clear();
-  auto error = d.value()->Finish();
-  ASSERT_TRUE(error.has_value());
-  EXPECT_NE(error->message.find("gzip coded body was cut short"), std::string::npos) << error->message;
+  while (d.value()->Drain(1000, &out).ok() && !out.empty()) out.clear();
+  FetchStatus finished = d.value()->Finish();
+  ASSERT_FALSE(finished.ok());
+  EXPECT_NE(finished.error().message.find("gzip coded body was cut short"), std::string::npos)
+      << finished.error().message;
 }
 
 TEST(ContentDecoderTest, UnknownCodingsAreRefusedAndIdentityNeedsNothing) {
@@ -129,9 +130,10 @@ TEST(ContentDecoderTest, CorruptBytesAreAnError) {
   const std::string junk(100, '\xff');
   d.value()->Feed(reinterpret_cast<const uint8_t*>(junk.data()), junk.size());
   Bytes out;
-  auto error = d.value()->Drain(1000, &out);
-  ASSERT_TRUE(error.has_value());
-  EXPECT_NE(error->message.find("invalid br content coding"), std::string::npos) << error->message;
+  FetchStatus drained = d.value()->Drain(1000, &out);
+  ASSERT_FALSE(drained.ok());
+  EXPECT_NE(drained.error().message.find("invalid br content coding"), std::string::npos)
+      << drained.error().message;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 
 #include "tools/wasmstream/cache_flags.h"
 #include "tools/wasmstream/command.h"
+#include "tools/wasmstream/feature_flags.h"
 #include "tools/wasmstream/stream_module.h"
 
 namespace wasmstream::cli {
@@ -31,7 +32,7 @@ using bindings::StreamRecord;
 
 constexpr char kUsage[] =
     "usage: wasmstream compile [--origin ORIGIN] [--csp POLICY]... [--csp-report-only POLICY]...\n"
-    "                          [--json] [--eager] [cache flags] URL-or-PATH\n"
+    "                          [--json] [--eager] [feature flags] [cache flags] URL-or-PATH\n"
     "  --origin ORIGIN          the page's origin (default: the module URL's own)\n"
     "  --csp POLICY             a Content-Security-Policy (enforced); repeatable\n"
     "  --csp-report-only POLICY a Content-Security-Policy-Report-Only; repeatable\n"
@@ -103,7 +104,8 @@ class ProgressBar {
 };
 
 int Usage(const std::string& message) {
-  std::fprintf(stderr, "wasmstream compile: %s\n%s%s", message.c_str(), kUsage, kCacheFlagsHelp);
+  std::fprintf(stderr, "wasmstream compile: %s\n%s%s%s", message.c_str(), kUsage,
+               FeatureFlagsHelp().c_str(), kCacheFlagsHelp);
   return 2;
 }
 
@@ -118,8 +120,11 @@ int RunCompile(const std::vector<std::string>& args) {
     };
     std::string v;
     if (a == "--help" || a == "-h") {
-      std::printf("%s%s", kUsage, kCacheFlagsHelp);
+      std::printf("%s%s%s", kUsage, FeatureFlagsHelp().c_str(), kCacheFlagsHelp);
       return 0;
+    } else if (FeatureFlag f = ParseFeatureFlag(a, &o.stream.features);
+               f != FeatureFlag::kNotAFeatureFlag) {
+      if (f == FeatureFlag::kUnknownFeature) return Usage("unknown feature in '" + a + "'");
     } else if (a == "--json") {
       o.json = true;
     } else if (a == "--lazy") {

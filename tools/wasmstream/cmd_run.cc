@@ -1,4 +1,4 @@
-// wasmstream run URL-or-PATH [--wasm20|--enable-all] [--eager] [--timeout SECONDS] [cache flags]
+// wasmstream run URL-or-PATH [feature flags] [--eager] [--timeout SECONDS] [cache flags]
 //                --invoke NAME [ARGS...]:
 // compiles a module with compileStreaming(fetch(target)) (a PATH is fetched
 // as a file: URL; see stream_module.h), instantiates it (with the spectest
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tools/wasmstream/command.h"
+#include "tools/wasmstream/feature_flags.h"
 #include "tools/wasmstream/stream_module.h"
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/interpreter.h"
@@ -55,16 +56,15 @@ bool ParseArg(const std::string& s, wasm::ValueType t, wasm::Value* out) {
 }
 
 constexpr char kUsage[] =
-    "usage: wasmstream run URL-or-PATH [--wasm20|--enable-all] [--eager] [--timeout SECONDS]\n"
+    "usage: wasmstream run URL-or-PATH [feature flags] [--eager] [--timeout SECONDS]\n"
     "                      [cache flags] [--invoke NAME [ARGS...]]\n"
     "  --eager: compile every function while streaming (default: each on its first call;\n"
     "  --lazy, the default, is kept for scripts)\n"
-    "  --timeout: stop running wasm code (start function and call) after SECONDS\n"
-    "  features: what V8 ships by default (WebAssembly 3.0, threads, legacy exceptions);\n"
-    "  --wasm20 accepts WebAssembly 2.0 alone, --enable-all every feature wasmstream knows\n";
+    "  --timeout: stop running wasm code (start function and call) after SECONDS\n";
 
 int Usage(const std::string& message) {
-  std::fprintf(stderr, "wasmstream run: %s\n%s%s", message.c_str(), kUsage, kCacheFlagsHelp);
+  std::fprintf(stderr, "wasmstream run: %s\n%s%s%s", message.c_str(), kUsage,
+               FeatureFlagsHelp().c_str(), kCacheFlagsHelp);
   return 2;
 }
 
@@ -82,12 +82,11 @@ int RunRun(const std::vector<std::string>& args) {
       break;
     }
     if (a == "--help" || a == "-h") {
-      std::printf("%s%s", kUsage, kCacheFlagsHelp);
+      std::printf("%s%s%s", kUsage, FeatureFlagsHelp().c_str(), kCacheFlagsHelp);
       return 0;
-    } else if (a == "--enable-all") {
-      options.features = wasm::Features::All();
-    } else if (a == "--wasm20") {
-      options.features = wasm::Features::Wasm20();
+    } else if (FeatureFlag f = ParseFeatureFlag(a, &options.features);
+               f != FeatureFlag::kNotAFeatureFlag) {
+      if (f == FeatureFlag::kUnknownFeature) return Usage("unknown feature in '" + a + "'");
     } else if (a == "--lazy") {
       options.lazy = true;
     } else if (a == "--timeout") {

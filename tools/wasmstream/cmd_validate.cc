@@ -1,4 +1,4 @@
-// wasmstream validate FILE... [--json] [--enable-F] [--disable-F] [--all-features] [--wasm20]
+// wasmstream validate FILE... [--json] [feature flags]
 // One line per file: "FILE: valid" or "FILE: <CompileError> @+offset"; with
 // --json one JSON object per line. Exit 0 only when every file is valid.
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/wasmstream/command.h"
+#include "tools/wasmstream/feature_flags.h"
 #include "tools/wasmstream/module_file.h"
 #include "wasm/features.h"
 #include "wasm/module_reflection.h"
@@ -16,14 +17,9 @@
 namespace wasmstream::cli {
 namespace {
 
-using wasm::Feature;
 using wasm::Features;
 
-constexpr const char kUsage[] =
-    "usage: wasmstream validate FILE... [--json] [--enable-FEATURE] [--disable-FEATURE] "
-    "[--all-features] [--wasm20]\n"
-    "  default features: what V8 ships (WebAssembly 3.0, threads, legacy exceptions);\n"
-    "  --wasm20: WebAssembly 2.0 alone\n";
+constexpr const char kUsage[] = "usage: wasmstream validate FILE... [--json] [feature flags]\n";
 
 int RunValidate(const std::vector<std::string>& args) {
   Features features = Features::Default();
@@ -32,31 +28,26 @@ int RunValidate(const std::vector<std::string>& args) {
   for (const std::string& a : args) {
     if (a == "--json") {
       json = true;
-    } else if (a == "--all-features") {
-      features = Features::All();
-    } else if (a == "--wasm20") {
-      features = Features::Wasm20();
-    } else if (a.rfind("--enable-", 0) == 0 || a.rfind("--disable-", 0) == 0) {
-      bool enable = a[2] == 'e';
-      std::string name = a.substr(enable ? 9 : 10);
-      std::optional<Feature> f = Features::FromName(name);
-      if (!f) {
-        std::fprintf(stderr, "wasmstream validate: unknown feature '%s'\n", name.c_str());
+    } else if (FeatureFlag f = ParseFeatureFlag(a, &features);
+               f != FeatureFlag::kNotAFeatureFlag) {
+      if (f == FeatureFlag::kUnknownFeature) {
+        std::fprintf(stderr, "wasmstream validate: unknown feature in '%s'\n%s%s", a.c_str(),
+                     kUsage, FeatureFlagsHelp().c_str());
         return 2;
       }
-      if (enable) features.enable(*f); else features.disable(*f);
     } else if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
+      std::printf("%s%s", kUsage, FeatureFlagsHelp().c_str());
       return 0;
     } else if (a.rfind("--", 0) == 0) {
-      std::fprintf(stderr, "wasmstream validate: unknown option '%s'\n%s", a.c_str(), kUsage);
+      std::fprintf(stderr, "wasmstream validate: unknown option '%s'\n%s%s", a.c_str(), kUsage,
+                   FeatureFlagsHelp().c_str());
       return 2;
     } else {
       files.push_back(a);
     }
   }
   if (files.empty()) {
-    std::fputs(kUsage, stderr);
+    std::fprintf(stderr, "%s%s", kUsage, FeatureFlagsHelp().c_str());
     return 2;
   }
   bool all_valid = true;
@@ -99,7 +90,7 @@ int RunValidate(const std::vector<std::string>& args) {
   return all_valid ? 0 : 1;
 }
 
-Command validate("validate", "FILE...  validate WebAssembly modules ([--json] [--enable-F] ...)",
+Command validate("validate", "FILE...  validate WebAssembly modules ([--json] [feature flags])",
                  RunValidate);
 
 }  // namespace

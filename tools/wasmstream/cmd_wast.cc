@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tools/wasmstream/command.h"
+#include "tools/wasmstream/feature_flags.h"
 #include "wasm/runtime/wast/script_runner.h"
 
 namespace wasmstream::cli {
@@ -15,15 +16,13 @@ int RunWast(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   bool verbose = false;
   for (const std::string& a : args) {
-    if (a == "--enable-all") {
-      options.features = wasm::Features::All();
-    } else if (a.rfind("--enable-", 0) == 0) {
-      auto f = wasm::Features::FromName(a.substr(9));
-      if (!f) {
-        std::fprintf(stderr, "wasmstream wast: unknown feature '%s'\n", a.c_str() + 9);
+    if (FeatureFlag f = ParseFeatureFlag(a, &options.features);
+        f != FeatureFlag::kNotAFeatureFlag) {
+      if (f == FeatureFlag::kUnknownFeature) {
+        std::fprintf(stderr, "wasmstream wast: unknown feature in '%s'\n%s", a.c_str(),
+                     FeatureFlagsHelp().c_str());
         return 2;
       }
-      options.features.enable(*f);
     } else if (a == "-v" || a == "--verbose") {
       verbose = true;
     } else if (a == "--print") {
@@ -36,8 +35,8 @@ int RunWast(const std::vector<std::string>& args) {
     }
   }
   if (files.empty()) {
-    std::fprintf(stderr,
-                 "usage: wasmstream wast [--enable-FEATURE|--enable-all] [-v] FILE.json...\n");
+    std::fprintf(stderr, "usage: wasmstream wast [feature flags] [-v] FILE.json...\n%s",
+                 FeatureFlagsHelp().c_str());
     return 2;
   }
   uint32_t passed = 0, failed = 0, skipped = 0;

@@ -9,6 +9,8 @@
 #include <utility>
 #include <variant>
 
+#include "base/expected.h"
+
 namespace wasmstream::wasm {
 
 // Append-only.
@@ -71,25 +73,9 @@ struct Error {
   std::string Format() const { return std::string(ToString(kind)) + ": " + message; }
 };
 
-// A value or an Error; moves, does not copy.
+// A value or an Error (base/expected.h: ok() on success).
 template <typename T>
-class [[nodiscard]] Outcome {
- public:
-  Outcome(T v) : v_(std::move(v)) {}   // NOLINT: implicit by design
-  Outcome(Error e) : v_(std::move(e)) {}  // NOLINT
-  Outcome(Outcome&&) = default;
-  Outcome& operator=(Outcome&&) = default;
-  Outcome(const Outcome&) = delete;
-  Outcome& operator=(const Outcome&) = delete;
-  bool ok() const { return v_.index() == 0; }
-  T& value() & { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  const T& value() const& { return std::get<0>(v_); }
-  const Error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, Error> v_;
-};
+using Outcome = Expected<T, Error>;
 
 }  // namespace wasmstream::wasm
 
