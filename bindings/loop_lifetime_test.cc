@@ -110,6 +110,36 @@ TEST(LoopLifetimeTest, CompileEndingAfterTheLoopIsGone) {
   held.Release();
 }
 
+// A compiled module nobody holds is freed, with its wire bytes: the code
+// cache's in-process map holds it weakly, so a process that compiles many
+// distinct modules does not keep them all.
+TEST(LoopLifetimeTest, ModulesNobodyHoldsAreFreed) {
+  EventLoop loop;
+  Realm realm(loop);
+  auto cache = std::make_shared<CodeCache>(nullptr);
+  realm.consumer_factory =
+      std::make_shared<CachedConsumerFactory>(cache, CachePolicy::kContent, &DefaultConsumerFactory());
+  WebAssembly wasm_ns(realm);
+  std::weak_ptr<const wasm::Module> compiled;
+  {
+    Promise<Module> p = wasm_ns.CompileStreaming(testing::SyntheticResponse(testing::kIncrementer));
+    ASSERT_TRUE(testing::Settle(loop, p));
+    ASSERT_TRUE(p.is_fulfilled());
+    compiled = p.value().module();
+    auto inst = wasm_ns.Instantiate(p.value(), nullptr);
+    ASSERT_TRUE(testing::Settle(loop, inst));
+    ASSERT_TRUE(inst.is_fulfilled());
+    auto r = inst.value().Call("increment", {wasm::Value::I32(41)});
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value()[0].u.i32, 42u);
+    EXPECT_EQ(cache->map().live_size(), 1u);
+  }
+  ASSERT_TRUE(loop.RunUntilIdle());
+  EXPECT_TRUE(compiled.expired());
+  EXPECT_EQ(cache->map().live_size(), 0u);
+  cache->Shutdown();
+}
+
 // Holds the only reference to a CodeCache; dropping it (on whatever thread
 // destroys the holder) destroys the cache, then says so.
 struct LastReference {
