@@ -95,6 +95,10 @@ class CodeCache {
   cache::ModuleMap<wasm::Module>& map() { return map_; }
   // Runs {task} on the I/O thread (after Shutdown(): on the calling thread).
   void PostIo(std::function<void()> task);
+  // Blocks until every lookup and store queued so far is done: the I/O
+  // thread's tasks (which serialize and queue stores), then the store's
+  // writes. Not on the I/O thread.
+  void Flush();
   // Step 2 of the shutdown order above. Idempotent; not on the I/O thread.
   void Shutdown(std::chrono::milliseconds max_wait =
                     std::chrono::milliseconds(cache::kDefaultShutdownWaitMs));

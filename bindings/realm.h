@@ -48,6 +48,9 @@ struct CodeCacheOptions {
   uint64_t min_module_bytes = 0;
   uint64_t max_total_bytes = cache::kDefaultMaxTotalBytes;
   uint64_t max_entry_bytes = cache::kDefaultMaxEntryBytes;
+  // HMAC-SHA256 key (cache::LoadSigningKey reads a key file): entries are
+  // signed, and unsigned or wrongly signed ones are refused. Empty: unsigned.
+  std::vector<uint8_t> signing_key;
   // Gets the cache's one warning (the file cannot be opened: the SQLite tier
   // is then off and every compile still works); default: stderr.
   std::function<void(const std::string&)> warn;

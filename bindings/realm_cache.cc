@@ -1,6 +1,5 @@
 // Realm::EnableCodeCache and its statistics: the code cache as one call of
 // the embedding API (the CLI's cache flags map onto the same options).
-#include <future>
 
 #include "bindings/compiling_consumer.h"
 #include "bindings/realm.h"
@@ -14,6 +13,7 @@ std::shared_ptr<CodeCache> MakeCodeCache(const CodeCacheOptions& options) {
   o.min_module_bytes = options.min_module_bytes;
   o.max_total_bytes = options.max_total_bytes;
   o.max_entry_bytes = options.max_entry_bytes;
+  o.signing_key = options.signing_key;
   if (options.warn) o.warn = options.warn;
   return std::make_shared<CodeCache>(cache::SqliteStore::Open(std::move(o)));
 }
@@ -31,12 +31,7 @@ void Realm::EnableCodeCache(const CodeCacheOptions& options) {
 
 std::optional<cache::StoreStats> Realm::CodeCacheStats() {
   if (!code_cache_ || !code_cache_->store()) return std::nullopt;
-  // The I/O thread runs tasks in order: once this one ran, every store
-  // queued before it has reached the store's writer.
-  std::promise<void> drained;
-  code_cache_->PostIo([&drained] { drained.set_value(); });
-  drained.get_future().wait();
-  code_cache_->store()->Flush();
+  code_cache_->Flush();
   return code_cache_->store()->Stats();
 }
 

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "bindings/realm.h"
+#include "cache/entry_signature.h"
 
 namespace wasmstream::cli {
 namespace {
@@ -15,6 +16,7 @@ std::shared_ptr<bindings::CodeCache> ProcessCache(const CacheFlags& flags) {
   o.policy = flags.policy;
   if (flags.path) o.path = *flags.path;
   o.min_module_bytes = flags.min_bytes ? *flags.min_bytes : cache::kDefaultMinModuleBytes;
+  o.signing_key = flags.signing_key;
   return bindings::MakeCodeCache(o);
 }
 
@@ -46,6 +48,13 @@ bool ParseCacheFlag(const std::vector<std::string>& args, size_t& i, CacheFlags&
       } else {
         flags.policy = *p;
       }
+    }
+    return true;
+  }
+  if (a == "--cache-signing-key") {
+    if (const std::string* v = value()) {
+      auto key = cache::LoadSigningKey(*v, error);
+      if (key) flags.signing_key = std::move(*key);
     }
     return true;
   }
