@@ -112,7 +112,8 @@ TEST(LoopLifetimeTest, CompileEndingAfterTheLoopIsGone) {
 
 // A compiled module nobody holds is freed, with its wire bytes: the code
 // cache's in-process map holds it weakly, so a process that compiles many
-// distinct modules does not keep them all.
+// distinct modules does not keep them all. An instance holds its module
+// until the realm's store collects it.
 TEST(LoopLifetimeTest, ModulesNobodyHoldsAreFreed) {
   EventLoop loop;
   Realm realm(loop);
@@ -129,12 +130,17 @@ TEST(LoopLifetimeTest, ModulesNobodyHoldsAreFreed) {
     auto inst = wasm_ns.Instantiate(p.value(), nullptr);
     ASSERT_TRUE(testing::Settle(loop, inst));
     ASSERT_TRUE(inst.is_fulfilled());
-    auto r = inst.value().Call("increment", {wasm::Value::I32(41)});
+    std::vector<wasm::Value> args = {wasm::Value::I32(41)};
+    auto r = inst.value().Call("increment", args);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.value()[0].u.i32, 42u);
     EXPECT_EQ(cache->map().live_size(), 1u);
   }
   ASSERT_TRUE(loop.RunUntilIdle());
+  // The instance kept its module until the realm's runtime store collects
+  // (it does so by itself once enough objects or memory were made).
+  EXPECT_FALSE(compiled.expired());
+  realm.store()->Collect();
   EXPECT_TRUE(compiled.expired());
   EXPECT_EQ(cache->map().live_size(), 0u);
   cache->Shutdown();
