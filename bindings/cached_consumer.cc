@@ -6,7 +6,8 @@
 #include <future>
 
 #include "wasm/limits.h"
-#include "wasm/serializer.h"
+#include "wasm/runtime/code.h"
+#include "wasm/serialization/serializer.h"
 #include "wasm/wire_bytes.h"
 
 namespace wasmstream::bindings {
@@ -357,7 +358,7 @@ const char* CachePolicyName(CachePolicy p) {
 
 cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features, bool with_code) {
   return {wasm::kSerializationFormatVersion, features.Bits(),
-          with_code ? kCompilerVersion : std::string(kCompilerVersion) + "+lazy"};
+          with_code ? wasm::kCompilerVersion : std::string(wasm::kCompilerVersion) + "+lazy"};
 }
 
 std::string HintValidators(const StreamInfo& info) {

@@ -55,10 +55,6 @@ enum class CachePolicy { kOff, kContent, kUrlHint };
 std::optional<CachePolicy> CachePolicyFromName(std::string_view name);  // "off", "content", "url-hint"
 const char* CachePolicyName(CachePolicy p);
 
-// Bump when the compiled code the runtime produces changes meaning: it is part
-// of the engine fingerprint, so entries of an older compiler are never read.
-inline constexpr char kCompilerVersion[] = "wasmstream-interp-3";
-
 // The engine fingerprint for modules compiled with {features}; {with_code}:
 // compiled while streaming (false: validated only, compiled lazily), so the
 // two kinds of entry never stand in for each other.

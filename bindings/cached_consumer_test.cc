@@ -14,7 +14,7 @@
 #include <future>
 #include <thread>
 
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 
 namespace wasmstream::bindings {
 namespace {

@@ -17,8 +17,8 @@
 // bytes, import/definition order) so nothing downstream can index out of
 // bounds because of a bad entry. A failure is a CompileError naming the
 // offset in the serialized bytes; never a crash.
-#ifndef WASMSTREAM_WASM_SERIALIZER_H_
-#define WASMSTREAM_WASM_SERIALIZER_H_
+#ifndef WASMSTREAM_WASM_SERIALIZATION_SERIALIZER_H_
+#define WASMSTREAM_WASM_SERIALIZATION_SERIALIZER_H_
 
 #include <cstdint>
 #include <memory>
@@ -65,4 +65,4 @@ Result<std::shared_ptr<const Module>> DeserializeModuleDeferred(
 
 }  // namespace wasmstream::wasm
 
-#endif  // WASMSTREAM_WASM_SERIALIZER_H_
+#endif  // WASMSTREAM_WASM_SERIALIZATION_SERIALIZER_H_
