@@ -371,18 +371,26 @@ std::string HintValidators(const StreamInfo& info) {
 }
 
 CodeCache::CodeCache(std::unique_ptr<cache::SqliteStore> store)
-    : store_(std::move(store)), io_([this] { IoLoop(); }) {}
+    : store_(std::move(store)), io_([queue = queue_] { IoLoop(queue); }) {}
 
 CodeCache::~CodeCache() { Shutdown(); }
 
 void CodeCache::Shutdown(std::chrono::milliseconds max_wait) {
   std::lock_guard<std::mutex> join_lock(join_mutex_);
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
+    std::lock_guard<std::mutex> lock(queue_->mutex);
+    queue_->stopping = true;
   }
-  cv_.notify_all();
-  if (io_.joinable()) io_.join();
+  queue_->cv.notify_all();
+  if (io_.joinable()) {
+    // On the I/O thread (the last reference dropped inside a task): the
+    // thread ends by itself once its queue is empty, touching only {queue_}.
+    if (io_.get_id() == std::this_thread::get_id()) {
+      io_.detach();
+    } else {
+      io_.join();
+    }
+  }
   if (store_) store_->Shutdown(max_wait);
 }
 
@@ -397,25 +405,26 @@ void CodeCache::Flush() {
 
 void CodeCache::PostIo(std::function<void()> task) {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!stopping_) {
-      tasks_.push_back(std::move(task));
-      cv_.notify_one();
+    std::lock_guard<std::mutex> lock(queue_->mutex);
+    if (!queue_->stopping) {
+      queue_->tasks.push_back(std::move(task));
+      queue_->cv.notify_one();
       return;
     }
   }
   task();
 }
 
-void CodeCache::IoLoop() {
-  std::unique_lock<std::mutex> lock(mutex_);
+void CodeCache::IoLoop(const std::shared_ptr<IoQueue>& queue) {
+  std::unique_lock<std::mutex> lock(queue->mutex);
   for (;;) {
-    cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-    if (tasks_.empty()) return;  // stopping, nothing left
-    auto task = std::move(tasks_.front());
-    tasks_.pop_front();
+    queue->cv.wait(lock, [&] { return queue->stopping || !queue->tasks.empty(); });
+    if (queue->tasks.empty()) return;  // stopping, nothing left
+    auto task = std::move(queue->tasks.front());
+    queue->tasks.pop_front();
     lock.unlock();
     task();
+    task = nullptr;  // may drop the last reference to the CodeCache
     lock.lock();
   }
 }

@@ -76,6 +76,9 @@ cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features,
 //   3. Then the Realm (and its consumer factory), the Fetcher, the EventLoop.
 // Streams still holding the CodeCache after that find its threads gone: a
 // lookup runs on the caller's thread, a store is refused.
+// Without Shutdown() the last reference may drop anywhere, inside an I/O
+// task too: the destructor then shuts down from the I/O thread, which it
+// lets finish on its own (it cannot join itself).
 class CodeCache {
  public:
   // {store}: null for the in-process map alone (no persistent cache).
@@ -97,14 +100,19 @@ class CodeCache {
                     std::chrono::milliseconds(cache::kDefaultShutdownWaitMs));
 
  private:
-  void IoLoop();
+  // The I/O thread's queue, shared with the thread: it may outlive the
+  // CodeCache when the cache is destroyed on that thread.
+  struct IoQueue {
+    std::mutex mutex;
+    std::condition_variable cv;
+    // Protected by {mutex}:
+    std::deque<std::function<void()>> tasks;
+    bool stopping = false;
+  };
+  static void IoLoop(const std::shared_ptr<IoQueue>& queue);
   std::unique_ptr<cache::SqliteStore> store_;
   cache::ModuleMap<wasm::Module> map_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  // Protected by {mutex_}:
-  std::deque<std::function<void()>> tasks_;
-  bool stopping_ = false;
+  const std::shared_ptr<IoQueue> queue_ = std::make_shared<IoQueue>();
   std::mutex join_mutex_;  // one Shutdown() joins {io_}
   std::thread io_;
 };

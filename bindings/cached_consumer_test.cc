@@ -262,7 +262,11 @@ TEST_F(CachedConsumerTest, SameBytesInOneProcessShareOneCompiledModule) {
   Outcome a = Run(f, bytes);
   Outcome b = Run(f, bytes);
   ASSERT_TRUE(a.ok && b.ok);
-  EXPECT_EQ(b.report.cache_detail, "policy=content; hit: in-process map");
+  // Whether the first stream's entry reached SQLite before the second stream
+  // began (and predicted the hit) depends on the threads; the map answers.
+  EXPECT_TRUE(b.report.cache_detail == "policy=content; hit: in-process map" ||
+              b.report.cache_detail == "policy=content; prefix matched; hit: in-process map")
+      << b.report.cache_detail;
   EXPECT_EQ(a.module.get(), b.module.get());
   EXPECT_EQ(inner_.counts.completed, 1);
 }

@@ -8,7 +8,17 @@ namespace wasmstream::bindings {
 
 EventLoop::EventLoop() : owner_(std::this_thread::get_id()) {}
 
-EventLoop::~EventLoop() = default;
+EventLoop::~EventLoop() {
+  // Tasks still queued never run. They are destroyed here, outside the lock
+  // (a task may hold a KeepAlive or a Poster), and later posts are dropped:
+  // a task holding a KeepAlive would otherwise keep {sync_}, and itself, alive.
+  std::deque<Task> dropped;
+  {
+    std::lock_guard<std::mutex> lock(sync_->mutex);
+    sync_->closed = true;
+    dropped.swap(sync_->tasks);
+  }
+}
 
 void EventLoop::CheckLoopThread(const char* what) const {
   if (IsLoopThread()) return;
@@ -19,14 +29,24 @@ void EventLoop::CheckLoopThread(const char* what) const {
 
 void EventLoop::PostTask(Task task) {
   // Once the task is queued the loop thread may run it, return and destroy
-  // this EventLoop before we notify: from then on touch only {sync}, which
-  // this call keeps alive.
-  std::shared_ptr<Sync> sync = sync_;
+  // this EventLoop before we notify: from then on touch only the Sync, which
+  // Post keeps alive.
+  Post(std::shared_ptr<Sync>(sync_), std::move(task));
+}
+
+bool EventLoop::Poster::Post(Task task) const { return EventLoop::Post(sync_, std::move(task)); }
+
+bool EventLoop::Post(const std::shared_ptr<Sync>& sync, Task task) {
   {
     std::lock_guard<std::mutex> lock(sync->mutex);
-    sync->tasks.push_back(std::move(task));
+    if (!sync->closed) {
+      sync->tasks.push_back(std::move(task));
+      task = nullptr;
+    }
   }
+  if (task) return false;  // the loop is gone; {task} is destroyed on return
   sync->cv.notify_one();
+  return true;
 }
 
 void EventLoop::QueueMicrotask(Task task) {

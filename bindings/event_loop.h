@@ -30,6 +30,8 @@
 namespace wasmstream::bindings {
 
 class EventLoop {
+  struct Sync;
+
  public:
   using Task = std::function<void()>;
   // Called after a microtask checkpoint for each promise that was rejected
@@ -47,6 +49,22 @@ class EventLoop {
 
   // Any thread. Tasks run in the order posted.
   void PostTask(Task task);
+
+  // Posts to this loop from any thread, and may outlive it: once the loop is
+  // destroyed, Post() drops the task (destroying it on the calling thread)
+  // and returns false. For work that can end after its owner stopped
+  // waiting: a compile worker finishing after a RunUntil gave up and the
+  // loop was destroyed must not touch the loop's memory. Copyable.
+  class Poster {
+   public:
+    bool Post(Task task) const;
+
+   private:
+    friend class EventLoop;
+    explicit Poster(std::shared_ptr<Sync> sync) : sync_(std::move(sync)) {}
+    std::shared_ptr<Sync> sync_;
+  };
+  Poster poster() const { return Poster(sync_); }
   // Loop thread. Runs at the next microtask checkpoint.
   void QueueMicrotask(Task task);
   bool IsLoopThread() const { return std::this_thread::get_id() == owner_; }
@@ -102,15 +120,18 @@ class EventLoop {
 
   const std::thread::id owner_;
 
-  // Shared with KeepAlive tokens, which may be dropped on another thread
-  // after the loop is gone (e.g. inside a compile callback a worker holds).
+  // Shared with KeepAlive tokens and Posters, which may be used on another
+  // thread after the loop is gone (e.g. inside a compile callback a worker
+  // holds).
   struct Sync {
     std::mutex mutex;
     std::condition_variable cv;
     // Protected by {mutex}:
     std::deque<Task> tasks;
     int64_t keep_alives = 0;
+    bool closed = false;  // the loop is destroyed: tasks are dropped
   };
+  static bool Post(const std::shared_ptr<Sync>& sync, Task task);
   const std::shared_ptr<Sync> sync_ = std::make_shared<Sync>();
 
   // Loop thread only:

@@ -8,7 +8,7 @@ namespace wasmstream::bindings {
 
 StreamingJob::StreamingJob(Realm& realm, Promise<Module> result, StreamingOptions options)
     : realm_(realm),
-      loop_(realm.loop()),
+      loop_(realm.loop().poster()),
       result_(std::move(result)),
       options_(std::move(options)),
       record_(std::make_shared<StreamRecord>()) {
@@ -77,7 +77,7 @@ void StreamingJob::CheckResponse(const fetch::Response& response) {
   }
   content_length_ = info.content_length;
   consumer_ = realm_.consumer_factory_or_default().Create(info);
-  hold_ = loop_.Hold();
+  hold_ = realm_.loop().Hold();
   state_ = State::kReading;
 
   if (!body) {  // a null body reads as empty bytes
@@ -98,7 +98,7 @@ void StreamingJob::ReadNext() {
   // result is handled in a loop task, so the loop thread never blocks.
   auto self = shared_from_this();
   reader_->Read([self](fetch::ReadResult r) {
-    self->loop_.PostTask([self, r = std::move(r)]() mutable { self->OnRead(std::move(r)); });
+    self->loop_.Post([self, r = std::move(r)]() mutable { self->OnRead(std::move(r)); });
   });
 }
 
@@ -144,11 +144,10 @@ void StreamingJob::FinishConsumer() {
   reader_.reset();
   state_ = State::kCompiling;
   auto self = shared_from_this();
-  EventLoop* loop = &loop_;
-  consumer_->Finish([self, loop](ModuleResult result, ConsumerReport report) {
+  consumer_->Finish([self](ModuleResult result, ConsumerReport report) {
     // Any thread: hand the (move-only) result to the loop.
     auto boxed = std::make_shared<ModuleResult>(std::move(result));
-    loop->PostTask([self, boxed, report = std::move(report)]() mutable {
+    self->loop_.Post([self, boxed, report = std::move(report)]() mutable {
       self->OnCompiled(std::move(*boxed), std::move(report));
     });
   });

@@ -43,7 +43,10 @@ class StreamingJob : public std::enable_shared_from_this<StreamingJob> {
   void Settle();
 
   Realm& realm_;
-  EventLoop& loop_;
+  // Reads and compiles end on other threads, possibly after the loop is gone
+  // (an owner that stopped waiting): they post through this, never through
+  // the loop's address.
+  const EventLoop::Poster loop_;
   Promise<Module> result_;
   StreamingOptions options_;
   std::shared_ptr<StreamRecord> record_;

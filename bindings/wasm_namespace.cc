@@ -69,10 +69,11 @@ Promise<Module> WebAssembly::Compile(std::span<const uint8_t> bytes) {
     (*consumer)->OnBytes(*copy);
     record->bytes = copy->size();
     record->time_to_last_byte_ms = record->MsSinceStart();
-    EventLoop* loop = &realm->loop();
+    // The compile may end after the loop is gone (see EventLoop::Poster).
+    EventLoop::Poster loop = realm->loop().poster();
     (*consumer)->Finish([=](ModuleResult r, ConsumerReport report) mutable {
       auto boxed = std::make_shared<ModuleResult>(std::move(r));
-      loop->PostTask([=]() mutable {
+      loop.Post([=]() mutable {
         consumer->reset();
         record->cache = report.cache;
         record->cache_detail = report.cache_detail;

@@ -1,5 +1,6 @@
 #include "cache/sqlite_store.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,8 @@
 #include <system_error>
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cache/cache_file.h"
 #include "cache/entry_rows.h"
@@ -916,15 +919,20 @@ std::optional<std::vector<uint8_t>> SqliteStore::ReadPayloadUnchecked(const Cach
 }
 
 bool SqliteStore::DestroyFile(const std::string& path, std::string* error) {
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    std::error_code ec;
-    std::filesystem::remove(path + suffix, ec);
-    if (ec) {
-      if (error) *error = path + suffix + ": " + ec.message();
-      return false;
-    }
+  std::string ignored;
+  std::string* err = error ? error : &ignored;
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return true;
+    *err = path + ": " + std::strerror(errno);
+    return false;
   }
-  return true;
+  if (S_ISREG(st.st_mode) && st.st_size == 0) {
+    if (unlink(path.c_str()) == 0 || errno == ENOENT) return true;
+    *err = path + ": " + std::strerror(errno);
+    return false;
+  }
+  return RemoveOwnCacheFile(path, err);
 }
 
 }  // namespace wasmstream::cache

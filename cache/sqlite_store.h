@@ -211,8 +211,11 @@ class SqliteStore {
   // The payload blob alone, no checks: the floor in bench/cache_bench.cc.
   std::optional<std::vector<uint8_t>> ReadPayloadUnchecked(const CacheKey& key);
 
-  // Removes a file and its -wal/-shm companions, whatever they are: for tests
-  // and benchmarks. `cache clear` uses RemoveOwnCacheFile (cache_file.h).
+  // For tests and benchmarks: removes a cache database and its -wal/-shm
+  // companions (RemoveOwnCacheFile, cache_file.h), or an empty regular file
+  // (what PrepareCachePath leaves before the first write); an absent path is
+  // success. Anything else is refused and left untouched (a mistyped path
+  // must not delete someone's file); {error} (may be null) says why.
   static bool DestroyFile(const std::string& path, std::string* error);
 
  private:

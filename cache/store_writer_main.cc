@@ -1,7 +1,12 @@
-// A helper process for multiprocess_test: opens the cache at argv[1] and, for
-// modules seeded argv[2] .. argv[2]+argv[3]-1 of argv[4] bytes each, looks each
-// up and stores it on a miss. Exit status: 0 fine, 1 a warning or a wrong hit,
-// 2 bad usage. Deterministic bytes per seed, so processes agree on modules.
+// A helper process for multiprocess_test and crash_safety_test: opens the
+// cache at argv[1] and, for modules seeded argv[2] .. argv[2]+argv[3]-1 of
+// argv[4] bytes each, looks each up and stores it on a miss. With
+// --commit-each it prints "storing SEED MICROS" before each store and
+// "committed SEED MICROS" once it is written (so a parent can kill it inside
+// a write and knows what must survive), and sets no total budget (no
+// eviction). Exit status: 0 fine, 1 a warning or a wrong hit, 2 bad usage.
+// Deterministic bytes per seed, so processes agree on modules.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -12,9 +17,24 @@
 
 using namespace wasmstream::cache;
 
+namespace {
+
+// "WHAT SEED MICROS": with the time on the monotonic clock every process
+// shares, so a parent can place a kill inside a write.
+void Say(const char* what, int seed,
+         std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now()) {
+  long long us =
+      std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
+  std::printf("%s %d %lld\n", what, seed, us);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: store_writer DB FIRST_SEED COUNT SIZE\n");
+  bool commit_each = argc == 6 && std::string(argv[5]) == "--commit-each";
+  if (argc != 5 && !commit_each) {
+    std::fprintf(stderr, "usage: store_writer DB FIRST_SEED COUNT SIZE [--commit-each]\n");
     return 2;
   }
   int first = std::atoi(argv[2]), count = std::atoi(argv[3]);
@@ -23,6 +43,7 @@ int main(int argc, char** argv) {
   StoreOptions o;
   o.path = argv[1];
   o.min_module_bytes = 1;
+  if (commit_each) o.max_total_bytes = uint64_t{1} << 40;
   o.warn = [&](const std::string& w) {
     std::fprintf(stderr, "store_writer: %s\n", w.c_str());
     warned = true;
@@ -36,11 +57,18 @@ int main(int argc, char** argv) {
     CacheKey key = KeyFor(*wire, fp);
     LookupResult r = store->Lookup(key, DigestOf(*wire));
     std::vector<uint8_t> payload(wire->rbegin(), wire->rend());
+    if (commit_each && !r.hit()) Say("storing", seed);
     if (r.hit()) {
       wrong |= r.payload != payload;
     } else if (!store->StoreAsync(key, fp.ToString(), DigestOf(*wire), payload)) {
       std::fprintf(stderr, "store_writer: store refused for seed %d\n", seed);
       wrong = true;
+    }
+    if (commit_each) {
+      store->Flush();
+      auto written = std::chrono::steady_clock::now();
+      if (store->Stats().session.store_failures != 0) break;
+      Say("committed", seed, written);
     }
   }
   store->Flush();

@@ -4,9 +4,13 @@
 #include "wasm/wire_bytes.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
+#include <fstream>
 #include <numeric>
+#include <string>
 
+#include "wasm/limits.h"
 #include "wasm/streaming_compiler.h"
 #include "wasm/testing/module_builder.h"
 
@@ -59,6 +63,30 @@ TEST(WireBufferTest, AReleasedBufferIsReusedWithoutItsOldSize) {
   EXPECT_EQ(again->size(), 0u);
   ASSERT_TRUE(again->Append(Iota(3, 9)));
   EXPECT_EQ(WireBytes(again, 3), std::vector<uint8_t>({9, 10, 11}));
+}
+
+// Resident 4 KiB pages in [data, data + bytes).
+size_t ResidentPages(const uint8_t* data, size_t bytes) {
+  std::vector<unsigned char> pages(bytes / 4096);
+  if (::mincore(const_cast<uint8_t*>(data), bytes, pages.data()) != 0) return 0;
+  size_t n = 0;
+  for (unsigned char p : pages) n += p & 1;
+  return n;
+}
+
+TEST(WireBufferTest, ASmallModuleCostsPagesNotAHugePage) {
+  std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string mode;
+  std::getline(thp, mode);
+  if (mode.find("[always]") != std::string::npos) {
+    GTEST_SKIP() << "transparent huge pages are always on: the kernel picks the page size";
+  }
+  auto maybe_recycled = WireBuffer::Create(kSpecMaxModuleSize);
+  auto fresh = WireBuffer::Create(kSpecMaxModuleSize);  // the pool holds one at most
+  ASSERT_NE(fresh, nullptr);
+  ASSERT_TRUE(fresh->Append(Iota(100)));
+  // One 4 KiB page, not a 2 MiB huge page (a few, should the kernel read ahead).
+  EXPECT_LE(ResidentPages(fresh->data(), size_t{2} << 20), 16u);
 }
 
 TEST(WireBytesTest, AViewDoesNotGrowWithItsBuffer) {

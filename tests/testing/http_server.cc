@@ -250,13 +250,13 @@ HttpServer::~HttpServer() {
   stopping_ = true;
   accept_thread_.join();
   ::close(listen_fd_);
-  std::vector<std::thread> threads;
+  std::map<std::thread::id, std::thread> threads;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
     threads.swap(threads_);
   }
-  for (auto& t : threads) t.join();
+  for (auto& [id, t] : threads) t.join();
   if (ssl_ctx_) SSL_CTX_free(static_cast<SSL_CTX*>(ssl_ctx_));
 }
 
@@ -290,9 +290,26 @@ void HttpServer::AcceptLoop() {
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     ++connections_accepted_;
-    std::lock_guard<std::mutex> lock(mutex_);
-    open_fds_.insert(fd);
-    threads_.emplace_back([this, fd] { Serve(fd); });
+    std::vector<std::thread> ended;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (std::thread::id id : finished_) {
+        auto it = threads_.find(id);
+        ended.push_back(std::move(it->second));
+        threads_.erase(it);
+      }
+      finished_.clear();
+      open_fds_.insert(fd);
+      // Emplaced under the lock the thread needs to report its end.
+      std::thread t([this, fd] {
+        Serve(fd);
+        std::lock_guard<std::mutex> lock(mutex_);
+        finished_.push_back(std::this_thread::get_id());
+      });
+      std::thread::id id = t.get_id();
+      threads_.emplace(id, std::move(t));
+    }
+    for (std::thread& t : ended) t.join();
   }
 }
 

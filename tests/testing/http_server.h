@@ -156,7 +156,11 @@ class HttpServer {
   std::map<std::string, HttpRequest> last_requests_;
   size_t request_count_ = 0;
   std::set<int> open_fds_;
-  std::vector<std::thread> threads_;
+  std::map<std::thread::id, std::thread> threads_;  // one per connection
+  // Connections that ended: the accept loop joins their threads, since an
+  // ended thread keeps its stack until joined (a soak of thousands of
+  // connections would grow by a stack each).
+  std::vector<std::thread::id> finished_;
 };
 
 // Writes a self-signed certificate for 127.0.0.1 (and "localhost") into
