@@ -1,5 +1,5 @@
 // The code cache as a ModuleStreamConsumer (bindings is the only layer that
-// knows wasm, the cache and the controller; DESIGN.md).
+// knows wasm, the cache and the controller: cache/ sees modules as bytes).
 //
 // A CachedConsumerFactory wraps another factory (normally
 // DefaultConsumerFactory(), the streaming compiler) and runs one policy:

@@ -71,7 +71,8 @@ bool BodyDecoder::DecodeReference(uint8_t opcode) {
       if (!PopRef(&t)) return false;
       std::span<const ValueType> types = LabelTypes(depth);
       // The operands below become the label's types (pop then push, as br_if),
-      // not whatever subtypes they were (gc issue 516).
+      // not whatever subtypes they were: the GC proposal settled that br_on_*
+      // retypes the values it leaves, so later code sees the label's types.
       if (opcode == 0xD5) {
         if (!PopTypes(types)) return false;
         PushTypes(types);

@@ -1,5 +1,5 @@
-// The one function-body decoder (STYLE.md: V8's WasmFullDecoder idea, without
-// the template tower). It validates a body exactly as the core spec's
+// The one function-body decoder (V8's WasmFullDecoder idea, without the
+// template tower). It validates a body exactly as the core spec's
 // validation algorithm does and, when given a CodeSink, hands each validated
 // instruction to it so the same walk also compiles (wasm/runtime/).
 //
