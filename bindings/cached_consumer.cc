@@ -178,7 +178,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
       if (inner_) inner_->Abort();
       inner_.reset();
     };
-    cache::LookupResult r = store->Lookup(key_, digest_, stop_compiling);
+    std::string where;
+    cache::LookupResult r = cache_->Lookup(key_, digest_, stop_compiling, &where);
     if (r.hit()) {
       // The code stays in the payload until each function's first call.
       auto loaded = wasm::DeserializeModuleDeferred(
@@ -188,7 +189,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
         AbortInner();
         ModulePtr module = std::move(loaded).value();
         if (producing_.exchange(false)) cache_->map().Publish(key_, module);
-        Hit(std::move(module), "sqlite");
+        Hit(std::move(module), where);
         return;
       }
       store->Reject(key_, loaded.error().Format());
@@ -241,7 +242,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
           module->wire_bytes.size() >= store->options().min_module_bytes) {
         std::vector<uint8_t> payload =
             wasm::SerializeModule(*module, {.omit_wire_bytes = true});
-        store->StoreAsync(key_, fp_.ToString(), digest_, std::move(payload));
+        cache_->Store(key_, fp_.ToString(), digest_, std::move(payload));
       }
       if (store && policy_ == CachePolicy::kUrlHint && !validators_.empty() && !overflow_) {
         store->PutHintAsync(info_.url, validators_, key_);
@@ -342,7 +343,25 @@ void CodeCache::Shutdown(std::chrono::milliseconds max_wait) {
   }
   cv_.notify_all();
   if (io_.joinable()) io_.join();
+  if (remote_) remote_->Shutdown(max_wait);
   if (store_) store_->Shutdown(max_wait);
+}
+
+cache::LookupResult CodeCache::Lookup(const cache::CacheKey& key,
+                                      const cache::ContentDigest& content,
+                                      const std::function<void()>& on_found, std::string* where) {
+  if (remote_) return remote_->Lookup(key, content, on_found, where);
+  *where = "sqlite";
+  return store_->Lookup(key, content, on_found);
+}
+
+void CodeCache::Store(const cache::CacheKey& key, std::string fingerprint,
+                      const cache::ContentDigest& content, std::vector<uint8_t> payload) {
+  if (remote_) {
+    remote_->Store(key, std::move(fingerprint), content, std::move(payload));
+  } else {
+    store_->StoreAsync(key, std::move(fingerprint), content, std::move(payload));
+  }
 }
 
 void CodeCache::PostIo(std::function<void()> task) {

@@ -48,6 +48,9 @@ struct CodeCacheOptions {
   uint64_t min_module_bytes = 0;
   uint64_t max_total_bytes = cache::kDefaultMaxTotalBytes;
   uint64_t max_entry_bytes = cache::kDefaultMaxEntryBytes;
+  // A shared tier (Redis) behind the SQLite file, for a fleet of machines
+  // (cache/remote_tier.h, docs/fleet-cache.md); needs {persistent}.
+  std::optional<cache::RemoteOptions> remote;
   // Gets the cache's one warning (the file cannot be opened: the SQLite tier
   // is then off and every compile still works); default: stderr.
   std::function<void(const std::string&)> warn;

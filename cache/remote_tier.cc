@@ -231,7 +231,16 @@ LookupResult RemoteTier::Lookup(const CacheKey& key, const ContentDigest& conten
   bool waited = false;
   std::optional<EntryRecord> record = Fetch(key, &found);
   if (!found && !Resting() && options_.single_flight) {
-    if (TakeLease(key) == LeaseState::kHeld) {
+    LeaseState lease = TakeLease(key);
+    if (lease == LeaseState::kWon) {
+      // A holder that published and released between our GET and our SET NX
+      // left its entry: look again, so the fleet compiles once.
+      record = Fetch(key, &found);
+      if (found) {
+        std::lock_guard<std::mutex> lock(lookup_mutex_);
+        ReleaseLease(lookup_client_, key);
+      }
+    } else if (lease == LeaseState::kHeld) {
       // Another machine compiles these bytes: stop ours and wait for its entry.
       if (on_found) on_found();
       Count(&RemoteCounters::waits);
