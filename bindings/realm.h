@@ -51,6 +51,9 @@ struct CodeCacheOptions {
   // A shared tier (Redis) behind the SQLite file, for a fleet of machines
   // (cache/remote_tier.h, docs/fleet-cache.md); needs {persistent}.
   std::optional<cache::RemoteOptions> remote;
+  // HMAC-SHA256 key (cache::LoadSigningKey reads a key file): entries are
+  // signed, and unsigned or wrongly signed ones are refused. Empty: unsigned.
+  std::vector<uint8_t> signing_key;
   // Gets the cache's one warning (the file cannot be opened: the SQLite tier
   // is then off and every compile still works); default: stderr.
   std::function<void(const std::string&)> warn;

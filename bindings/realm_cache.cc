@@ -15,6 +15,7 @@ std::shared_ptr<CodeCache> MakeCodeCache(const CodeCacheOptions& options) {
   o.min_module_bytes = options.min_module_bytes;
   o.max_total_bytes = options.max_total_bytes;
   o.max_entry_bytes = options.max_entry_bytes;
+  o.signing_key = options.signing_key;
   if (options.warn) o.warn = options.warn;
   auto code_cache = std::make_shared<CodeCache>(cache::SqliteStore::Open(std::move(o)));
   if (options.remote) {

@@ -1,5 +1,6 @@
 #include "cache/cache_key.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -75,18 +76,22 @@ size_t CacheKeyHash::operator()(const CacheKey& k) const {
 
 struct KeyHasher::State {
   XXH3_state_t* xxh = nullptr;
+  XXH3_state_t* prefix = nullptr;  // until kPrefixBytes have been hashed
   EVP_MD_CTX* sha = nullptr;
 };
 
 KeyHasher::KeyHasher() : state_(std::make_unique<State>()) {
   state_->xxh = XXH3_createState();
   XXH3_128bits_reset(state_->xxh);
+  state_->prefix = XXH3_createState();
+  XXH3_64bits_reset(state_->prefix);
   state_->sha = EVP_MD_CTX_new();
   EVP_DigestInit_ex(state_->sha, EVP_sha256(), nullptr);
 }
 
 KeyHasher::~KeyHasher() {
   XXH3_freeState(state_->xxh);
+  XXH3_freeState(state_->prefix);
   EVP_MD_CTX_free(state_->sha);
 }
 
@@ -95,12 +100,27 @@ void KeyHasher::Update(std::span<const uint8_t> chunk) {
   // Both hashes read the chunk while it is still in the CPU's cache.
   XXH3_128bits_update(state_->xxh, chunk.data(), chunk.size());
   EVP_DigestUpdate(state_->sha, chunk.data(), chunk.size());
+  if (bytes_ < kPrefixBytes) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(chunk.size(), kPrefixBytes - bytes_));
+    XXH3_64bits_update(state_->prefix, chunk.data(), n);
+  }
   bytes_ += chunk.size();
+}
+
+std::optional<uint64_t> KeyHasher::Prefix() const {
+  if (bytes_ < kPrefixBytes) return std::nullopt;
+  return XXH3_64bits_digest(state_->prefix);
+}
+
+uint64_t PrefixDigest(std::span<const uint8_t> leading_bytes) {
+  size_t n = static_cast<size_t>(std::min<uint64_t>(leading_bytes.size(), kPrefixBytes));
+  return XXH3_64bits(leading_bytes.data(), n);
 }
 
 ContentDigest KeyHasher::Digest() const {
   ContentDigest d;
   d.size = bytes_;
+  d.prefix = XXH3_64bits_digest(state_->prefix);
   // Finalize a copy, so Update() may continue the stream.
   EVP_MD_CTX* copy = EVP_MD_CTX_new();
   unsigned int n = 0;
@@ -114,6 +134,7 @@ ContentDigest KeyHasher::Digest() const {
 ContentDigest DigestOf(std::span<const uint8_t> wire_bytes) {
   ContentDigest d;
   d.size = wire_bytes.size();
+  d.prefix = PrefixDigest(wire_bytes);
   unsigned int n = 0;  // SHA-256 alone: the one-shot form needs no XXH3
   EVP_Digest(wire_bytes.data(), wire_bytes.size(), d.sha256.data(), &n, EVP_sha256(), nullptr);
   return d;

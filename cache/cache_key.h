@@ -50,13 +50,24 @@ struct CacheKeyHash {
   size_t operator()(const CacheKey& k) const;
 };
 
+// The bytes the prefix digest covers: enough to tell modules apart, little
+// enough to arrive in the first chunk or two.
+inline constexpr uint64_t kPrefixBytes = 64 * 1024;
+
 // What confirms that an entry was made from the same bytes: their size and
-// SHA-256 (collision-resistant, unlike the key's XXH3).
+// SHA-256 (collision-resistant, unlike the key's XXH3). {prefix}, an XXH3-64
+// of the first kPrefixBytes, only predicts: a stream whose prefix (and size,
+// when announced) match an entry is probably that module, so it can skip
+// compiling while it streams and be confirmed by the SHA-256 at the end.
 struct ContentDigest {
   uint64_t size = 0;
   std::array<uint8_t, 32> sha256{};
+  uint64_t prefix = 0;
   bool operator==(const ContentDigest&) const = default;
 };
+
+// XXH3-64 of min(kPrefixBytes, size) leading bytes.
+uint64_t PrefixDigest(std::span<const uint8_t> leading_bytes);
 
 // XXH3-128 and SHA-256 over the wire bytes, fed chunk by chunk in one pass.
 // Not thread-safe; one per stream. Update() may be called with any chunking
@@ -70,6 +81,8 @@ class KeyHasher {
 
   void Update(std::span<const uint8_t> chunk);
   uint64_t bytes_hashed() const { return bytes_; }
+  // The prefix digest, once kPrefixBytes (or, at the end, all) have arrived.
+  std::optional<uint64_t> Prefix() const;
   // The hash of the content alone (16 bytes), then the key with {fp}.
   // May be called more than once; Update() after Finish() continues the stream.
   std::array<uint8_t, 16> ContentHash() const;

@@ -60,6 +60,7 @@ std::vector<uint8_t> EncodeRecord(const EntryRecord& record, const EncodeOptions
   out.insert(out.end(), record.key.bytes.begin(), record.key.bytes.end());
   PutU64(out, record.content.size);
   out.insert(out.end(), record.content.sha256.begin(), record.content.sha256.end());
+  PutU64(out, record.content.prefix);
   PutU32(out, static_cast<uint32_t>(record.fingerprint.size()));
   PutU32(out, static_cast<uint32_t>(record.signature.size()));
   PutU64(out, record.payload.size());
@@ -85,10 +86,10 @@ DecodeResult DecodeRecord(std::span<const uint8_t> bytes) {
   uint8_t flags = p[5];
   if ((flags & ~kFlagZstd) != 0 || p[6] != 0 || p[7] != 0) return Fail("unknown record flags");
 
-  uint32_t fp_len = GetU32(p + 64);
-  uint32_t sig_len = GetU32(p + 68);
-  uint64_t payload_size = GetU64(p + 72);
-  uint64_t stored_size = GetU64(p + 80);
+  uint32_t fp_len = GetU32(p + 72);
+  uint32_t sig_len = GetU32(p + 76);
+  uint64_t payload_size = GetU64(p + 80);
+  uint64_t stored_size = GetU64(p + 88);
   if (fp_len > kMaxRecordFingerprintBytes) return Fail("fingerprint length exceeds its limit");
   if (sig_len > kMaxRecordSignatureBytes) return Fail("signature length exceeds its limit");
   if (payload_size > kMaxRecordPayloadBytes) {
@@ -116,6 +117,7 @@ DecodeResult DecodeRecord(std::span<const uint8_t> bytes) {
   std::memcpy(r.record.key.bytes.data(), p + 8, 16);
   r.record.content.size = GetU64(p + 24);
   std::memcpy(r.record.content.sha256.data(), p + 32, 32);
+  r.record.content.prefix = GetU64(p + 64);
   const uint8_t* at = p + kRecordHeaderBytes;
   r.record.fingerprint.assign(reinterpret_cast<const char*>(at), fp_len);
   at += fp_len;

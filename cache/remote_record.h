@@ -17,11 +17,12 @@
 //   8  16  cache key
 //  24   8  content size
 //  32  32  content SHA-256
-//  64   4  fingerprint length F    (<= kMaxRecordFingerprintBytes)
-//  68   4  signature length S      (<= kMaxRecordSignatureBytes)
-//  72   8  payload size P          (<= kMaxRecordPayloadBytes)
-//  80   8  stored payload size Q   (== P when not compressed)
-//  88   F  fingerprint, S signature, Q stored payload
+//  64   8  content prefix digest (ContentDigest::prefix)
+//  72   4  fingerprint length F    (<= kMaxRecordFingerprintBytes)
+//  76   4  signature length S      (<= kMaxRecordSignatureBytes)
+//  80   8  payload size P          (<= kMaxRecordPayloadBytes)
+//  88   8  stored payload size Q   (== P when not compressed)
+//  96   F  fingerprint, S signature, Q stored payload
 //  ..   8  XXH3-64 of every byte before it
 #ifndef WASMSTREAM_CACHE_REMOTE_RECORD_H_
 #define WASMSTREAM_CACHE_REMOTE_RECORD_H_
@@ -37,17 +38,8 @@
 
 namespace wasmstream::cache {
 
-// TEMPORARY until SqliteStore's transfer form lands: the same shape.
-struct EntryRecord {
-  CacheKey key;
-  std::string fingerprint;
-  ContentDigest content;
-  std::vector<uint8_t> payload;
-  std::vector<uint8_t> signature;
-};
-
 inline constexpr uint8_t kRecordVersion = 1;
-inline constexpr size_t kRecordHeaderBytes = 88;
+inline constexpr size_t kRecordHeaderBytes = 96;
 inline constexpr size_t kRecordTrailerBytes = 8;
 // An engine fingerprint string is ~40 bytes; this leaves room for long
 // compiler versions and refuses nonsense early.

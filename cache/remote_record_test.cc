@@ -15,6 +15,7 @@ EntryRecord Sample(size_t payload_bytes) {
   r.key = KeyFor(std::vector<uint8_t>{1, 2, 3}, {3, 0x7f, "test"});
   r.fingerprint = "fmt3-feat0x7f-test";
   r.content.size = 12345;
+  r.content.prefix = 0x0123456789abcdefull;
   for (size_t i = 0; i < r.content.sha256.size(); ++i) r.content.sha256[i] = uint8_t(i * 7);
   for (size_t i = 0; i < payload_bytes; ++i) r.payload.push_back(uint8_t((i / 64) ^ (i % 13)));
   r.signature = std::vector<uint8_t>(32, 0xab);
@@ -102,16 +103,16 @@ TEST(RemoteRecordTest, ForgedFieldsAreRefusedWithTheirReason) {
       {&plain, 4, 2, 1, "version 2 is not supported"},
       {&plain, 5, 0x80, 1, "unknown record flags"},
       {&plain, 6, 1, 1, "unknown record flags"},
-      {&plain, 64, kMaxRecordFingerprintBytes + 1, 4, "fingerprint length"},
-      {&plain, 68, 0xffffffff, 4, "signature length"},
-      {&plain, 72, kMaxRecordPayloadBytes + 1, 8, "exceeds the limit"},
-      {&plain, 72, 299, 8, "stored size differs"},
-      {&plain, 80, ~uint64_t{0}, 8, "stored size differs"},
+      {&plain, 72, kMaxRecordFingerprintBytes + 1, 4, "fingerprint length"},
+      {&plain, 76, 0xffffffff, 4, "signature length"},
+      {&plain, 80, kMaxRecordPayloadBytes + 1, 8, "exceeds the limit"},
+      {&plain, 80, 299, 8, "stored size differs"},
+      {&plain, 88, ~uint64_t{0}, 8, "stored size differs"},
       // A compressed record that claims a bigger payload than its frame holds.
-      {&packed, 72, 3001, 8, "does not declare"},
+      {&packed, 80, 3001, 8, "does not declare"},
       // A decompression bomb: a payload size past the limit is refused before
       // any allocation.
-      {&packed, 72, uint64_t{1} << 40, 8, "exceeds the limit"},
+      {&packed, 80, uint64_t{1} << 40, 8, "exceeds the limit"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.reason);

@@ -39,8 +39,7 @@ constexpr char kReleaseScript[] =
 
 struct RemoteTier::Publish {
   CacheKey key;
-  EntryRecord record;
-  uint64_t bytes = 0;
+  uint64_t bytes = 0;  // of the payload, for the queue's cap
 };
 
 std::vector<std::pair<const char*, uint64_t>> CounterFields(const RemoteCounters& c) {
@@ -145,15 +144,9 @@ bool RemoteTier::Import(const CacheKey& key, const ContentDigest& content,
   } else if (record.content != content) {
     why = "it was made from other bytes";
   } else {
-    // TEMPORARY until SqliteStore::ImportEntry lands: a store, written
-    // before the caller's lookup (which checks the digest and checksum).
-    std::vector<uint8_t> payload = record.payload;
-    if (!l1_->StoreAsync(record.key, record.fingerprint, record.content, std::move(payload))) {
-      why = "the local store refused it";
-    } else {
-      l1_->Flush();
-      return true;
-    }
+    MissReason r = l1_->ImportEntry(record);
+    if (r == MissReason::kHit) return true;
+    why = std::string("the local store refused it: ") + ToString(r);
   }
   Count(&RemoteCounters::refused);
   Warn("shared code cache entry " + key.ToHex() + " refused: " + why);
@@ -236,10 +229,7 @@ LookupResult RemoteTier::Lookup(const CacheKey& key, const ContentDigest& conten
       // A holder that published and released between our GET and our SET NX
       // left its entry: look again, so the fleet compiles once.
       record = Fetch(key, &found);
-      if (found) {
-        std::lock_guard<std::mutex> lock(lookup_mutex_);
-        ReleaseLease(lookup_client_, key);
-      }
+      if (found) ReleaseOwnLease(key);
     } else if (lease == LeaseState::kHeld) {
       // Another machine compiles these bytes: stop ours and wait for its entry.
       if (on_found) on_found();
@@ -269,12 +259,13 @@ void RemoteTier::Store(const CacheKey& key, std::string fingerprint, const Conte
     l1_->StoreAsync(key, std::move(fingerprint), content, std::move(payload));
     return;
   }
-  // TEMPORARY until SqliteStore::ExportEntry lands: the record is made from
-  // the payload here rather than read back (signed) from L1.
+  // The record is read back from L1 on the publisher thread: the entry as
+  // L1 wrote it, signed with L1's key when it has one.
   auto job = std::make_unique<Publish>();
   job->key = key;
-  job->record = EntryRecord{key, fingerprint, content, payload, {}};
   job->bytes = payload.size();
+  // Queued even when L1 refuses it: the publisher then finds nothing to
+  // export and only releases this machine's lease.
   l1_->StoreAsync(key, std::move(fingerprint), content, std::move(payload));
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
@@ -286,6 +277,11 @@ void RemoteTier::Store(const CacheKey& key, std::string fingerprint, const Conte
     }
   }
   Count(&RemoteCounters::publish_failures);
+}
+
+void RemoteTier::ReleaseOwnLease(const CacheKey& key) {
+  std::lock_guard<std::mutex> lock(lookup_mutex_);
+  ReleaseLease(lookup_client_, key);
 }
 
 void RemoteTier::Flush() {
@@ -318,10 +314,14 @@ void RemoteTier::PublisherLoop() {
 }
 
 void RemoteTier::RunPublish(Publish& job) {
-  if (Resting()) {
+  l1_->Flush();  // the entry is written (or refused) by now
+  std::optional<EntryRecord> record = l1_->ExportEntry(job.key);
+  if (!record) {
+    // L1 did not keep it (a write failure, counted there): nothing to share.
+  } else if (Resting()) {
     Count(&RemoteCounters::publish_failures);
   } else {
-    std::vector<uint8_t> bytes = EncodeRecord(job.record, options_.encode);
+    std::vector<uint8_t> bytes = EncodeRecord(*record, options_.encode);
     RedisReply r = publish_client_.Run(
         {Bytes("SET"), Bytes(EntryKey(job.key)), std::span<const uint8_t>(bytes)});
     if (r.kind == RedisReply::Kind::kStatus) {

@@ -10,8 +10,8 @@
 //   and a valid signature when the store has a signing key), then answer from
 //   L1. A refused entry is counted and is a miss.
 // - Store: L1's asynchronous store, then the entry as L1 holds it (signed by
-//   L1's key) is published to Redis on this tier's publisher thread: the
-//   caller never waits for Redis.
+//   L1's key) is exported and published to Redis on this tier's publisher
+//   thread: the caller never waits for Redis.
 // - Fleet single-flight: on a miss in both tiers a machine takes a lease
 //   (SET NX PX) and compiles; one that finds another's lease stops its own
 //   compile and polls for the entry for a bounded time, then compiles itself.
@@ -156,6 +156,7 @@ class RemoteTier {
   void PublisherLoop();
   void RunPublish(Publish& job);
   void ReleaseLease(RedisClient& client, const CacheKey& key);
+  void ReleaseOwnLease(const CacheKey& key);  // on the lookup connection
 
   const RemoteOptions options_;
   const RedisAddress address_;

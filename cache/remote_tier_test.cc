@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cache/entry_signature.h"
 #include "cache/redis_client.h"
 #include "cache/redis_server.h"
 
@@ -41,13 +42,15 @@ Module MakeModule(int seed, size_t size = 4096) {
 
 // One simulated machine: its own L1 file and a tier on the shared server.
 struct Machine {
-  Machine(const std::string& name, RemoteOptions options) {
+  Machine(const std::string& name, RemoteOptions options,
+          std::vector<uint8_t> signing_key = {}) {
     path = ::testing::TempDir() + "/remote_tier_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + name + ".db";
     SqliteStore::DestroyFile(path, nullptr);
     StoreOptions so;
     so.path = path;
     so.min_module_bytes = 0;
+    so.signing_key = std::move(signing_key);
     so.warn = [this](const std::string& w) { warnings.push_back("l1: " + w); };
     l1 = SqliteStore::Open(so);
     options.warn = [this](const std::string& w) { warnings.push_back(w); };
@@ -221,6 +224,73 @@ TEST_F(RemoteTierTest, CraftedEntryForOtherBytesIsRefused) {
   Machine b("b", Options());
   EXPECT_FALSE(b.Lookup(m).hit());
   EXPECT_EQ(b.tier->counters().refused, 1u);
+}
+
+const std::vector<uint8_t> kKey(32, 0x5a), kOtherKey(32, 0xa5);
+
+TEST_F(RemoteTierTest, SignedEntryIsTrustedByAMachineWithTheSameKey) {
+  Module m = MakeModule(20);
+  Machine a("a", Options(), kKey), b("b", Options(), kKey);
+  a.Lookup(m);
+  a.Store(m);
+  std::string where;
+  ASSERT_TRUE(b.Lookup(m, &where).hit());
+  EXPECT_EQ(where, "redis");
+  EXPECT_EQ(b.tier->counters().refused, 0u);
+}
+
+TEST_F(RemoteTierTest, UnsignedEntryIsRefusedWhenAKeyIsSet) {
+  Module m = MakeModule(21);
+  Machine a("a", Options()), b("b", Options(), kKey);
+  a.Lookup(m);
+  a.Store(m);
+  EXPECT_FALSE(b.Lookup(m).hit());
+  EXPECT_EQ(b.tier->counters().refused, 1u);
+  EXPECT_EQ(b.l1->Stats().entries, 0u);
+  bool said = false;
+  for (const std::string& w : b.warnings) said = said || w.find("not signed") != std::string::npos;
+  EXPECT_TRUE(said) << ::testing::PrintToString(b.warnings);
+}
+
+TEST_F(RemoteTierTest, EntrySignedWithAnotherKeyIsRefused) {
+  Module m = MakeModule(22);
+  Machine a("a", Options(), kOtherKey), b("b", Options(), kKey);
+  a.Lookup(m);
+  a.Store(m);
+  EXPECT_FALSE(b.Lookup(m).hit());
+  EXPECT_EQ(b.tier->counters().refused, 1u);
+  EXPECT_EQ(b.l1->Stats().session.bad_signature, 1u);
+  EXPECT_EQ(b.l1->Stats().entries, 0u);
+}
+
+TEST_F(RemoteTierTest, ForgedSignatureIsRefused) {
+  Module m = MakeModule(23);
+  // Right shape, right content, a signature made without the key.
+  Signature forged = SignEntry(kOtherKey, m.key, kFp.ToString(), m.digest, m.payload);
+  EntryRecord r{m.key, kFp.ToString(), m.digest, m.payload,
+                std::vector<uint8_t>(forged.begin(), forged.end())};
+  std::vector<uint8_t> bytes = EncodeRecord(r);
+  std::string k = "wasmstream:e:" + m.key.ToHex();
+  RedisClient c(*ParseRedisUrl(server_->url(), &error_), 1000, 5000);
+  ASSERT_EQ(c.Run({std::span<const uint8_t>(reinterpret_cast<const uint8_t*>("SET"), 3),
+                   std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(k.data()), k.size()),
+                   std::span<const uint8_t>(bytes)})
+                .kind,
+            RedisReply::Kind::kStatus);
+  Machine b("b", Options(), kKey);
+  EXPECT_FALSE(b.Lookup(m).hit());
+  EXPECT_EQ(b.tier->counters().refused, 1u);
+  // The same bytes signed with b's key are accepted: the check is the key.
+  Signature good = SignEntry(kKey, m.key, kFp.ToString(), m.digest, m.payload);
+  r.signature.assign(good.begin(), good.end());
+  bytes = EncodeRecord(r);
+  ASSERT_EQ(c.Run({std::span<const uint8_t>(reinterpret_cast<const uint8_t*>("SET"), 3),
+                   std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(k.data()), k.size()),
+                   std::span<const uint8_t>(bytes)})
+                .kind,
+            RedisReply::Kind::kStatus);
+  Machine c2("c", Options(), kKey);
+  EXPECT_TRUE(c2.Lookup(m).hit());
 }
 
 TEST_F(RemoteTierTest, RedisKilledMidRunIsAMissWithOneWarning) {

@@ -11,6 +11,7 @@
 
 #include "cache/cache_file.h"
 #include "cache/entry_rows.h"
+#include "cache/entry_signature.h"
 #include "cache/sqlite_util.h"
 
 namespace wasmstream::cache {
@@ -52,6 +53,11 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE entries ADD COLUMN sha256 BLOB;"
     "DELETE FROM blobs;"
     "DELETE FROM entries;",
+    // 3 → 4: an HMAC-SHA256 per entry (null: unsigned), and the digest of the
+    // content's first bytes that predicts a hit (cache_key.h).
+    "ALTER TABLE entries ADD COLUMN signature BLOB;"
+    "ALTER TABLE entries ADD COLUMN prefix INTEGER;"
+    "CREATE INDEX entries_by_prefix ON entries(prefix);",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -85,7 +91,11 @@ constexpr CounterName kCounterNames[] = {
     {"skipped_too_small", &Counters::skipped_too_small},
     {"skipped_too_large", &Counters::skipped_too_large},
     {"evicted", &Counters::evicted},
+    {"bad_signature", &Counters::bad_signature},
 };
+
+// SQLite stores integers signed; the prefix digest round-trips bit for bit.
+int64_t PrefixColumn(uint64_t prefix) { return static_cast<int64_t>(prefix); }
 
 }  // namespace
 
@@ -97,6 +107,8 @@ const char* ToString(MissReason r) {
     case MissReason::kNotFound: return "not found";
     case MissReason::kChecksum: return "payload checksum mismatch";
     case MissReason::kWireMismatch: return "content size or SHA-256 differs (key collision)";
+    case MissReason::kUnsigned: return "entry not signed (a signing key is set)";
+    case MissReason::kBadSignature: return "entry signature does not verify";
     case MissReason::kError: return "database error";
   }
   return "?";
@@ -118,6 +130,7 @@ struct SqliteStore::Job {
   std::string fingerprint;           // kStore
   ContentDigest content;             // kStore
   std::vector<uint8_t> payload;      // kStore
+  std::vector<uint8_t> signature;    // kStore of an imported entry (already checked)
   std::string url, validators;       // kHint
   Counters delta;
 };
@@ -317,9 +330,12 @@ int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
   };
   int64_t id = 0;
   uint64_t checksum = 0, payload_size = 0;
+  std::string fingerprint;
+  std::vector<uint8_t> signature;
   {
     Stmt s(db,
-           "SELECT id, checksum, wire_size, payload_size, sha256 FROM entries WHERE key = ?");
+           "SELECT id, checksum, wire_size, payload_size, sha256, fingerprint, signature"
+           " FROM entries WHERE key = ?");
     s.BindBlob(1, KeySpan(key));
     rc = s.Step();
     if (rc == SQLITE_DONE) return done(MissReason::kNotFound, rc);
@@ -333,7 +349,11 @@ int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
         std::memcmp(sha.data(), content.sha256.data(), sha.size()) != 0) {
       return done(MissReason::kWireMismatch, SQLITE_OK);
     }
+    fingerprint = s.Text(5);
+    std::span<const uint8_t> sig = s.Blob(6);
+    signature.assign(sig.begin(), sig.end());
   }
+  if (signed_store() && signature.empty()) return done(MissReason::kUnsigned, SQLITE_OK);
   if (on_found) on_found();
   BlobReader payload(db, "blobs", "payload", id);
   if (payload.open_rc() != SQLITE_OK) return done(MissReason::kError, payload.open_rc());
@@ -344,7 +364,13 @@ int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
     result->payload.clear();
     return done(MissReason::kError, rc);
   }
-  if (PayloadChecksum(result->payload) != checksum) {
+  if (signed_store()) {
+    // The MAC covers everything the checksum does, and more.
+    if (!VerifyEntry(options_.signing_key, key, fingerprint, content, result->payload, signature)) {
+      result->payload.clear();
+      return done(MissReason::kBadSignature, SQLITE_OK);
+    }
+  } else if (PayloadChecksum(result->payload) != checksum) {
     result->payload.clear();
     return done(MissReason::kChecksum, SQLITE_OK);
   }
@@ -383,19 +409,24 @@ LookupResult SqliteStore::Lookup(const CacheKey& key, const ContentDigest& conte
     job->kind = Job::Kind::kDelete;
     job->delta.misses = 1;
     job->delta.rejected = 1;
+    if (result.reason == MissReason::kUnsigned || result.reason == MissReason::kBadSignature) {
+      job->delta.bad_signature = 1;
+    }
   }
   {
     std::lock_guard<std::mutex> lock(counters_mutex_);
     session_.hits += job->delta.hits;
     session_.misses += job->delta.misses;
     session_.rejected += job->delta.rejected;
+    session_.bad_signature += job->delta.bad_signature;
   }
   Enqueue(std::move(job), 0);
   return result;
 }
 
 bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
-                             const ContentDigest& content, std::vector<uint8_t> payload) {
+                             const ContentDigest& content, std::vector<uint8_t> payload,
+                             std::vector<uint8_t> signature) {
   if (!usable()) return false;
   uint64_t size = payload.size();  // the bytes the entry takes on disk
   if (content.size < options_.min_module_bytes) {
@@ -422,8 +453,89 @@ bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
   job->fingerprint = std::move(fingerprint);
   job->content = content;
   job->payload = std::move(payload);
+  job->signature = std::move(signature);
   Enqueue(std::move(job), size);
   return true;
+}
+
+std::optional<CacheKey> SqliteStore::FindByPrefix(uint64_t prefix, std::optional<uint64_t> size) {
+  if (!usable()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  Stmt s(read_db_, size ? "SELECT key FROM entries WHERE prefix = ? AND wire_size = ?"
+                          " ORDER BY use_seq DESC LIMIT 1"
+                        : "SELECT key FROM entries WHERE prefix = ? ORDER BY use_seq DESC LIMIT 1");
+  s.Bind(1, PrefixColumn(prefix));
+  if (size) s.Bind(2, static_cast<int64_t>(*size));
+  int rc = s.Step();
+  if (rc != SQLITE_ROW) {
+    if (rc != SQLITE_DONE) CheckSqlite(rc, "prefix lookup");
+    return std::nullopt;
+  }
+  std::span<const uint8_t> b = s.Blob(0);
+  if (b.size() != 16) return std::nullopt;
+  CacheKey k;
+  std::memcpy(k.bytes.data(), b.data(), 16);
+  return k;
+}
+
+std::optional<EntryRecord> SqliteStore::ExportEntry(const CacheKey& key) {
+  if (!usable()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(read_mutex_);
+  Stmt s(read_db_,
+         "SELECT e.fingerprint, e.wire_size, e.sha256, e.prefix, e.signature, b.payload"
+         " FROM entries e JOIN blobs b ON b.id = e.id WHERE e.key = ?");
+  s.BindBlob(1, KeySpan(key));
+  if (s.Step() != SQLITE_ROW) return std::nullopt;
+  EntryRecord r;
+  r.key = key;
+  r.fingerprint = s.Text(0);
+  r.content.size = static_cast<uint64_t>(s.Int(1));
+  std::span<const uint8_t> sha = s.Blob(2);
+  if (sha.size() != r.content.sha256.size()) return std::nullopt;
+  std::memcpy(r.content.sha256.data(), sha.data(), sha.size());
+  r.content.prefix = static_cast<uint64_t>(s.Int(3));
+  std::span<const uint8_t> sig = s.Blob(4);
+  r.signature.assign(sig.begin(), sig.end());
+  std::span<const uint8_t> p = s.Blob(5);
+  r.payload.assign(p.begin(), p.end());
+  return r;
+}
+
+MissReason SqliteStore::ImportEntry(const EntryRecord& record) {
+  if (!usable()) return MissReason::kUnusable;
+  if (record.content.size < options_.min_module_bytes) return MissReason::kTooSmall;
+  if (record.fingerprint.size() > kMaxHintStringBytes ||
+      (!record.signature.empty() && record.signature.size() != kSignatureBytes)) {
+    return MissReason::kChecksum;
+  }
+  if (signed_store()) {
+    MissReason why = MissReason::kHit;
+    if (record.signature.empty()) {
+      why = MissReason::kUnsigned;
+    } else if (!VerifyEntry(options_.signing_key, record.key, record.fingerprint, record.content,
+                            record.payload, record.signature)) {
+      why = MissReason::kBadSignature;
+    }
+    if (why != MissReason::kHit) {
+      std::lock_guard<std::mutex> lock(counters_mutex_);
+      ++session_.rejected;
+      ++session_.bad_signature;
+      return why;
+    }
+  }
+  uint64_t stores_before;
+  {
+    std::lock_guard<std::mutex> lock(counters_mutex_);
+    stores_before = session_.store_failures;
+  }
+  std::vector<uint8_t> payload = record.payload;
+  if (!StoreAsync(record.key, record.fingerprint, record.content, std::move(payload),
+                  signed_store() ? record.signature : std::vector<uint8_t>{})) {
+    return MissReason::kError;
+  }
+  Flush();
+  std::lock_guard<std::mutex> lock(counters_mutex_);
+  return session_.store_failures == stores_before ? MissReason::kHit : MissReason::kError;
 }
 
 void SqliteStore::Reject(const CacheKey& key, const std::string& why) {
@@ -561,10 +673,15 @@ void SqliteStore::RunJob(Job& job) {
   Counters delta = job.delta;
   switch (job.kind) {
     case Job::Kind::kStore: {
+      if (signed_store() && job.signature.empty()) {
+        Signature mac = SignEntry(options_.signing_key, job.key, job.fingerprint, job.content,
+                                  job.payload);
+        job.signature.assign(mac.begin(), mac.end());
+      }
       Stmt ins(db,
                "INSERT INTO entries(key, fingerprint, wire_size, payload_size, checksum, created_ms,"
-               " last_used_ms, use_seq, sha256) VALUES(?, ?, ?, ?, ?, ?, ?,"
-               " (SELECT COALESCE(MAX(use_seq), 0) + 1 FROM entries), ?)"
+               " last_used_ms, use_seq, sha256, prefix, signature) VALUES(?, ?, ?, ?, ?, ?, ?,"
+               " (SELECT COALESCE(MAX(use_seq), 0) + 1 FROM entries), ?, ?, ?)"
                " ON CONFLICT(key) DO NOTHING");
       ins.BindBlob(1, KeySpan(job.key))
           .Bind(2, job.fingerprint)
@@ -573,7 +690,9 @@ void SqliteStore::RunJob(Job& job) {
           .Bind(5, static_cast<int64_t>(PayloadChecksum(job.payload)))
           .Bind(6, now)
           .Bind(7, now)
-          .BindBlob(8, job.content.sha256);
+          .BindBlob(8, job.content.sha256)
+          .Bind(9, PrefixColumn(job.content.prefix))
+          .BindBlob(10, job.signature);  // empty: unsigned
       rc = ins.Step();
       if (rc != SQLITE_DONE) {
         finish(rc, "store");
@@ -590,32 +709,9 @@ void SqliteStore::RunJob(Job& job) {
       }
       delta.stores += 1;
       // Least recently used entries go until the budget holds again.
-      Stmt total(db, internal::kSaneTotalSql);
-      rc = total.Step();
-      if (rc != SQLITE_ROW) {
-        finish(rc, "store");
+      if ((rc = EvictLru(db, options_.max_total_bytes, id, &delta.evicted)) != SQLITE_OK) {
+        finish(rc, "evict");
         return;
-      }
-      uint64_t sum = static_cast<uint64_t>(total.Int(0));
-      if (sum > options_.max_total_bytes) {
-        Stmt lru(db, internal::kSaneLruSql);
-        lru.Bind(1, id);
-        std::vector<int64_t> victims;
-        while (sum > options_.max_total_bytes && (rc = lru.Step()) == SQLITE_ROW) {
-          victims.push_back(lru.Int(0));
-          sum -= std::min<uint64_t>(sum, static_cast<uint64_t>(lru.Int(1)));
-        }
-        for (int64_t v : victims) {
-          Stmt d1(db, "DELETE FROM entries WHERE id = ?");
-          Stmt d2(db, "DELETE FROM blobs WHERE id = ?");
-          d1.Bind(1, v);
-          d2.Bind(1, v);
-          if ((rc = d1.Step()) != SQLITE_DONE || (rc = d2.Step()) != SQLITE_DONE) {
-            finish(rc, "evict");
-            return;
-          }
-        }
-        delta.evicted += victims.size();
       }
       break;
     }
@@ -678,6 +774,35 @@ void SqliteStore::RunJob(Job& job) {
     session_.stores += delta.stores;
     session_.evicted += delta.evicted;
   }
+}
+
+int SqliteStore::EvictLru(sqlite3* db, uint64_t max_bytes, int64_t keep_id, uint64_t* evicted) {
+  Stmt total(db, internal::kSaneTotalSql);
+  int rc = total.Step();
+  if (rc != SQLITE_ROW) return rc;
+  uint64_t sum = static_cast<uint64_t>(total.Int(0));
+  if (sum <= max_bytes) return SQLITE_OK;
+  std::vector<int64_t> victims;
+  {
+    Stmt lru(db, internal::kSaneLruSql);
+    lru.Bind(1, keep_id);
+    while (sum > max_bytes && (rc = lru.Step()) == SQLITE_ROW) {
+      victims.push_back(lru.Int(0));
+      sum -= std::min<uint64_t>(sum, static_cast<uint64_t>(lru.Int(1)));
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+  }
+  Stmt d1(db, "DELETE FROM entries WHERE id = ?");
+  Stmt d2(db, "DELETE FROM blobs WHERE id = ?");
+  for (int64_t v : victims) {
+    d1.Reset();
+    d2.Reset();
+    d1.Bind(1, v);
+    d2.Bind(1, v);
+    if ((rc = d1.Step()) != SQLITE_DONE || (rc = d2.Step()) != SQLITE_DONE) return rc;
+  }
+  *evicted += victims.size();
+  return SQLITE_OK;
 }
 
 StoreStats SqliteStore::Stats() {
@@ -760,38 +885,22 @@ uint64_t SqliteStore::EvictTo(uint64_t max_bytes) {
   sqlite3* db = read_db_;
   DropDamaged(db);
   if (Exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) return 0;
-  Stmt total(db, internal::kSaneTotalSql);
-  uint64_t sum = total.Step() == SQLITE_ROW ? static_cast<uint64_t>(total.Int(0)) : 0;
-  std::vector<int64_t> victims;
-  {
-    Stmt lru(db, internal::kSaneLruSql);
-    lru.Bind(1, int64_t{-1});
-    while (sum > max_bytes && lru.Step() == SQLITE_ROW) {
-      victims.push_back(lru.Int(0));
-      sum -= std::min<uint64_t>(sum, static_cast<uint64_t>(lru.Int(1)));
-    }
-  }
-  for (int64_t v : victims) {
-    Stmt d1(db, "DELETE FROM entries WHERE id = ?");
-    Stmt d2(db, "DELETE FROM blobs WHERE id = ?");
-    d1.Bind(1, v);
-    d2.Bind(1, v);
-    if (d1.Step() != SQLITE_DONE || d2.Step() != SQLITE_DONE) {
-      Exec(db, "ROLLBACK");
-      return 0;
-    }
+  uint64_t evicted = 0;
+  if (EvictLru(db, max_bytes, -1, &evicted) != SQLITE_OK) {
+    Exec(db, "ROLLBACK");
+    return 0;
   }
   Stmt c(db,
          "INSERT INTO counters(name, value) VALUES('evicted', ?)"
          " ON CONFLICT(name) DO UPDATE SET value = value + excluded.value");
-  c.Bind(1, static_cast<int64_t>(victims.size()));
+  c.Bind(1, static_cast<int64_t>(evicted));
   c.Step();
   if (Exec(db, "COMMIT") != SQLITE_OK) {
     Exec(db, "ROLLBACK");
     return 0;
   }
-  BumpSession(&Counters::evicted, victims.size());
-  return victims.size();
+  BumpSession(&Counters::evicted, evicted);
+  return evicted;
 }
 
 std::optional<std::vector<uint8_t>> SqliteStore::ReadPayloadUnchecked(const CacheKey& key) {

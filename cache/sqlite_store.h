@@ -46,8 +46,9 @@ struct sqlite3;
 namespace wasmstream::cache {
 
 // Version 1: entries, blobs, counters. Version 2: url_hints. Version 3:
-// entries confirmed by SHA-256, no stored copy of the wire bytes.
-inline constexpr int kSchemaVersion = 3;
+// entries confirmed by SHA-256, no stored copy of the wire bytes. Version 4:
+// signatures, and the prefix digest that predicts a hit.
+inline constexpr int kSchemaVersion = 4;
 
 struct StoreOptions {
   std::string path;  // empty: DefaultCachePath()
@@ -55,6 +56,11 @@ struct StoreOptions {
   uint64_t max_entry_bytes = kDefaultMaxEntryBytes;
   uint64_t min_module_bytes = kDefaultMinModuleBytes;
   int busy_timeout_ms = kDefaultBusyTimeoutMs;
+  // HMAC-SHA256 key (entry_signature.h). When set, every entry written is
+  // signed and every entry read, local or imported, must carry a valid
+  // signature: unsigned and wrongly signed entries are refused (counted as
+  // bad_signature) and deleted. Empty: entries are checked by checksum only.
+  std::vector<uint8_t> signing_key;
   // Receives the (at most one per store) warning; default: stderr.
   std::function<void(const std::string&)> warn;
 };
@@ -72,6 +78,7 @@ struct Counters {
   uint64_t skipped_too_small = 0;  // below min_module_bytes
   uint64_t skipped_too_large = 0;  // above max_entry_bytes
   uint64_t evicted = 0;
+  uint64_t bad_signature = 0;      // unsigned or wrongly signed, with a key set (also in rejected)
 };
 
 struct EntryInfo {
@@ -103,9 +110,21 @@ enum class MissReason : uint8_t {
   kNotFound,
   kChecksum,      // payload checksum mismatch (entry deleted)
   kWireMismatch,  // same key, other content (size or SHA-256): a collision (entry deleted)
+  kUnsigned,      // a signing key is set and the entry has no signature (entry deleted)
+  kBadSignature,  // a signing key is set and the signature is wrong (entry deleted)
   kError,         // SQLite error during the read
 };
 const char* ToString(MissReason r);
+
+// One entry in transfer form, from one store to another (a shared tier
+// moves these between machines). Untrusted until a store imports it.
+struct EntryRecord {
+  CacheKey key;
+  std::string fingerprint;
+  ContentDigest content;
+  std::vector<uint8_t> payload;
+  std::vector<uint8_t> signature;  // HMAC-SHA256 (entry_signature.h); empty when unsigned
+};
 
 struct LookupResult {
   MissReason reason = MissReason::kNotFound;
@@ -140,8 +159,25 @@ class SqliteStore {
   // {content}. Returns false when the entry is refused at once (unusable, too
   // small, too large, queue full); the write itself may still fail later
   // (counted).
+  // With a signing key, the writer signs the entry ({signature}: an
+  // imported entry's own, already verified).
   bool StoreAsync(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
-                  std::vector<uint8_t> payload);
+                  std::vector<uint8_t> payload, std::vector<uint8_t> signature = {});
+
+  // The key of an entry whose content had {prefix} (ContentDigest::prefix)
+  // and, when {size} is given, that size: the stream is probably that module.
+  // A prediction only; Lookup() confirms. Cheap (one indexed read).
+  std::optional<CacheKey> FindByPrefix(uint64_t prefix, std::optional<uint64_t> size);
+
+  // The entry as it is stored, for another store (no checks: the importer
+  // checks). Nullopt when absent or the store is unusable.
+  std::optional<EntryRecord> ExportEntry(const CacheKey& key);
+  // Checks {record} as Lookup() checks a local entry (its signature when this
+  // store has a key; sizes and limits) and writes it, then waits for the
+  // write. Returns kHit when the entry is now stored (or already was), else
+  // why it was refused (kUnsigned, kBadSignature, kTooSmall, kUnusable,
+  // kChecksum for a malformed record, kError when the write failed).
+  MissReason ImportEntry(const EntryRecord& record);
 
   // An entry Lookup() returned could not be loaded (e.g. the serializer
   // rejected it): delete it and count it as rejected.
@@ -187,14 +223,17 @@ class SqliteStore {
   void WriterLoop();
   void DropQueued(std::unique_lock<std::mutex>& lock);
   void RunJob(Job& job);
-  void WriteEntry(Job& job);
-  void AddCounters(const Counters& delta);
+  // Deletes least recently used entries (never {keep_id}) until the payloads
+  // total at most {max_bytes}; {*evicted} gets their number. In the caller's
+  // transaction; returns an SQLite result code.
+  int EvictLru(sqlite3* db, uint64_t max_bytes, int64_t keep_id, uint64_t* evicted);
   void BumpSession(uint64_t Counters::*field, uint64_t n = 1);
   // Deletes rows whose sizes are impossible (entry_rows.h); counts, warns.
   void DropDamaged(sqlite3* db);
   void CheckSqlite(int rc, const char* what);
   int ReadEntry(const CacheKey& key, const ContentDigest& content, LookupResult* result,
                 const std::function<void()>& on_found);
+  bool signed_store() const { return !options_.signing_key.empty(); }
 
   StoreOptions options_;
   std::atomic<bool> unusable_{false};

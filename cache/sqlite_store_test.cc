@@ -351,6 +351,8 @@ TEST_F(SqliteStoreTest, SchemaVersionOneIsMigratedAndItsEntriesDropped) {
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE url_hints; ALTER TABLE entries DROP COLUMN sha256;"
+                         " DROP INDEX entries_by_prefix; ALTER TABLE entries DROP COLUMN prefix;"
+                         " ALTER TABLE entries DROP COLUMN signature;"
                          " UPDATE blobs SET wire = zeroblob(100); PRAGMA user_version = 1",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "bindings/realm.h"
+#include "cache/entry_signature.h"
 
 namespace wasmstream::cli {
 namespace {
@@ -25,6 +26,7 @@ std::shared_ptr<bindings::CodeCache> ProcessCache(const CacheFlags& flags) {
     o.remote = flags.remote_options;
     o.remote->url = remote;
   }
+  o.signing_key = flags.signing_key;
   return bindings::MakeCodeCache(o);
 }
 
@@ -108,6 +110,13 @@ bool ParseCacheFlag(const std::vector<std::string>& args, size_t& i, CacheFlags&
       } else {
         *error = "--cache-remote-compress takes zstd or none, got '" + *v + "'";
       }
+    }
+    return true;
+  }
+  if (a == "--cache-signing-key") {
+    if (const std::string* v = value()) {
+      auto key = cache::LoadSigningKey(*v, error);
+      if (key) flags.signing_key = std::move(*key);
     }
     return true;
   }

@@ -6,6 +6,7 @@
 //   --cache-remote URL    a shared Redis tier behind the file (also
 //                         $WASMSTREAM_CACHE_REMOTE), and its --cache-remote-*
 //                         options (kCacheFlagsHelp; docs/fleet-cache.md)
+//   --cache-signing-key PATH  sign entries; refuse unsigned or wrongly signed ones
 // cmd_compile.cc calls ParseCacheFlag() for each argument it does not know,
 // then MakeCacheConsumerFactory() and puts the result in Realm::consumer_factory.
 #ifndef WASMSTREAM_TOOLS_WASMSTREAM_CACHE_FLAGS_H_
@@ -31,6 +32,7 @@ struct CacheFlags {
   // MakeCacheConsumerFactory); "" or "off" in either: none.
   std::optional<std::string> remote;
   cache::RemoteOptions remote_options;  // everything but the URL
+  std::vector<uint8_t> signing_key;  // read from --cache-signing-key's file
 };
 
 inline constexpr char kCacheRemoteEnv[] = "WASMSTREAM_CACHE_REMOTE";
@@ -48,7 +50,9 @@ inline constexpr char kCacheFlagsHelp[] =
     "  --cache-remote-timeout MS         per socket operation (default 2000)\n"
     "  --cache-remote-wait MS            longest wait for another machine's compile (30000)\n"
     "  --cache-remote-prefix P           key prefix (default wasmstream:)\n"
-    "  --cache-remote-compress zstd|none entries published (default zstd)\n";
+    "  --cache-remote-compress zstd|none entries published (default zstd)\n"
+    "  --cache-signing-key PATH  HMAC-SHA256 key file (owner-only, 16+ bytes): sign\n"
+    "                        entries, refuse unsigned or wrongly signed ones\n";
 
 // If args[i] is a cache flag, consumes it (and its value: i advances) and
 // returns true; *error is set when its value is missing or bad.

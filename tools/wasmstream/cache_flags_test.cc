@@ -1,6 +1,9 @@
 #include "tools/wasmstream/cache_flags.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdio>
 
 namespace wasmstream::cli {
 namespace {
@@ -35,6 +38,26 @@ TEST(CacheFlagsTest, BadValuesAreErrors) {
     EXPECT_FALSE(Parse(args, f, &error));
     EXPECT_FALSE(error.empty()) << args[0];
   }
+}
+
+TEST(CacheFlagsTest, SigningKeyIsReadFromAnOwnerOnlyFile) {
+  std::string good = ::testing::TempDir() + "/cache_flags_key", loose = good + "_loose";
+  for (const std::string& p : {good, loose}) {
+    std::FILE* f = std::fopen(p.c_str(), "w");
+    ASSERT_TRUE(f);
+    std::fputs("0123456789abcdef0123456789abcdef", f);
+    std::fclose(f);
+  }
+  ::chmod(good.c_str(), 0600);
+  ::chmod(loose.c_str(), 0644);
+  CacheFlags f;
+  std::string error;
+  ASSERT_TRUE(Parse({"--cache-signing-key", good}, f, &error)) << error;
+  EXPECT_EQ(f.signing_key.size(), 32u);
+  CacheFlags g;
+  EXPECT_FALSE(Parse({"--cache-signing-key", loose}, g, &error));
+  EXPECT_NE(error.find("chmod 600"), std::string::npos) << error;
+  EXPECT_TRUE(g.signing_key.empty());
 }
 
 TEST(CacheFlagsTest, OtherArgumentsAreLeftAlone) {
