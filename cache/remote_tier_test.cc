@@ -358,18 +358,32 @@ TEST_F(RemoteTierTest, SecondMachineWaitsForTheLeaseHoldersEntry) {
   EXPECT_EQ(cb.leases, 0u);
 }
 
-TEST_F(RemoteTierTest, AWaitEndsWhenTheLeaseIsGone) {
+TEST_F(RemoteTierTest, AWaitEndsAtItsBudget) {
   Module m = MakeModule(12);
-  // A lease nobody will honour, and a short wait budget: the waiter gives up
-  // when the lease expires, then compiles itself.
-  ASSERT_EQ(Redis({"SET", "wasmstream:l:" + m.key.ToHex(), "ghost", "PX", "200"}).kind,
+  // A lease nobody will honour: the waiter gives up after its wait budget,
+  // then compiles itself.
+  ASSERT_EQ(Redis({"SET", "wasmstream:l:" + m.key.ToHex(), "ghost", "PX", "600000"}).kind,
             RedisReply::Kind::kStatus);
-  Machine b("b", Options());
+  RemoteOptions o = Options();
+  o.wait_ms = 300;
+  Machine b("b", o);
   EXPECT_FALSE(b.Lookup(m).hit());
   RemoteCounters c = b.tier->counters();
   EXPECT_EQ(c.waits, 1u);
   EXPECT_EQ(c.wait_hits, 0u);
   EXPECT_EQ(c.misses, 1u);
+}
+
+TEST_F(RemoteTierTest, AWaitEndsWhenTheLeaseGoesWithoutAnEntry) {
+  Module m = MakeModule(17);
+  std::string lease = "wasmstream:l:" + m.key.ToHex();
+  ASSERT_EQ(Redis({"SET", lease, "ghost"}).kind, RedisReply::Kind::kStatus);
+  Machine b("b", Options());  // the default 30 s budget: only the lease ends it
+  // The holder gives up (its compile failed) as soon as b starts waiting.
+  EXPECT_FALSE(b.Lookup(m, nullptr, [&] { Redis({"DEL", lease}); }).hit());
+  RemoteCounters c = b.tier->counters();
+  EXPECT_EQ(c.waits, 1u);
+  EXPECT_EQ(c.wait_hits, 0u);
 }
 
 TEST_F(RemoteTierTest, NoSingleFlightTakesNoLease) {
