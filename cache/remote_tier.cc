@@ -1,5 +1,7 @@
 #include "cache/remote_tier.h"
 
+#include "cache/entry_signature.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -37,9 +39,12 @@ constexpr char kReleaseScript[] =
 
 }  // namespace
 
+// A job of the publisher thread: publish {key}'s entry from L1 to Redis, or
+// (with {import}) write an entry that came from Redis into L1.
 struct RemoteTier::Publish {
   CacheKey key;
   uint64_t bytes = 0;  // of the payload, for the queue's cap
+  std::optional<EntryRecord> import;
 };
 
 std::vector<std::pair<const char*, uint64_t>> CounterFields(const RemoteCounters& c) {
@@ -136,21 +141,46 @@ std::optional<EntryRecord> RemoteTier::Fetch(const CacheKey& key, bool* found) {
   return std::move(decoded.record);
 }
 
-bool RemoteTier::Import(const CacheKey& key, const ContentDigest& content,
+bool RemoteTier::Accept(const CacheKey& key, const ContentDigest& content,
                         const EntryRecord& record) {
+  const StoreOptions& l1 = l1_->options();
   std::string why;
   if (record.key != key) {
     why = "it is stored under another key";
   } else if (record.content != content) {
     why = "it was made from other bytes";
-  } else {
+  } else if (record.fingerprint.size() > kMaxHintStringBytes ||
+             (!record.signature.empty() && record.signature.size() != kSignatureBytes)) {
+    why = "malformed fingerprint or signature";
+  } else if (record.payload.size() > l1.max_entry_bytes) {
+    why = "larger than this machine's entry limit";
+  } else if (!l1.signing_key.empty() &&
+             (record.signature.empty() ||
+              !VerifyEntry(l1.signing_key, record.key, record.fingerprint, record.content,
+                           record.payload, record.signature))) {
+    // L1 judges and counts it too (unsigned / bad_signature); it writes
+    // nothing it refuses.
     MissReason r = l1_->ImportEntry(record);
-    if (r == MissReason::kHit) return true;
-    why = std::string("the local store refused it: ") + ToString(r);
+    why = r == MissReason::kHit ? "" : ToString(r);
+    if (why.empty()) return true;
   }
+  if (why.empty()) return true;
   Count(&RemoteCounters::refused);
   Warn("shared code cache entry " + key.ToHex() + " refused: " + why);
   return false;
+}
+
+void RemoteTier::ImportAsync(EntryRecord record) {
+  auto job = std::make_unique<Publish>();
+  job->key = record.key;
+  job->bytes = record.payload.size();
+  job->import = std::move(record);
+  std::lock_guard<std::mutex> lock(queue_mutex_);
+  if (!stopping_ && queued_bytes_ + job->bytes <= kMaxPendingPublishBytes) {
+    queued_bytes_ += job->bytes;
+    queue_.push_back(std::move(job));
+    queue_cv_.notify_one();
+  }
 }
 
 RemoteTier::LeaseState RemoteTier::TakeLease(const CacheKey& key) {
@@ -244,13 +274,16 @@ LookupResult RemoteTier::Lookup(const CacheKey& key, const ContentDigest& conten
     return local;
   }
   if (on_found) on_found();
-  if (!Import(key, content, *record)) return local;
-  LookupResult imported = l1_->Lookup(key, content, on_found);
-  if (imported.hit()) {
-    Count(&RemoteCounters::hits);
-    *where = waited ? "redis (waited for a fleet compile)" : "redis";
-  }
-  return imported;
+  if (!Accept(key, content, *record)) return local;
+  // A hit now; L1's own import (ImportEntry: its checks once more, then the
+  // write) runs on the publisher thread, so the hit waits for neither.
+  LookupResult hit;
+  hit.reason = MissReason::kHit;
+  hit.payload = record->payload;
+  ImportAsync(std::move(*record));
+  Count(&RemoteCounters::hits);
+  *where = waited ? "redis (waited for a fleet compile)" : "redis";
+  return hit;
 }
 
 void RemoteTier::Store(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
@@ -314,6 +347,14 @@ void RemoteTier::PublisherLoop() {
 }
 
 void RemoteTier::RunPublish(Publish& job) {
+  if (job.import) {
+    MissReason r = l1_->ImportEntry(*job.import);
+    if (r != MissReason::kHit && r != MissReason::kTooSmall) {
+      Count(&RemoteCounters::refused);
+      Warn("shared code cache entry " + job.key.ToHex() + " not kept: " + ToString(r));
+    }
+    return;
+  }
   l1_->Flush();  // the entry is written (or refused) by now
   std::optional<EntryRecord> record = l1_->ExportEntry(job.key);
   if (!record) {

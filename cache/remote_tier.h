@@ -6,9 +6,12 @@
 // compile fail or wait long.
 //
 // - Lookup: L1; on a not-found, GET the entry from Redis, decode it
-//   (remote_record.h), import it into L1 (the same checks as a local entry,
-//   and a valid signature when the store has a signing key), then answer from
-//   L1. A refused entry is counted and is a miss.
+//   (remote_record.h) and check it as L1 checks an entry (key, content size
+//   and SHA-256, sizes, and a valid signature when L1 has a signing key). A
+//   refused entry is counted and is a miss. An accepted one is the hit, and
+//   is imported into L1 (SqliteStore::ImportEntry, which checks it again) on
+//   the publisher thread: the hit waits neither for that write nor for a
+//   read back.
 // - Store: L1's asynchronous store, then the entry as L1 holds it (signed by
 //   L1's key) is exported and published to Redis on this tier's publisher
 //   thread: the caller never waits for Redis.
@@ -111,7 +114,8 @@ class RemoteTier {
 
   // L1, then L2 (and single-flight) on a not-found: SqliteStore::Lookup's
   // contract; {where} gets "sqlite", "redis" or "redis (waited for a fleet
-  // compile)" on a hit. {on_found} is also called when this machine decides
+  // compile)" on a hit. After an L2 hit the entry reaches L1 shortly (Flush()
+  // waits for it). {on_found} is also called when this machine decides
   // to wait for another's compile. Blocks (bounded); not on a loop thread.
   LookupResult Lookup(const CacheKey& key, const ContentDigest& content,
                       const std::function<void()>& on_found, std::string* where);
@@ -148,8 +152,12 @@ class RemoteTier {
   void Count(uint64_t RemoteCounters::*field, uint64_t n = 1);
   // GET + decode; nullopt on not-found, error or refusal (counted).
   std::optional<EntryRecord> Fetch(const CacheKey& key, bool* found);
-  // Checks and imports {record} into L1; false when refused (counted).
-  bool Import(const CacheKey& key, const ContentDigest& content, const EntryRecord& record);
+  // The checks SqliteStore::ImportEntry and Lookup make, before the hit is
+  // used: key, content digest, sizes, and the signature under L1's key.
+  // False when refused (counted, one warning).
+  bool Accept(const CacheKey& key, const ContentDigest& content, const EntryRecord& record);
+  // Queues {record} for L1 (ImportEntry on the publisher thread).
+  void ImportAsync(EntryRecord record);
   enum class LeaseState { kWon, kHeld, kNone };
   LeaseState TakeLease(const CacheKey& key);
   std::optional<EntryRecord> WaitForEntry(const CacheKey& key);

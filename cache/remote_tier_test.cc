@@ -110,7 +110,10 @@ TEST_F(RemoteTierTest, L1MissL2HitImportsIntoL1) {
   ASSERT_TRUE(r.hit()) << ToString(r.reason);
   EXPECT_EQ(where, "redis");
   EXPECT_EQ(r.payload, m.payload);
-  // Now in b's own file: the next lookup never leaves the machine.
+  // Now in b's own file (written on the tier's thread): the next lookup
+  // never leaves the machine.
+  b.tier->Flush();
+  EXPECT_EQ(b.l1->Stats().entries, 1u);
   r = b.Lookup(m, &where);
   ASSERT_TRUE(r.hit());
   EXPECT_EQ(where, "sqlite");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the shared cache tier's record decoder fuzzer
 # (cache/remote_record_fuzzer.cc) with clang (libFuzzer + ASan + UBSan) and
-# runs it, single process. Seeds: a few valid records written by a seed run.
+# runs it, single process, with the record checksum off (so mutations reach
+# the lengths and zstd behind it). Seeds: valid records from a seed run.
 #   fuzz/remote_record.sh [SECONDS] [libFuzzer flags...]   default 300 s; output in fuzz/out/remote_record/
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,6 @@ int main(int argc, char** argv) {
 CC
 clang++ "${flags[@]}" "${srcs[@]}" "$out/seed_main.cc" -o "$out/seed" "${libs[@]}"
 "$out/seed" "$out/corpus"
-clang++ "${flags[@]}" -fsanitize=fuzzer "${srcs[@]}" cache/remote_record_fuzzer.cc \
+clang++ "${flags[@]}" -fsanitize=fuzzer -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION "${srcs[@]}" cache/remote_record_fuzzer.cc \
   -o "$out/remote_record_fuzzer" "${libs[@]}"
 "$out/remote_record_fuzzer" -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 "$@" "$out/corpus"
