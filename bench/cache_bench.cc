@@ -28,7 +28,7 @@
 #include "cache/module_map.h"
 #include "cache/sqlite_store.h"
 #include "wasm/runtime/sink_factory.h"
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 
 namespace {
 

@@ -3,9 +3,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <future>
 
 #include "wasm/limits.h"
-#include "wasm/serializer.h"
+#include "wasm/runtime/code.h"
+#include "wasm/serialization/serializer.h"
 #include "wasm/wire_bytes.h"
 
 namespace wasmstream::bindings {
@@ -37,7 +39,31 @@ class Stream : public std::enable_shared_from_this<Stream> {
       }
     }
     // With a matching hint, only hash while streaming; otherwise compile too.
-    if (!hint_) inner_ = factory_->Create(info_);
+    if (hint_) return;
+    if (policy_ == CachePolicy::kContent && store && store->usable() &&
+        info_.content_length.value_or(UINT64_MAX) >= store->options().min_module_bytes) {
+      probing_ = true;  // the first kPrefixBytes decide (Probe)
+      return;
+    }
+    inner_ = factory_->Create(info_);
+  }
+
+  // Loop thread, once the prefix digest is known (or the body ended first):
+  // an entry with the same prefix, size and fingerprint predicts a hit, and
+  // then the stream only hashes, as V8 does when it holds cached code for a
+  // script, and the entry is confirmed at the end. Otherwise the compile
+  // starts on the bytes so far, in place. A wrong prediction costs the
+  // compile's overlap with the download, never a wrong module.
+  void Probe(std::optional<uint64_t> prefix) {
+    probing_ = false;
+    cache::SqliteStore* store = cache_->store();
+    if (prefix && store) {
+      predicted_ = store->FindByPrefix(*prefix, info_.content_length, fp_.ToString());
+    }
+    if (predicted_) return;
+    std::lock_guard<std::mutex> lock(inner_mutex_);
+    inner_ = factory_->Create(info_);
+    if (buffer_ && !overflow_ && buffer_->size()) inner_->OnBytes(buffer_->span());
   }
 
   // Loop thread.
@@ -54,6 +80,12 @@ class Stream : public std::enable_shared_from_this<Stream> {
       }
     }
     hasher_.Update(chunk);
+    if (probing_) {
+      std::optional<uint64_t> prefix = overflow_ ? std::nullopt : hasher_.Prefix();
+      if (!overflow_ && !prefix) return;  // still gathering the prefix
+      Probe(prefix);
+      if (!overflow_) return;  // Probe() fed the compile every byte so far, this chunk included
+    }
     std::lock_guard<std::mutex> lock(inner_mutex_);
     if (inner_) inner_->OnBytes(chunk);
   }
@@ -73,6 +105,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
       std::lock_guard<std::mutex> lock(done_mutex_);
       done_ = std::move(done);
     }
+    // A body shorter than the prefix: its digest covers all of it.
+    if (probing_) Probe(overflow_ ? std::nullopt : std::optional(hasher_.Digest().prefix));
     if (overflow_) {
       CompileInner("module too large to cache");
       return;
@@ -85,6 +119,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     digest_ = hasher_.Digest();
     std::string prefix;
     if (hint_) prefix = *hint_ == key_ ? "hint matched; " : "hint stale; ";
+    if (predicted_) prefix = *predicted_ == key_ ? "prefix matched; " : "prefix mispredicted; ";
     prefix_ = prefix;
 
     auto self = shared_from_this();
@@ -213,7 +248,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
     std::lock_guard<std::mutex> lock(inner_mutex_);
     if (aborted_) return;
     if (!inner_) {
-      // Hash-only (url-hint) or after waiting: compile from the retained bytes.
+      // Hash-only (a url hint or a prefix prediction) or after waiting:
+      // compile from the retained bytes.
       if (overflow_ || !buffer_) {
         ConsumerReport report;
         report.cache = "miss";
@@ -240,9 +276,12 @@ class Stream : public std::enable_shared_from_this<Stream> {
       cache::SqliteStore* store = cache_->store();
       if (store && store->usable() && !overflow_ &&
           module->wire_bytes.size() >= store->options().min_module_bytes) {
-        std::vector<uint8_t> payload =
-            wasm::SerializeModule(*module, {.omit_wire_bytes = true});
-        cache_->Store(key_, fp_.ToString(), digest_, std::move(payload));
+        // Serialized on the I/O thread, so the promise does not wait for it;
+        // the shutdown order runs queued I/O tasks before the store closes.
+        CodeCache* cache = cache_.get();
+        cache_->PostIo([cache, module, key = key_, fp = fp_.ToString(), digest = digest_] {
+          cache->Store(key, fp, digest, wasm::SerializeModule(*module, {.omit_wire_bytes = true}));
+        });
       }
       if (store && policy_ == CachePolicy::kUrlHint && !validators_.empty() && !overflow_) {
         store->PutHintAsync(info_.url, validators_, key_);
@@ -262,6 +301,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
   const cache::EngineFingerprint fp_;
   std::string validators_;
   std::optional<cache::CacheKey> hint_;
+  bool probing_ = false;  // content policy: no compile until Probe() decides
+  std::optional<cache::CacheKey> predicted_;  // Probe() found an entry: hash only
 
   // Written on the loop thread before Finish; read-only afterwards.
   cache::KeyHasher hasher_;
@@ -318,7 +359,7 @@ const char* CachePolicyName(CachePolicy p) {
 
 cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features, bool with_code) {
   return {wasm::kSerializationFormatVersion, features.Bits(),
-          with_code ? kCompilerVersion : std::string(kCompilerVersion) + "+lazy"};
+          with_code ? wasm::kCompilerVersion : std::string(wasm::kCompilerVersion) + "+lazy"};
 }
 
 std::string HintValidators(const StreamInfo& info) {
@@ -362,6 +403,16 @@ void CodeCache::Store(const cache::CacheKey& key, std::string fingerprint,
   } else {
     store_->StoreAsync(key, std::move(fingerprint), content, std::move(payload));
   }
+}
+
+void CodeCache::Flush() {
+  // The I/O thread runs tasks in order: once this one ran, every task queued
+  // before it has, and their stores have reached the store's queue.
+  std::promise<void> drained;
+  PostIo([&drained] { drained.set_value(); });
+  drained.get_future().wait();
+  if (remote_) remote_->Flush();
+  if (store_) store_->Flush();
 }
 
 void CodeCache::PostIo(std::function<void()> task) {

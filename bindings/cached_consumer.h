@@ -56,10 +56,6 @@ enum class CachePolicy { kOff, kContent, kUrlHint };
 std::optional<CachePolicy> CachePolicyFromName(std::string_view name);  // "off", "content", "url-hint"
 const char* CachePolicyName(CachePolicy p);
 
-// Bump when the compiled code the runtime produces changes meaning: it is part
-// of the engine fingerprint, so entries of an older compiler are never read.
-inline constexpr char kCompilerVersion[] = "wasmstream-interp-3";
-
 // The engine fingerprint for modules compiled with {features}; {with_code}:
 // compiled while streaming (false: validated only, compiled lazily), so the
 // two kinds of entry never stand in for each other.
@@ -105,6 +101,10 @@ class CodeCache {
   cache::ModuleMap<wasm::Module>& map() { return map_; }
   // Runs {task} on the I/O thread (after Shutdown(): on the calling thread).
   void PostIo(std::function<void()> task);
+  // Blocks until every lookup and store queued so far is done: the I/O
+  // thread's tasks (which serialize and queue stores), then the store's
+  // writes. Not on the I/O thread.
+  void Flush();
   // Step 2 of the shutdown order above. Idempotent; not on the I/O thread.
   void Shutdown(std::chrono::milliseconds max_wait =
                     std::chrono::milliseconds(cache::kDefaultShutdownWaitMs));

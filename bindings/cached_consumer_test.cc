@@ -14,7 +14,7 @@
 #include <future>
 #include <thread>
 
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 
 namespace wasmstream::bindings {
 namespace {
@@ -163,21 +163,96 @@ TEST_F(CachedConsumerTest, MissStoresThenANewProcessHitsSqliteWithoutCompiling) 
     ASSERT_TRUE(miss.ok);
     EXPECT_EQ(miss.report.cache, "miss");
     EXPECT_EQ(miss.report.cache_detail, "policy=content; miss: not found");
-    cache->store()->Flush();
+    cache->Flush();
   }
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
-  int completed_before = inner_.counts.completed;
+  int created_before = inner_.counts.created;
   Outcome hit = Run(f, bytes);
   ASSERT_TRUE(hit.ok);
   EXPECT_EQ(hit.report.cache, "hit");
-  EXPECT_EQ(hit.report.cache_detail, "policy=content; hit: sqlite");
+  // The stored entry's prefix predicted the hit: no compile was started.
+  EXPECT_EQ(hit.report.cache_detail, "policy=content; prefix matched; hit: sqlite");
   EXPECT_EQ(hit.module->wire_bytes, bytes);
   ASSERT_EQ(hit.module->custom_sections.size(), 1u);
   EXPECT_EQ(hit.module->custom_sections[0].name, "tail");
-  EXPECT_EQ(inner_.counts.completed, completed_before);  // the compile was aborted
-  EXPECT_GE(inner_.counts.aborted, 1);
+  EXPECT_EQ(inner_.counts.created, created_before);
   EXPECT_TRUE(warnings_.empty());
+}
+
+// A module longer than the prefix: on a miss the compile starts as soon as
+// the prefix has arrived (it keeps overlapping the download); on a stream
+// whose prefix matches an entry the stream only hashes until the end.
+TEST_F(CachedConsumerTest, PrefixDecidesBeforeTheEndWhetherToCompile) {
+  auto bytes = ModuleBytes(3 * cache::kPrefixBytes, 1);
+  auto prefix_part = std::span(bytes).first(cache::kPrefixBytes);
+  {
+    auto cache = NewCache();
+    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+    auto c = f.Create({});
+    c->OnBytes(prefix_part.first(prefix_part.size() - 1));
+    EXPECT_EQ(inner_.counts.created, 0);  // still gathering the prefix
+    c->OnBytes(std::span(bytes).subspan(prefix_part.size() - 1));
+    EXPECT_EQ(inner_.counts.created, 1);  // no entry: compiling before the end
+    Outcome miss = FinishAsync(*c).get();
+    ASSERT_TRUE(miss.ok);
+    EXPECT_EQ(miss.report.cache_detail, "policy=content; miss: not found");
+    EXPECT_EQ(miss.module->wire_bytes, bytes);
+    cache->Shutdown();
+  }
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  auto c = f.Create({});
+  c->OnBytes(bytes);
+  Outcome hit = FinishAsync(*c).get();
+  ASSERT_TRUE(hit.ok);
+  EXPECT_EQ(hit.report.cache_detail, "policy=content; prefix matched; hit: sqlite");
+  EXPECT_EQ(inner_.counts.created, 1);
+}
+
+// Same prefix and size, other bytes after it: the prediction is wrong, the
+// SHA-256 at the end says so, and the module is compiled from the retained
+// bytes: the right module, later.
+TEST_F(CachedConsumerTest, MispredictedPrefixCompilesTheRetainedBytes) {
+  auto first = ModuleBytes(2 * cache::kPrefixBytes, 1);
+  auto second = first;
+  second.back() ^= 0xff;
+  {
+    auto cache = NewCache();
+    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+    ASSERT_TRUE(Run(f, first).ok);
+    cache->Shutdown();
+  }
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  StreamInfo info;
+  info.content_length = second.size();
+  int created_before = inner_.counts.created;
+  Outcome o = Run(f, second, info);
+  ASSERT_TRUE(o.ok);
+  EXPECT_EQ(o.report.cache, "miss");
+  EXPECT_EQ(o.report.cache_detail, "policy=content; prefix mispredicted; miss: not found");
+  EXPECT_EQ(o.module->wire_bytes, second);
+  EXPECT_EQ(inner_.counts.created, created_before + 1);  // only after the last byte
+}
+
+// An announced length that differs from the entry's is no prediction.
+TEST_F(CachedConsumerTest, AnnouncedLengthMustMatchTheEntry) {
+  auto first = ModuleBytes(2 * cache::kPrefixBytes, 1);
+  auto longer = ModuleBytes(2 * cache::kPrefixBytes + 10, 1);  // same prefix
+  {
+    auto cache = NewCache();
+    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+    ASSERT_TRUE(Run(f, first).ok);
+    cache->Shutdown();
+  }
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  StreamInfo info;
+  info.content_length = longer.size();
+  Outcome o = Run(f, longer, info);
+  ASSERT_TRUE(o.ok);
+  EXPECT_EQ(o.report.cache_detail, "policy=content; miss: not found");
 }
 
 TEST_F(CachedConsumerTest, SameBytesInOneProcessShareOneCompiledModule) {
@@ -218,7 +293,7 @@ TEST_F(CachedConsumerTest, CorruptEntryIsAMissWithAWarningAndTheModuleIsStillRig
     auto cache = NewCache();
     CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
     ASSERT_TRUE(Run(f, bytes).ok);
-    cache->store()->Flush();
+    cache->Flush();
   }
   // Replace the payload with a valid-checksum but unloadable one: the store's
   // checks pass, the serializer's must catch it.
@@ -271,7 +346,7 @@ TEST_F(CachedConsumerTest, UrlHintSkipsCompilingWhileStreamingAndCatchesStaleHin
     CachedConsumerFactory f(cache, CachePolicy::kUrlHint, &inner_);
     Outcome first = Run(f, v1, info);
     EXPECT_EQ(first.report.cache_detail, "policy=url-hint; miss: not found");
-    cache->store()->Flush();
+    cache->Flush();
   }
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kUrlHint, &inner_);
@@ -306,7 +381,7 @@ TEST_F(CachedConsumerTest, SmallModulesSkipSqlite) {
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
   Outcome o = Run(f, ModuleBytes(500, 9));
   EXPECT_EQ(o.report.cache_detail, "policy=content; miss: module below the cache's minimum size (10000)");
-  cache->store()->Flush();
+  cache->Flush();
   EXPECT_EQ(cache->store()->Stats().entries, 0u);
 }
 
@@ -319,7 +394,7 @@ TEST_F(CachedConsumerTest, CompileErrorsPassThroughAndAreNotCached) {
   EXPECT_EQ(o.report.cache, "miss");
   Outcome again = Run(f, junk);  // the failed claim was released
   EXPECT_FALSE(again.ok);
-  cache->store()->Flush();
+  cache->Flush();
   EXPECT_EQ(cache->store()->Stats().entries, 0u);
 }
 

@@ -1,7 +1,6 @@
 // Realm::EnableCodeCache and its statistics: the code cache as one call of
 // the embedding API (the CLI's cache flags map onto the same options).
 #include <cstdio>
-#include <future>
 
 #include "bindings/compiling_consumer.h"
 #include "bindings/realm.h"
@@ -49,12 +48,7 @@ void Realm::EnableCodeCache(const CodeCacheOptions& options) {
 
 std::optional<cache::StoreStats> Realm::CodeCacheStats() {
   if (!code_cache_ || !code_cache_->store()) return std::nullopt;
-  // The I/O thread runs tasks in order: once this one ran, every store
-  // queued before it has reached the store's writer.
-  std::promise<void> drained;
-  code_cache_->PostIo([&drained] { drained.set_value(); });
-  drained.get_future().wait();
-  code_cache_->store()->Flush();
+  code_cache_->Flush();
   return code_cache_->store()->Stats();
 }
 

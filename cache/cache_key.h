@@ -27,7 +27,7 @@
 namespace wasmstream::cache {
 
 struct EngineFingerprint {
-  uint32_t format_version = 0;  // of the serialized module (wasm/serializer.h)
+  uint32_t format_version = 0;  // of the serialized module (wasm/serialization/serializer.h)
   uint64_t feature_bits = 0;    // wasm::Features::Bits()
   std::string compiler_version; // bump when generated code changes
 

@@ -181,10 +181,12 @@ TEST_F(SignedStoreTest, FindByPrefixPredictsTheStoredModule) {
   auto wire = Bytes(200000, 5);  // longer than the prefix
   CacheKey k = Put(*s, wire);
   ContentDigest d = DigestOf(wire);
-  EXPECT_EQ(s->FindByPrefix(d.prefix, d.size), k);
-  EXPECT_EQ(s->FindByPrefix(d.prefix, std::nullopt), k);
-  EXPECT_EQ(s->FindByPrefix(d.prefix, d.size + 1), std::nullopt);
-  EXPECT_EQ(s->FindByPrefix(d.prefix ^ 1, d.size), std::nullopt);
+  const std::string fp = Fp().ToString();
+  EXPECT_EQ(s->FindByPrefix(d.prefix, d.size, fp), k);
+  EXPECT_EQ(s->FindByPrefix(d.prefix, std::nullopt, fp), k);
+  EXPECT_EQ(s->FindByPrefix(d.prefix, d.size + 1, fp), std::nullopt);
+  EXPECT_EQ(s->FindByPrefix(d.prefix ^ 1, d.size, fp), std::nullopt);
+  EXPECT_EQ(s->FindByPrefix(d.prefix, d.size, fp + "+lazy"), std::nullopt);
   // The streamed prefix digest is the one-shot one, whatever the chunking.
   KeyHasher h;
   for (size_t i = 0; i < wire.size(); i += 1000) {

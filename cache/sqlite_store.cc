@@ -458,14 +458,15 @@ bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
   return true;
 }
 
-std::optional<CacheKey> SqliteStore::FindByPrefix(uint64_t prefix, std::optional<uint64_t> size) {
+std::optional<CacheKey> SqliteStore::FindByPrefix(uint64_t prefix, std::optional<uint64_t> size,
+                                                  const std::string& fingerprint) {
   if (!usable()) return std::nullopt;
   std::lock_guard<std::mutex> lock(read_mutex_);
-  Stmt s(read_db_, size ? "SELECT key FROM entries WHERE prefix = ? AND wire_size = ?"
-                          " ORDER BY use_seq DESC LIMIT 1"
-                        : "SELECT key FROM entries WHERE prefix = ? ORDER BY use_seq DESC LIMIT 1");
-  s.Bind(1, PrefixColumn(prefix));
-  if (size) s.Bind(2, static_cast<int64_t>(*size));
+  Stmt s(read_db_,
+         "SELECT key FROM entries WHERE prefix = ?1 AND fingerprint = ?2"
+         " AND (?3 IS NULL OR wire_size = ?3) ORDER BY use_seq DESC LIMIT 1");
+  s.Bind(1, PrefixColumn(prefix)).Bind(2, fingerprint);
+  if (size) s.Bind(3, static_cast<int64_t>(*size));
   int rc = s.Step();
   if (rc != SQLITE_ROW) {
     if (rc != SQLITE_DONE) CheckSqlite(rc, "prefix lookup");

@@ -164,10 +164,12 @@ class SqliteStore {
   bool StoreAsync(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
                   std::vector<uint8_t> payload, std::vector<uint8_t> signature = {});
 
-  // The key of an entry whose content had {prefix} (ContentDigest::prefix)
-  // and, when {size} is given, that size: the stream is probably that module.
-  // A prediction only; Lookup() confirms. Cheap (one indexed read).
-  std::optional<CacheKey> FindByPrefix(uint64_t prefix, std::optional<uint64_t> size);
+  // The key of an entry of {fingerprint} whose content had {prefix}
+  // (ContentDigest::prefix) and, when {size} is given, that size: the stream
+  // is probably that module. A prediction only; Lookup() confirms. Cheap
+  // (one indexed read).
+  std::optional<CacheKey> FindByPrefix(uint64_t prefix, std::optional<uint64_t> size,
+                                       const std::string& fingerprint);
 
   // The entry as it is stored, for another store (no checks: the importer
   // checks). Nullopt when absent or the store is unusable.

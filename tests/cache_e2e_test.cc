@@ -43,7 +43,7 @@ class CacheEndToEndTest : public ::testing::Test {
     o.path = path_;
     o.min_module_bytes = 0;  // the test modules are tiny
     o.warn = [this](const std::string& w) { warnings_.push_back(w); };
-    if (cache_ && cache_->store()) cache_->store()->Flush();
+    if (cache_) cache_->Flush();
     cache_ = std::make_shared<CodeCache>(cache::SqliteStore::Open(o));
     realm_.consumer_factory =
         std::make_shared<CachedConsumerFactory>(cache_, policy, &DefaultConsumerFactory());
@@ -88,7 +88,7 @@ TEST_F(CacheEndToEndTest, MissThenHitFromSqliteInANewProcess) {
   Module cached = Compile("/simple.wasm");
   ASSERT_TRUE(cached.module());
   EXPECT_EQ(cached.record()->cache, "hit");
-  EXPECT_EQ(cached.record()->cache_detail, "policy=content; hit: sqlite");
+  EXPECT_EQ(cached.record()->cache_detail, "policy=content; prefix matched; hit: sqlite");
   // Indistinguishable from the fresh one: imports, exports, custom sections.
   EXPECT_EQ(cached.Imports(), fresh.Imports());
   EXPECT_EQ(cached.Exports(), fresh.Exports());
@@ -112,7 +112,13 @@ TEST_F(CacheEndToEndTest, SameProcessSharesCodeButGivesDistinctModules) {
   NewProcess();
   Module a = Compile("/inc.wasm");
   Module b = Compile("/inc.wasm");
-  EXPECT_EQ(b.record()->cache_detail, "policy=content; hit: in-process map");
+  // Whether the first module's entry reached SQLite before the second stream
+  // began (and predicted the hit) depends on the writer thread; the answer
+  // comes from the map either way.
+  const std::string& detail = b.record()->cache_detail;
+  EXPECT_TRUE(detail == "policy=content; hit: in-process map" ||
+              detail == "policy=content; prefix matched; hit: in-process map")
+      << detail;
   EXPECT_EQ(a.module().get(), b.module().get());  // same compiled code
   EXPECT_FALSE(a.SameObject(b));                  // distinct JS objects
 }

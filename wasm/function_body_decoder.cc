@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "wasm/decoder.h"
 #include "wasm/function_body_decoder_impl.h"
 #include "wasm/limits.h"
 
@@ -522,6 +523,26 @@ Status DecodeFunctionBody(const Module& module, uint32_t func_index,
 Result<uint32_t> DecodeConstExpr(const Module& module, std::span<const uint8_t> bytes,
                                  uint32_t offset, ValueType expected, uint32_t num_globals,
                                  CodeSink* sink) {
+  // The common shapes, `i32.const n end` and `i64.const n end` where that
+  // type is expected: a whole BodyDecoder for each costs more than the rest
+  // of a data segment (esbuild.wasm has 98,450 of them, and a cache load
+  // checks every one again). Anything else, malformed ones included, goes
+  // through the decoder below, which reports the error.
+  if (!sink && bytes.size() >= 3) {
+    const bool i32 = bytes[0] == 0x41 && expected.kind == ValueKind::kI32;
+    const bool i64 = bytes[0] == 0x42 && expected.kind == ValueKind::kI64;
+    if (i32 || i64) {
+      Decoder d(bytes.subspan(1), offset + 1);
+      if (i32) {
+        d.s32v();
+      } else {
+        d.s64v();
+      }
+      if (d.ok() && !d.at_end() && *d.pc() == 0x0b) {
+        return static_cast<uint32_t>(d.pc() + 1 - bytes.data());
+      }
+    }
+  }
   body::BodyDecoder decoder(module, bytes, offset, sink);
   return decoder.DecodeConstExpr(expected, num_globals);
 }

@@ -111,7 +111,7 @@ struct Module;
 
 // Compiled code kept in serialized form (a code-cache payload) and loaded a
 // function at a time, on its first call, instead of all at once when the
-// module loads (wasm/serializer.h). Load() returns the function's code,
+// module loads (wasm/serialization/serializer.h). Load() returns the function's code,
 // checked as thoroughly as an eager load checks it (the runtime's verifier),
 // or null when those bytes do not make safe code: the runtime then compiles
 // the function from the wire bytes instead. Safe to call from any thread.

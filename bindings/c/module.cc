@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "bindings/c/c_api_internal.h"
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 #include "wasm/streaming_compiler.h"
 
 namespace wasmstream::capi {

@@ -343,7 +343,7 @@ WASM_API_EXTERN own wasm_module_t* wasm_module_new(wasm_store_t*, const wasm_byt
 WASM_API_EXTERN bool wasm_module_validate(wasm_store_t*, const wasm_byte_vec_t* binary);
 WASM_API_EXTERN void wasm_module_imports(const wasm_module_t*, own wasm_importtype_vec_t* out);
 WASM_API_EXTERN void wasm_module_exports(const wasm_module_t*, own wasm_exporttype_vec_t* out);
-/* The compiled module in the code cache's format (wasm/serializer.h), wire
+/* The compiled module in the code cache's format (wasm/serialization/serializer.h), wire
  * bytes included; deserialize checks it as hostile input. */
 WASM_API_EXTERN void wasm_module_serialize(const wasm_module_t*, own wasm_byte_vec_t* out);
 WASM_API_EXTERN own wasm_module_t* wasm_module_deserialize(wasm_store_t*,

@@ -154,6 +154,11 @@ struct TryRegion {
   uint32_t num_handlers = 0;
 };
 
+// The version of the code layout above and of what the compiler emits for a
+// given body. Bump it when either changes meaning: it is part of the code
+// cache's engine fingerprint, so entries of an older compiler are never read.
+inline constexpr char kCompilerVersion[] = "wasmstream-interp-3";
+
 struct FunctionCode {
   uint32_t func_index = 0;
   uint32_t num_param_slots = 0;

@@ -11,7 +11,7 @@
 #include "wasm/runtime/code_verifier.h"
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/runtime_test_util.h"
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 
 namespace wasmstream::wasm {
 namespace {

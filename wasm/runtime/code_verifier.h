@@ -1,5 +1,5 @@
 // The verifier that makes compiled code loaded from the code cache safe to
-// run (wasm/serializer.cc calls it for every function it loads): a cache
+// run (wasm/serialization/serializer.cc calls it for every function it loads): a cache
 // entry is hostile input, and the interpreter trusts its code (no bounds
 // checks on slots or indices at run time).
 #ifndef WASMSTREAM_WASM_RUNTIME_CODE_VERIFIER_H_

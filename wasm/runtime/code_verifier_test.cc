@@ -1,14 +1,14 @@
 // Compiled code survives the code cache: a module written out and read back
-// (wasm/serializer.h) verifies and behaves exactly like the fresh one;
+// (wasm/serialization/serializer.h) verifies and behaves exactly like the fresh one;
 // damaged code is rejected by the verifier, not run. (Truncated payloads:
-// //wasm:serializer_test.)
+// //wasm/serialization:serializer_test.)
 #include "wasm/runtime/code_verifier.h"
 
 #include <gtest/gtest.h>
 
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/runtime_test_util.h"
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 
 namespace wasmstream::wasm {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/runtime_test_util.h"
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 #include "wasm/streaming_compiler.h"
 
 namespace wasmstream::wasm {

@@ -1,207 +1,34 @@
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <string>
 
 #include "wasm/function_body_decoder.h"
+#include "wasm/serialization/serialized_code.h"
+#include "wasm/serialization/serializer_io.h"
 #include "wasm/type_relations.h"
 #include "wasm/runtime/code.h"
-#include "wasm/runtime/code_verifier.h"
 
 namespace wasmstream::wasm {
 namespace {
+
+using serialization::Reader;
+using serialization::Writer;
 
 constexpr uint32_t kHasWireBytes = 1u << 0;
 constexpr uint32_t kHasCode = 1u << 1;
 constexpr uint32_t kKnownFlags = kHasWireBytes | kHasCode;
 
-class Writer {
- public:
-  void U8(uint8_t v) { out_.push_back(v); }
-  void U32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
-  }
-  void U64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
-  }
-  void Bool(bool b) { U8(b ? 1 : 0); }
-  void Bytes(std::span<const uint8_t> b) {
-    U32(static_cast<uint32_t>(b.size()));
-    out_.insert(out_.end(), b.begin(), b.end());
-  }
-  void Str(const std::string& s) {
-    Bytes({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
-  }
-  void Range(ByteRange r) {
-    U32(r.offset);
-    U32(r.length);
-  }
-  void Type(ValueType t) {
-    U8(static_cast<uint8_t>(t.kind));
-    Bool(t.nullable);
-    U32(t.heap.code);
-  }
-  void TheLimits(const Limits& l) {
-    U64(l.min);
-    Bool(l.has_max);
-    U64(l.max);
-    Bool(l.shared);
-    Bool(l.is64);
-  }
-  template <typename T, typename F>
-  void Vec(const std::vector<T>& v, F&& each) {
-    U32(static_cast<uint32_t>(v.size()));
-    for (const T& x : v) each(x);
-  }
-  void OptU32(const std::optional<uint32_t>& v) {
-    Bool(v.has_value());
-    U32(v.value_or(0));
-  }
-  // A vector of fixed-width integers as one block (little-endian).
-  template <typename T>
-  void Array(const std::vector<T>& v) {
-    U32(static_cast<uint32_t>(v.size()));
-    if constexpr (std::endian::native == std::endian::little) {
-      const uint8_t* p = reinterpret_cast<const uint8_t*>(v.data());
-      out_.insert(out_.end(), p, p + v.size() * sizeof(T));
-    } else {
-      for (T x : v) sizeof(T) == 8 ? U64(x) : U32(static_cast<uint32_t>(x));
-    }
-  }
-  std::vector<uint8_t> Take() { return std::move(out_); }
-
- private:
-  std::vector<uint8_t> out_;
-};
-
-// Reads with bounds checks; the first failure sticks and every later read
-// returns zeros, so callers check ok() once per structure.
-class Reader {
- public:
-  explicit Reader(std::span<const uint8_t> b) : b_(b) {}
-  bool ok() const { return !error_; }
-  const std::optional<CompileError>& error() const { return error_; }
-  size_t pos() const { return pos_; }
-  size_t left() const { return b_.size() - pos_; }
-
-  void Fail(std::string message) {
-    if (!error_) error_ = CompileError{static_cast<uint32_t>(pos_), std::move(message)};
-  }
-  bool Need(size_t n, const char* what) {
-    if (!ok()) return false;
-    if (n > left()) {
-      Fail(std::string("truncated serialized module: ") + what + " needs " + std::to_string(n) +
-           " bytes, " + std::to_string(left()) + " left");
-      return false;
-    }
-    return true;
-  }
-  uint8_t U8(const char* what) {
-    if (!Need(1, what)) return 0;
-    return b_[pos_++];
-  }
-  uint32_t U32(const char* what) {
-    if (!Need(4, what)) return 0;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= uint32_t{b_[pos_ + i]} << (8 * i);
-    pos_ += 4;
-    return v;
-  }
-  uint64_t U64(const char* what) {
-    if (!Need(8, what)) return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= uint64_t{b_[pos_ + i]} << (8 * i);
-    pos_ += 8;
-    return v;
-  }
-  bool Bool(const char* what) {
-    uint8_t v = U8(what);
-    if (v > 1) Fail(std::string("bad boolean for ") + what);
-    return v == 1;
-  }
-  // A count of items each taking at least {min_item_bytes}: checked against
-  // the bytes left, so a hostile count cannot make us allocate.
-  uint32_t Count(const char* what, size_t min_item_bytes) {
-    uint32_t n = U32(what);
-    if (ok() && min_item_bytes > 0 && n > left() / min_item_bytes) {
-      Fail(std::string(what) + " count " + std::to_string(n) + " exceeds the bytes left");
-      return 0;
-    }
-    return ok() ? n : 0;
-  }
-  std::span<const uint8_t> Bytes(const char* what) {
-    uint32_t n = Count(what, 1);
-    if (!Need(n, what)) return {};
-    auto s = b_.subspan(pos_, n);
-    pos_ += n;
-    return s;
-  }
-  template <typename T>
-  void Array(std::vector<T>& out, const char* what) {
-    uint32_t n = Count(what, sizeof(T));
-    if (!Need(size_t{n} * sizeof(T), what)) return;
-    out.resize(n);
-    if constexpr (std::endian::native == std::endian::little) {
-      if (n) std::memcpy(out.data(), b_.data() + pos_, size_t{n} * sizeof(T));
-      pos_ += size_t{n} * sizeof(T);
-    } else {
-      for (T& x : out) x = sizeof(T) == 8 ? U64(what) : U32(what);
-    }
-  }
-  std::string Str(const char* what) {
-    auto s = Bytes(what);
-    return std::string(s.begin(), s.end());
-  }
-  // Steps over a count and that many items of {item_bytes}.
-  void SkipArray(size_t item_bytes, const char* what) {
-    uint32_t n = Count(what, item_bytes);
-    if (Need(size_t{n} * item_bytes, what)) pos_ += size_t{n} * item_bytes;
-  }
-  ByteRange Range(const char* what) {
-    ByteRange r;
-    r.offset = U32(what);
-    r.length = U32(what);
-    return r;
-  }
-  ValueType Type(const char* what) {
-    ValueType t;
-    uint8_t kind = U8(what);
-    if (kind > static_cast<uint8_t>(ValueKind::kRef)) Fail(std::string("bad value kind in ") + what);
-    t.kind = static_cast<ValueKind>(kind);
-    t.nullable = Bool(what);
-    t.heap.code = U32(what);
-    return t;
-  }
-  Limits TheLimits(const char* what) {
-    Limits l;
-    l.min = U64(what);
-    l.has_max = Bool(what);
-    l.max = U64(what);
-    l.shared = Bool(what);
-    l.is64 = Bool(what);
-    return l;
-  }
-  std::optional<uint32_t> OptU32(const char* what) {
-    bool has = Bool(what);
-    uint32_t v = U32(what);
-    return has ? std::optional<uint32_t>(v) : std::nullopt;
-  }
-  template <typename E>
-  E Enum(const char* what, uint8_t max) {
-    uint8_t v = U8(what);
-    if (v > max) Fail(std::string("bad ") + what + " " + std::to_string(v));
-    return static_cast<E>(v);
-  }
-
- private:
-  std::span<const uint8_t> b_;
-  size_t pos_ = 0;
-  std::optional<CompileError> error_;
-};
-
 // Smallest encodings, for Reader::Count.
 constexpr size_t kValueTypeBytes = 6;
+constexpr size_t kFunctionRecordBytes = 13;  // type, body offset, body length, flags
+constexpr size_t kDataRecordBytes = 21;      // mode, memory, offset range, bytes range
+
+uint32_t LoadU32(const uint8_t* p) {
+  return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+}
 constexpr size_t kRangeBytes = 8;
 constexpr size_t kLimitsBytes = 19;
 
@@ -209,7 +36,9 @@ constexpr size_t kLimitsBytes = 19;
 
 std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) {
   Writer w;
-  uint32_t flags = (options.omit_wire_bytes ? 0 : kHasWireBytes) | (m.code.empty() ? 0 : kHasCode);
+  // A lazily compiled module has a code vector of nulls: no code area.
+  const bool has_code = std::any_of(m.code.begin(), m.code.end(), [](const auto& c) { return c != nullptr; });
+  uint32_t flags = (options.omit_wire_bytes ? 0 : kHasWireBytes) | (has_code ? kHasCode : 0);
   w.U32(kSerializedMagic);
   w.U32(kSerializationFormatVersion);
   w.U32(flags);
@@ -236,12 +65,16 @@ std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) 
     w.U8(static_cast<uint8_t>(i.kind));
     w.U32(i.index);
   });
-  w.Vec(m.functions, [&](const Function& f) {
+  // Functions and data segments are the bulk of a big module's metadata
+  // (pandoc.wasm: 619,906 functions, 79,418 segments): fixed-size records,
+  // so the loader checks the length once and reads them in one tight loop.
+  w.U32(static_cast<uint32_t>(m.functions.size()));
+  for (const Function& f : m.functions) {
     w.U32(f.type_index);
-    w.Bool(f.imported);
-    w.Bool(f.declared);
-    w.Range(f.body);
-  });
+    w.U32(f.body.offset);
+    w.U32(f.body.length);
+    w.U8(static_cast<uint8_t>((f.imported ? 1 : 0) | (f.declared ? 2 : 0)));
+  }
   w.Vec(m.tables, [&](const Table& t) {
     w.Type(t.elem_type);
     w.TheLimits(t.limits);
@@ -279,12 +112,13 @@ std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) 
     w.Vec(e.func_indices, [&](uint32_t f) { w.U32(f); });
     w.Bool(e.uses_exprs);
   });
-  w.Vec(m.data, [&](const DataSegment& d) {
+  w.U32(static_cast<uint32_t>(m.data.size()));
+  for (const DataSegment& d : m.data) {
     w.U8(static_cast<uint8_t>(d.mode));
     w.U32(d.memory_index);
     w.Range(d.offset.bytes);
     w.Range(d.bytes);
-  });
+  }
   w.OptU32(m.data_count);
   w.Vec(m.custom_sections, [&](const CustomSection& c) {
     w.Str(c.name);
@@ -301,109 +135,11 @@ std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) 
   w.U32(m.num_imported_memories);
   w.U32(m.num_imported_globals);
   w.U32(m.num_imported_tags);
-  if (flags & kHasCode) {
-    // Compiled interpreter code (wasm/runtime/code.h): position-independent
-    // words, so it is stored as is. Null for imports.
-    w.Vec(m.code, [&](const std::shared_ptr<const FunctionCode>& c) {
-      w.Bool(c != nullptr);
-      if (!c) return;
-      w.U32(c->func_index);
-      w.U32(c->num_param_slots);
-      w.U32(c->num_result_slots);
-      w.U32(c->num_local_slots);
-      w.U32(c->frame_slots);
-      w.Array(c->code);
-      w.Array(c->consts);
-      w.Vec(c->try_regions, [&](const TryRegion& t) {
-        w.U32(t.begin);
-        w.U32(t.end);
-        w.U32(t.first_handler);
-        w.U32(t.num_handlers);
-      });
-      w.Vec(c->handlers, [&](const CatchHandler& h) {
-        w.U32(h.kind);
-        w.U32(h.tag);
-        w.U32(h.target);
-        w.U32(h.dst_slot);
-      });
-    });
-  }
+  if (flags & kHasCode) serialization::WriteCodeArea(w, m);
   return w.Take();
 }
 
 namespace {
-
-// Function {i}'s compiled code is its own and safe to run: the runtime's
-// verifier checks the frame layout against the signature, the exception
-// tables and every instruction.
-std::optional<std::string> CheckFunctionCode(const Module& m, size_t i, const FunctionCode& c) {
-  if (c.func_index != i) return "code of function " + std::to_string(i) + " names another";
-  Status verified = VerifyFunctionCode(m, c);
-  if (!verified.ok()) return "function " + std::to_string(i) + ": " + verified.error().message;
-  return std::nullopt;
-}
-
-// One function's compiled code at the reader's position (the layout
-// SerializeModule writes), or null with the reader failed.
-std::unique_ptr<FunctionCode> ReadFunctionCode(Reader& r) {
-  auto c = std::make_unique<FunctionCode>();
-  c->func_index = r.U32("code function");
-  c->num_param_slots = r.U32("param slots");
-  c->num_result_slots = r.U32("result slots");
-  c->num_local_slots = r.U32("local slots");
-  c->frame_slots = r.U32("frame slots");
-  r.Array(c->code, "code words");
-  r.Array(c->consts, "constants");
-  uint32_t n = r.Count("try regions", 16);
-  c->try_regions.resize(n);
-  for (TryRegion& t : c->try_regions) {
-    t.begin = r.U32("try begin");
-    t.end = r.U32("try end");
-    t.first_handler = r.U32("try handlers");
-    t.num_handlers = r.U32("try handler count");
-  }
-  n = r.Count("handlers", 16);
-  c->handlers.resize(n);
-  for (CatchHandler& h : c->handlers) {
-    h.kind = r.U32("handler kind");
-    h.tag = r.U32("handler tag");
-    h.target = r.U32("handler target");
-    h.dst_slot = r.U32("handler slot");
-  }
-  return r.ok() ? std::move(c) : nullptr;
-}
-
-// Steps over what ReadFunctionCode reads.
-void SkipFunctionCode(Reader& r) {
-  for (const char* what : {"code function", "param slots", "result slots", "local slots",
-                           "frame slots"}) {
-    r.U32(what);
-  }
-  r.SkipArray(4, "code words");
-  r.SkipArray(8, "constants");
-  r.SkipArray(16, "try regions");
-  r.SkipArray(16, "handlers");
-}
-
-// Code left in the payload, loaded one function at a time (DeferredCode).
-class PayloadCode final : public DeferredCode {
- public:
-  static constexpr size_t kNoCode = SIZE_MAX;
-  PayloadCode(std::shared_ptr<const std::vector<uint8_t>> payload, std::vector<size_t> offsets)
-      : payload_(std::move(payload)), offsets_(std::move(offsets)) {}
-
-  std::unique_ptr<FunctionCode> Load(const Module& m, uint32_t i) const override {
-    if (i >= offsets_.size() || offsets_[i] == kNoCode || i >= m.functions.size()) return nullptr;
-    Reader r(std::span<const uint8_t>(*payload_).subspan(offsets_[i]));
-    std::unique_ptr<FunctionCode> c = ReadFunctionCode(r);
-    if (!c || CheckFunctionCode(m, i, *c)) return nullptr;
-    return c;
-  }
-
- private:
-  std::shared_ptr<const std::vector<uint8_t>> payload_;
-  std::vector<size_t> offsets_;  // of each function's code in the payload
-};
 
 // The loaded Module must be as consistent as one the decoder built: every
 // index and range that later code follows without checking is checked here.
@@ -561,7 +297,7 @@ std::optional<std::string> CheckConsistency(const Module& m) {
       continue;
     }
     if (!c) continue;  // compiled (and validated) on its first call
-    if (auto e = CheckFunctionCode(m, i, *c)) return e;
+    if (auto e = serialization::CheckFunctionCode(m, i, *c)) return e;
   }
   return std::nullopt;
 }
@@ -637,12 +373,23 @@ Result<std::shared_ptr<const Module>> Deserialize(
     i.kind = r.Enum<ExternalKind>("import kind", static_cast<uint8_t>(ExternalKind::kTag));
     i.index = r.U32("import index");
   });
-  vec(m->functions, "functions", 14, [&](Function& f) {
-    f.type_index = r.U32("function type");
-    f.imported = r.Bool("function imported");
-    f.declared = r.Bool("function declared");
-    f.body = r.Range("function body");
-  });
+  {
+    uint32_t n = 0;
+    std::span<const uint8_t> rec = r.Records("functions", kFunctionRecordBytes, &n);
+    m->functions.resize(n);
+    bool flags_ok = true;
+    for (uint32_t i = 0; i < n; ++i, rec = rec.subspan(kFunctionRecordBytes)) {
+      Function& f = m->functions[i];
+      f.type_index = LoadU32(rec.data());
+      f.body.offset = LoadU32(rec.data() + 4);
+      f.body.length = LoadU32(rec.data() + 8);
+      uint8_t flags = rec[12];
+      flags_ok &= flags <= 3;
+      f.imported = flags & 1;
+      f.declared = flags & 2;
+    }
+    if (!flags_ok) r.Fail("bad function flags");
+  }
   vec(m->tables, "tables", kValueTypeBytes + kLimitsBytes + 2 + kRangeBytes, [&](Table& t) {
     t.elem_type = r.Type("table type");
     t.limits = r.TheLimits("table limits");
@@ -681,12 +428,21 @@ Result<std::shared_ptr<const Module>> Deserialize(
     vec(e.func_indices, "elem functions", 4, [&](uint32_t& f) { f = r.U32("elem function"); });
     e.uses_exprs = r.Bool("elem uses exprs");
   });
-  vec(m->data, "data", 1 + 4 + 2 * kRangeBytes, [&](DataSegment& d) {
-    d.mode = r.Enum<SegmentMode>("data mode", static_cast<uint8_t>(SegmentMode::kDeclarative));
-    d.memory_index = r.U32("data memory");
-    d.offset.bytes = r.Range("data offset");
-    d.bytes = r.Range("data bytes");
-  });
+  {
+    uint32_t n = 0;
+    std::span<const uint8_t> rec = r.Records("data", kDataRecordBytes, &n);
+    m->data.resize(n);
+    bool modes_ok = true;
+    for (uint32_t i = 0; i < n; ++i, rec = rec.subspan(kDataRecordBytes)) {
+      DataSegment& d = m->data[i];
+      modes_ok &= rec[0] <= static_cast<uint8_t>(SegmentMode::kDeclarative);
+      d.mode = static_cast<SegmentMode>(modes_ok ? rec[0] : 0);
+      d.memory_index = LoadU32(rec.data() + 1);
+      d.offset.bytes = {LoadU32(rec.data() + 5), LoadU32(rec.data() + 9)};
+      d.bytes = {LoadU32(rec.data() + 13), LoadU32(rec.data() + 17)};
+    }
+    if (!modes_ok) r.Fail("bad data mode");
+  }
   m->data_count = r.OptU32("data count");
   vec(m->custom_sections, "custom sections", 4 + kRangeBytes, [&](CustomSection& c) {
     c.name = r.Str("custom section name");
@@ -706,24 +462,11 @@ Result<std::shared_ptr<const Module>> Deserialize(
   m->num_imported_tags = r.U32("imported tags");
   if (!r.ok()) return *r.error();
 
-  if ((flags & kHasCode) && payload) {
-    // Leave each function's code in the payload; note where it starts.
-    uint32_t n = r.Count("code", 1);
-    if (r.ok() && n != m->functions.size()) r.Fail("code count does not match");
-    std::vector<size_t> offsets(n, PayloadCode::kNoCode);
-    for (uint32_t i = 0; i < n && r.ok(); ++i) {
-      if (!r.Bool("code present")) continue;
-      if (m->functions[i].imported) r.Fail("code for an imported function");
-      offsets[i] = r.pos();
-      SkipFunctionCode(r);
+  if (flags & kHasCode) {
+    serialization::ReadCodeArea(r, *m, std::move(payload));
+    if (r.ok() && !m->deferred_code && m->code.empty() && !m->functions.empty()) {
+      r.Fail("code flag without code");
     }
-    m->deferred_code = std::make_shared<PayloadCode>(std::move(payload), std::move(offsets));
-  } else if (flags & kHasCode) {
-    vec(m->code, "code", 1, [&](std::shared_ptr<const FunctionCode>& out) {
-      if (!r.Bool("code present")) return;
-      out = ReadFunctionCode(r);
-    });
-    if (r.ok() && m->code.empty() && !m->functions.empty()) r.Fail("code flag without code");
   }
   if (!r.ok()) return *r.error();
   size_t pos = r.pos();

@@ -1,4 +1,4 @@
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 
 #include "wasm/runtime/code.h"
 
@@ -155,10 +155,12 @@ TEST(SerializerTest, WrongMagicVersionOrFlagsAreRejected) {
     ASSERT_FALSE(r.ok());
   }
   std::vector<uint8_t> v2 = good;
-  v2[4] = 2;
+  v2[4] = static_cast<uint8_t>(kSerializationFormatVersion + 1);
   auto r = DeserializeModule(v2);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message, "serialized format version 2, expected 1");
+  EXPECT_EQ(r.error().message, "serialized format version " +
+                                   std::to_string(kSerializationFormatVersion + 1) + ", expected " +
+                                   std::to_string(kSerializationFormatVersion));
 }
 
 TEST(SerializerTest, EveryTruncationFailsCleanly) {

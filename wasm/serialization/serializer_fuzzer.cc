@@ -28,7 +28,7 @@
 #include "wasm/runtime/instance.h"
 #include "wasm/runtime/sink_factory.h"
 #include "wasm/runtime/store.h"
-#include "wasm/serializer.h"
+#include "wasm/serialization/serializer.h"
 
 namespace {
 

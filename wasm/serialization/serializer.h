@@ -17,8 +17,8 @@
 // bytes, import/definition order) so nothing downstream can index out of
 // bounds because of a bad entry. A failure is a CompileError naming the
 // offset in the serialized bytes; never a crash.
-#ifndef WASMSTREAM_WASM_SERIALIZER_H_
-#define WASMSTREAM_WASM_SERIALIZER_H_
+#ifndef WASMSTREAM_WASM_SERIALIZATION_SERIALIZER_H_
+#define WASMSTREAM_WASM_SERIALIZATION_SERIALIZER_H_
 
 #include <cstdint>
 #include <memory>
@@ -33,7 +33,7 @@ namespace wasmstream::wasm {
 
 // Bump on any change of the format or of what a Module holds: it is part of
 // the cache's engine fingerprint, so old entries are never read.
-inline constexpr uint32_t kSerializationFormatVersion = 1;
+inline constexpr uint32_t kSerializationFormatVersion = 2;
 inline constexpr uint32_t kSerializedMagic = 0x434d5357;  // "WSMC"
 
 // Largest serialized module the loader accepts (a sanity bound; the cache's
@@ -65,4 +65,4 @@ Result<std::shared_ptr<const Module>> DeserializeModuleDeferred(
 
 }  // namespace wasmstream::wasm
 
-#endif  // WASMSTREAM_WASM_SERIALIZER_H_
+#endif  // WASMSTREAM_WASM_SERIALIZATION_SERIALIZER_H_
