@@ -100,7 +100,7 @@ class ModuleDecoder {
   CompileError error_;
   bool code_started_ = false;
   uint32_t declared_functions_ = 0;  // from the function section
-  std::vector<ByteRange> bodies_;
+  uint32_t bodies_added_ = 0;
   // Sections after the code section, merged into the module by Finish().
   std::vector<DataSegment> late_data_;
   std::vector<CustomSection> late_custom_;

@@ -79,6 +79,7 @@ struct Chunk {
 // exactly the size the table gives.
 std::optional<std::vector<uint8_t>> Decompress(std::span<const uint8_t> payload, const Chunk& c) {
   std::span<const uint8_t> in = payload.subspan(c.offset, c.compressed);
+  if (c.compressed == c.raw) return std::vector<uint8_t>(in.begin(), in.end());  // stored
   unsigned long long size = ZSTD_getFrameContentSize(in.data(), in.size());
   if (size != c.raw) return std::nullopt;
   std::vector<uint8_t> out(c.raw);
@@ -153,19 +154,16 @@ void WriteCodeArea(Writer& w, const Module& m) {
   auto close_chunk = [&] {
     std::vector<uint8_t> bytes = raw.Take();
     if (bytes.empty()) return;
+    const uint32_t raw_size = static_cast<uint32_t>(bytes.size());
     std::vector<uint8_t> out(ZSTD_compressBound(bytes.size()));
     size_t size = ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), kZstdLevel);
-    if (ZSTD_isError(size)) {
-      // Cannot happen with a bound-sized output; the chunk's functions then
-      // carry no code and compile from the wire bytes.
-      for (uint32_t& c : chunk_of) {
-        if (c == compressed.size()) c = kNoChunk;
-      }
-      return;
+    if (ZSTD_isError(size) || size >= bytes.size()) {
+      out = std::move(bytes);  // stored as is: no gain
+    } else {
+      out.resize(size);
     }
-    out.resize(size);
     compressed.push_back(std::move(out));
-    raw_sizes.push_back(static_cast<uint32_t>(bytes.size()));
+    raw_sizes.push_back(raw_size);
   };
   for (uint32_t i = 0; i < n && i < m.code.size(); ++i) {
     const FunctionCode* c = m.code[i].get();
@@ -181,6 +179,18 @@ void WriteCodeArea(Writer& w, const Module& m) {
     if (raw.size() >= kCodeChunkBytes) close_chunk();
   }
   close_chunk();
+  uint64_t raw_total = 0, area = 8 + 8 * uint64_t{n} + 8 * compressed.size();
+  for (size_t k = 0; k < compressed.size(); ++k) {
+    raw_total += raw_sizes[k];
+    area += compressed[k].size();
+  }
+  if (raw_total > kMaxCompressionRatio * (w.size() + area)) {
+    // Past what the loader accepts: no code (each function compiles from
+    // the wire bytes on its first call).
+    chunk_of.assign(n, kNoChunk);
+    compressed.clear();
+    raw_sizes.clear();
+  }
   w.U32(n);
   w.Array(chunk_of);
   w.Array(offset);
@@ -201,10 +211,16 @@ void ReadCodeArea(Reader& r, Module& m, std::shared_ptr<const std::vector<uint8_
   if (r.ok() && (chunk_of.size() != n || offset.size() != n)) r.Fail("code tables do not match");
   uint32_t m_chunks = r.Count("chunks", 8);
   std::vector<Chunk> chunks(m_chunks);
+  uint64_t raw_total = 0;
   for (Chunk& c : chunks) {
     c.compressed = r.U32("chunk size");
     c.raw = r.U32("chunk decompressed size");
     if (r.ok() && c.raw > kMaxCodeChunkBytes) r.Fail("code chunk too large");
+    raw_total += c.raw;
+  }
+  if (r.ok() && raw_total > kMaxCompressionRatio * uint64_t{r.all().size()}) {
+    r.Fail("code decompresses to more than " + std::to_string(kMaxCompressionRatio) +
+           " times the entry");
   }
   for (Chunk& c : chunks) {
     if (!r.Need(c.compressed, "code chunk")) break;

@@ -11,11 +11,13 @@
 //   n x u32 chunk index (kNoChunk: no code; compiled from the wire bytes)
 //   n x u32 offset of the function in its chunk's decompressed bytes
 //   u32 m, m x (u32 compressed size, u32 decompressed size)
-//   the m compressed chunks, back to back
+//   the m chunks, back to back (each compressed, or stored when the sizes
+//   are equal)
 //
 // Every field is input: indices, sizes and offsets are checked before use,
 // a chunk's decompressed size must be what it claims (at most
-// kMaxCodeChunkBytes), and every function read is checked by the runtime's
+// kMaxCodeChunkBytes; all of them together at most kMaxCompressionRatio
+// times the payload), and every function read is checked by the runtime's
 // verifier before it can run. Private to the serializer's files.
 #ifndef WASMSTREAM_WASM_SERIALIZATION_SERIALIZED_CODE_H_
 #define WASMSTREAM_WASM_SERIALIZATION_SERIALIZED_CODE_H_
@@ -36,6 +38,13 @@ inline constexpr uint32_t kCodeChunkBytes = 256 * 1024;
 // the wire bytes on its first call); also the loader's bound on a chunk.
 inline constexpr uint32_t kMaxCodeChunkBytes = 64 * 1024 * 1024;
 inline constexpr uint32_t kNoChunk = UINT32_MAX;
+// The code area decompresses to at most this many times the whole
+// payload's size (an entry of real interpreter code: about 5x, metadata
+// included), so a crafted entry cannot make the loader allocate far more
+// than its own size (zstd turns a few bytes into megabytes of zeros). A
+// module past it is stored without code. A chunk that does not shrink is
+// stored as is: compressed size == decompressed size means not compressed.
+inline constexpr uint32_t kMaxCompressionRatio = 64;
 
 // Writes the code area of {m} (whose code is compiled).
 void WriteCodeArea(Writer& w, const Module& m);

@@ -265,6 +265,42 @@ TEST(SerializerTest, CompiledCodeRoundTrips) {
   EXPECT_EQ(SerializeModule(l), SerializeModule(m));
 }
 
+// Many functions of similar code, as a real module has: the code area is
+// compressed (several chunks), and every function comes back the same,
+// eagerly and on its first call.
+TEST(SerializerTest, CompressedCodeChunksRoundTrip) {
+  Module m = SampleWithCode();
+  const Function copy = m.functions[1];
+  const auto code = m.code[1];
+  const uint32_t n = 40000;
+  for (uint32_t i = 0; i < n; ++i) {
+    m.functions.push_back(copy);
+    auto c = std::make_shared<FunctionCode>(*code);
+    c->func_index = static_cast<uint32_t>(m.functions.size() - 1);
+    c->consts[0] = i;  // not all alike
+    m.code.push_back(std::move(c));
+  }
+  std::vector<uint8_t> bytes = SerializeModule(m);
+  size_t raw_code = 0;
+  for (const auto& c : m.code) {
+    if (c) raw_code += 4 * c->code.size() + 8 * c->consts.size() + 16 * 2 + 5 * 4 + 4 * 4;
+  }
+  EXPECT_LT(bytes.size(), raw_code / 2);  // compressed, tables included
+  auto eager = DeserializeModule(bytes);
+  ASSERT_TRUE(eager.ok()) << eager.error().Format();
+  auto deferred = DeserializeModuleDeferred(std::make_shared<const std::vector<uint8_t>>(bytes));
+  ASSERT_TRUE(deferred.ok()) << deferred.error().Format();
+  const Module& l = *deferred.value();
+  for (uint32_t i = 1; i < m.functions.size(); ++i) {
+    ASSERT_NE(eager.value()->code[i], nullptr) << i;
+    EXPECT_EQ(eager.value()->code[i]->consts, m.code[i]->consts);
+    auto c = l.deferred_code->Load(l, i);
+    ASSERT_NE(c, nullptr) << i;
+    ASSERT_EQ(c->consts, m.code[i]->consts);
+    ASSERT_EQ(c->code, m.code[i]->code);
+  }
+}
+
 TEST(SerializerTest, BadCodeLayoutIsRejected) {
   {
     Module m = SampleWithCode();
