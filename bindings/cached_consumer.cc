@@ -213,7 +213,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
       if (inner_) inner_->Abort();
       inner_.reset();
     };
-    cache::LookupResult r = store->Lookup(key_, digest_, stop_compiling);
+    std::string where;
+    cache::LookupResult r = cache_->Lookup(key_, digest_, stop_compiling, &where);
     if (r.hit()) {
       // The code stays in the payload until each function's first call.
       auto loaded = wasm::DeserializeModuleDeferred(
@@ -223,7 +224,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
         AbortInner();
         ModulePtr module = std::move(loaded).value();
         if (producing_.exchange(false)) cache_->map().Publish(key_, module);
-        Hit(std::move(module), "sqlite");
+        Hit(std::move(module), where);
         return;
       }
       store->Reject(key_, loaded.error().Format());
@@ -277,9 +278,9 @@ class Stream : public std::enable_shared_from_this<Stream> {
           module->wire_bytes.size() >= store->options().min_module_bytes) {
         // Serialized on the I/O thread, so the promise does not wait for it;
         // the shutdown order runs queued I/O tasks before the store closes.
-        cache_->PostIo([store, module, key = key_, fp = fp_.ToString(), digest = digest_] {
-          store->StoreAsync(key, fp, digest,
-                            wasm::SerializeModule(*module, {.omit_wire_bytes = true}));
+        CodeCache* cache = cache_.get();
+        cache_->PostIo([cache, module, key = key_, fp = fp_.ToString(), digest = digest_] {
+          cache->Store(key, fp, digest, wasm::SerializeModule(*module, {.omit_wire_bytes = true}));
         });
       }
       if (store && policy_ == CachePolicy::kUrlHint && !validators_.empty() && !overflow_) {
@@ -391,7 +392,25 @@ void CodeCache::Shutdown(std::chrono::milliseconds max_wait) {
       io_.join();
     }
   }
+  if (remote_) remote_->Shutdown(max_wait);
   if (store_) store_->Shutdown(max_wait);
+}
+
+cache::LookupResult CodeCache::Lookup(const cache::CacheKey& key,
+                                      const cache::ContentDigest& content,
+                                      const std::function<void()>& on_found, std::string* where) {
+  if (remote_) return remote_->Lookup(key, content, on_found, where);
+  *where = "sqlite";
+  return store_->Lookup(key, content, on_found);
+}
+
+void CodeCache::Store(const cache::CacheKey& key, std::string fingerprint,
+                      const cache::ContentDigest& content, std::vector<uint8_t> payload) {
+  if (remote_) {
+    remote_->Store(key, std::move(fingerprint), content, std::move(payload));
+  } else {
+    store_->StoreAsync(key, std::move(fingerprint), content, std::move(payload));
+  }
 }
 
 void CodeCache::Flush() {
@@ -400,6 +419,7 @@ void CodeCache::Flush() {
   std::promise<void> drained;
   PostIo([&drained] { drained.set_value(); });
   drained.get_future().wait();
+  if (remote_) remote_->Flush();
   if (store_) store_->Flush();
 }
 

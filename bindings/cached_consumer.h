@@ -47,6 +47,7 @@
 #include "bindings/module_stream_consumer.h"
 #include "cache/cache_key.h"
 #include "cache/module_map.h"
+#include "cache/remote_tier.h"
 #include "cache/sqlite_store.h"
 
 namespace wasmstream::bindings {
@@ -71,8 +72,9 @@ cache::EngineFingerprint EngineFingerprintFor(const wasm::Features& features,
 //   2. On the loop thread, once the promises it waits for have settled, the
 //      owner calls CodeCache::Shutdown(): queued lookups run (they may still
 //      post to the loop, which is alive) and the I/O thread ends; then the
-//      store writes what is queued (bounded: SqliteStore::Shutdown) and its
-//      writer ends. Every store a finished compile queued is on disk now.
+//      shared tier publishes what is queued (bounded: RemoteTier::Shutdown),
+//      the store writes what is queued (bounded: SqliteStore::Shutdown) and
+//      its writer ends. Every store a finished compile queued is on disk now.
 //   3. Then the Realm (and its consumer factory), the Fetcher, the EventLoop.
 // Streams still holding the CodeCache after that find its threads gone: a
 // lookup runs on the caller's thread, a store is refused.
@@ -88,6 +90,17 @@ class CodeCache {
   CodeCache& operator=(const CodeCache&) = delete;
 
   cache::SqliteStore* store() const { return store_.get(); }
+  // The shared tier behind the store (cache/remote_tier.h); null without one.
+  cache::RemoteTier* remote() const { return remote_.get(); }
+  // Adds the shared tier ({remote}'s L1 must be store()). Before any stream.
+  void SetRemote(std::unique_ptr<cache::RemoteTier> remote) { remote_ = std::move(remote); }
+  // The store's Lookup through every tier (I/O thread): {where} gets the tier
+  // that hit ("sqlite", "redis", ...). Requires store().
+  cache::LookupResult Lookup(const cache::CacheKey& key, const cache::ContentDigest& content,
+                             const std::function<void()>& on_found, std::string* where);
+  // The store's StoreAsync through every tier: never waits for the shared one.
+  void Store(const cache::CacheKey& key, std::string fingerprint,
+             const cache::ContentDigest& content, std::vector<uint8_t> payload);
   cache::ModuleMap<wasm::Module>& map() { return map_; }
   // Runs {task} on the I/O thread (after Shutdown(): on the calling thread).
   void PostIo(std::function<void()> task);
@@ -111,6 +124,7 @@ class CodeCache {
   };
   static void IoLoop(const std::shared_ptr<IoQueue>& queue);
   std::unique_ptr<cache::SqliteStore> store_;
+  std::unique_ptr<cache::RemoteTier> remote_;  // declared after {store_}: goes first
   cache::ModuleMap<wasm::Module> map_;
   const std::shared_ptr<IoQueue> queue_ = std::make_shared<IoQueue>();
   std::mutex join_mutex_;  // one Shutdown() joins {io_}

@@ -48,6 +48,9 @@ struct CodeCacheOptions {
   uint64_t min_module_bytes = 0;
   uint64_t max_total_bytes = cache::kDefaultMaxTotalBytes;
   uint64_t max_entry_bytes = cache::kDefaultMaxEntryBytes;
+  // A shared tier (Redis) behind the SQLite file, for a fleet of machines
+  // (cache/remote_tier.h, docs/fleet-cache.md); needs {persistent}.
+  std::optional<cache::RemoteOptions> remote;
   // HMAC-SHA256 key (cache::LoadSigningKey reads a key file): entries are
   // signed, and unsigned or wrongly signed ones are refused. Empty: unsigned.
   std::vector<uint8_t> signing_key;

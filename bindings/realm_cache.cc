@@ -1,5 +1,6 @@
 // Realm::EnableCodeCache and its statistics: the code cache as one call of
 // the embedding API (the CLI's cache flags map onto the same options).
+#include <cstdio>
 
 #include "bindings/compiling_consumer.h"
 #include "bindings/realm.h"
@@ -15,7 +16,23 @@ std::shared_ptr<CodeCache> MakeCodeCache(const CodeCacheOptions& options) {
   o.max_entry_bytes = options.max_entry_bytes;
   o.signing_key = options.signing_key;
   if (options.warn) o.warn = options.warn;
-  return std::make_shared<CodeCache>(cache::SqliteStore::Open(std::move(o)));
+  auto code_cache = std::make_shared<CodeCache>(cache::SqliteStore::Open(std::move(o)));
+  if (options.remote) {
+    cache::RemoteOptions r = *options.remote;
+    if (!r.warn && options.warn) r.warn = options.warn;
+    std::string error;
+    auto remote = cache::RemoteTier::Open(r, code_cache->store(), &error);
+    if (!remote) {
+      std::string message = "shared code cache off: " + error;
+      if (r.warn) {
+        r.warn(message);
+      } else {
+        std::fprintf(stderr, "wasmstream: warning: %s\n", message.c_str());
+      }
+    }
+    code_cache->SetRemote(std::move(remote));
+  }
+  return code_cache;
 }
 
 void Realm::EnableCodeCache(const CodeCacheOptions& options) {

@@ -44,6 +44,30 @@ inline constexpr uint64_t kMaxUrlHints = 10'000;
 // Longest URL or validator string remembered for a hint.
 inline constexpr uint64_t kMaxHintStringBytes = 8 * 1024;
 
+// The shared (Redis) tier, remote_tier.h. Connecting gives up after this long:
+// a fleet's Redis is near; one that does not answer SYN in 300 ms is down for
+// this compile, which goes ahead alone.
+inline constexpr int kDefaultRemoteConnectTimeoutMs = 300;
+// One socket read or write gives up after this long. A 100 MB entry arrives in
+// ~0.1 s on loopback and ~1 s on 1 Gb/s; the timeout bounds each read, not the
+// whole transfer, so large entries on a slow link still arrive.
+inline constexpr int kDefaultRemoteOpTimeoutMs = 2'000;
+// After a failure the tier is not asked again for this long (each compile
+// would otherwise pay a connect timeout while Redis is down).
+inline constexpr int kRemoteRetryAfterMs = 5'000;
+// Fleet single-flight: a lease says one machine compiles a new module; it
+// expires after this long (a compile of the largest bench module takes ~10 s
+// here), so a machine that died holding it delays the others by at most the
+// wait below.
+inline constexpr int kDefaultRemoteLeaseMs = 60'000;
+// A machine that finds another's lease polls for its entry this long, then
+// compiles itself.
+inline constexpr int kDefaultRemoteWaitMs = 30'000;
+inline constexpr int kDefaultRemotePollMs = 25;
+// Entries waiting to be published beyond this many bytes are dropped
+// (counted), so a slow Redis cannot grow memory without bound.
+inline constexpr uint64_t kMaxPendingPublishBytes = 512 * kMiB;
+
 }  // namespace wasmstream::cache
 
 #endif  // WASMSTREAM_CACHE_LIMITS_H_

@@ -16,6 +16,16 @@ std::shared_ptr<bindings::CodeCache> ProcessCache(const CacheFlags& flags) {
   o.policy = flags.policy;
   if (flags.path) o.path = *flags.path;
   o.min_module_bytes = flags.min_bytes ? *flags.min_bytes : cache::kDefaultMinModuleBytes;
+  std::string remote;
+  if (flags.remote) {
+    remote = *flags.remote;
+  } else if (const char* env = std::getenv(kCacheRemoteEnv)) {
+    remote = env;
+  }
+  if (!remote.empty() && remote != "off") {
+    o.remote = flags.remote_options;
+    o.remote->url = remote;
+  }
   o.signing_key = flags.signing_key;
   return bindings::MakeCodeCache(o);
 }
@@ -47,6 +57,58 @@ bool ParseCacheFlag(const std::vector<std::string>& args, size_t& i, CacheFlags&
         *error = "unknown cache policy '" + *v + "' (off, content, url-hint)";
       } else {
         flags.policy = *p;
+      }
+    }
+    return true;
+  }
+  auto millis = [&](int* out) {
+    if (const std::string* v = value()) {
+      char* end = nullptr;
+      long n = std::strtol(v->c_str(), &end, 10);
+      if (v->empty() || *end != '\0' || n <= 0 || n > 3'600'000) {
+        *error = a + " needs milliseconds (1-3600000), got '" + *v + "'";
+      } else {
+        *out = static_cast<int>(n);
+      }
+    }
+  };
+  cache::RemoteOptions& r = flags.remote_options;
+  if (a == "--cache-remote") {
+    if (const std::string* v = value()) flags.remote = *v;
+    return true;
+  }
+  if (a == "--cache-remote-read-only") {
+    r.read_only = true;
+    return true;
+  }
+  if (a == "--cache-remote-no-single-flight") {
+    r.single_flight = false;
+    return true;
+  }
+  if (a == "--cache-remote-connect-timeout") {
+    millis(&r.connect_timeout_ms);
+    return true;
+  }
+  if (a == "--cache-remote-timeout") {
+    millis(&r.op_timeout_ms);
+    return true;
+  }
+  if (a == "--cache-remote-wait") {
+    millis(&r.wait_ms);
+    return true;
+  }
+  if (a == "--cache-remote-prefix") {
+    if (const std::string* v = value()) r.prefix = *v;
+    return true;
+  }
+  if (a == "--cache-remote-compress") {
+    if (const std::string* v = value()) {
+      if (*v == "zstd") {
+        r.encode.compression = cache::RecordCompression::kZstd;
+      } else if (*v == "none") {
+        r.encode.compression = cache::RecordCompression::kNone;
+      } else {
+        *error = "--cache-remote-compress takes zstd or none, got '" + *v + "'";
       }
     }
     return true;

@@ -3,6 +3,9 @@
 //   --no-cache            no cache at all (same as --cache-policy off)
 //   --cache-policy NAME   off | content | url-hint (default: content)
 //   --cache-min-bytes N   modules below N bytes skip the SQLite tier
+//   --cache-remote URL    a shared Redis tier behind the file (also
+//                         $WASMSTREAM_CACHE_REMOTE), and its --cache-remote-*
+//                         options (kCacheFlagsHelp; docs/fleet-cache.md)
 //   --cache-signing-key PATH  sign entries; refuse unsigned or wrongly signed ones
 // cmd_compile.cc calls ParseCacheFlag() for each argument it does not know,
 // then MakeCacheConsumerFactory() and puts the result in Realm::consumer_factory.
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "bindings/cached_consumer.h"
+#include "cache/remote_tier.h"
 
 namespace wasmstream::cli {
 
@@ -24,14 +28,29 @@ struct CacheFlags {
   bool no_cache = false;
   bindings::CachePolicy policy = bindings::CachePolicy::kContent;
   std::optional<uint64_t> min_bytes;
+  // The shared tier: --cache-remote, else $WASMSTREAM_CACHE_REMOTE (read by
+  // MakeCacheConsumerFactory); "" or "off" in either: none.
+  std::optional<std::string> remote;
+  cache::RemoteOptions remote_options;  // everything but the URL
   std::vector<uint8_t> signing_key;  // read from --cache-signing-key's file
 };
+
+inline constexpr char kCacheRemoteEnv[] = "WASMSTREAM_CACHE_REMOTE";
 
 inline constexpr char kCacheFlagsHelp[] =
     "  --cache PATH          code cache database (default $XDG_CACHE_HOME/wasmstream/cache.db)\n"
     "  --no-cache            do not use the code cache\n"
     "  --cache-policy NAME   off | content | url-hint (default content)\n"
     "  --cache-min-bytes N   smaller modules skip the persistent cache\n"
+    "  --cache-remote URL    shared tier redis://HOST[:PORT][/DB] (env WASMSTREAM_CACHE_REMOTE;\n"
+    "                        'off' for none)\n"
+    "  --cache-remote-read-only          look up only; publish nothing\n"
+    "  --cache-remote-no-single-flight   do not wait for another machine's compile\n"
+    "  --cache-remote-connect-timeout MS (default 300)\n"
+    "  --cache-remote-timeout MS         per socket operation (default 2000)\n"
+    "  --cache-remote-wait MS            longest wait for another machine's compile (30000)\n"
+    "  --cache-remote-prefix P           key prefix (default wasmstream:)\n"
+    "  --cache-remote-compress zstd|none entries published (default zstd)\n"
     "  --cache-signing-key PATH  HMAC-SHA256 key file (owner-only, 16+ bytes): sign\n"
     "                        entries, refuse unsigned or wrongly signed ones\n";
 

@@ -60,6 +60,37 @@ TEST(CacheFlagsTest, SigningKeyIsReadFromAnOwnerOnlyFile) {
   EXPECT_TRUE(g.signing_key.empty());
 }
 
+TEST(CacheFlagsTest, ParsesTheSharedTierFlags) {
+  CacheFlags f;
+  std::string error;
+  ASSERT_TRUE(Parse({"--cache-remote", "redis://h:7000/2", "--cache-remote-read-only",
+                     "--cache-remote-no-single-flight", "--cache-remote-connect-timeout", "50",
+                     "--cache-remote-timeout", "700", "--cache-remote-wait", "900",
+                     "--cache-remote-prefix", "ci:", "--cache-remote-compress", "none"},
+                    f, &error))
+      << error;
+  EXPECT_EQ(f.remote, "redis://h:7000/2");
+  EXPECT_TRUE(f.remote_options.read_only);
+  EXPECT_FALSE(f.remote_options.single_flight);
+  EXPECT_EQ(f.remote_options.connect_timeout_ms, 50);
+  EXPECT_EQ(f.remote_options.op_timeout_ms, 700);
+  EXPECT_EQ(f.remote_options.wait_ms, 900);
+  EXPECT_EQ(f.remote_options.prefix, "ci:");
+  EXPECT_EQ(f.remote_options.encode.compression, cache::RecordCompression::kNone);
+}
+
+TEST(CacheFlagsTest, BadSharedTierValuesAreErrors) {
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"--cache-remote"}, {"--cache-remote-timeout", "0"},
+           {"--cache-remote-timeout", "5s"}, {"--cache-remote-connect-timeout", "-1"},
+           {"--cache-remote-wait", "99999999"}, {"--cache-remote-compress", "gzip"}}) {
+    CacheFlags f;
+    std::string error;
+    EXPECT_FALSE(Parse(args, f, &error));
+    EXPECT_FALSE(error.empty()) << args[0];
+  }
+}
+
 TEST(CacheFlagsTest, OtherArgumentsAreLeftAlone) {
   CacheFlags f;
   std::string error;

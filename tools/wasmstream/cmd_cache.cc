@@ -1,4 +1,5 @@
 // wasmstream cache [--cache PATH] stats | list | clear | evict --max-bytes N
+//                  | experiment (cache_experiment.h)
 // Administration of the code cache database (cache/sqlite_store.h).
 #include <cstdio>
 #include <cstdlib>
@@ -9,14 +10,21 @@
 
 #include "cache/cache_file.h"
 #include "cache/sqlite_store.h"
+#include "cache/remote_tier.h"
+#include "tools/wasmstream/cache_experiment.h"
+#include "tools/wasmstream/cache_flags.h"
 #include "tools/wasmstream/command.h"
 
 namespace wasmstream::cli {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: wasmstream cache [--cache PATH] stats|list|clear|evict --max-bytes N\n"
-    "  stats   entries, bytes, hit/miss/store counters (all processes and this one)\n"
+    "usage: wasmstream cache [--cache PATH] [--cache-remote URL [--cache-remote-prefix P]]\n"
+    "                        stats|list|clear|evict --max-bytes N\n"
+    "       wasmstream cache experiment --trace FILE [...]  (--help for its options)\n"
+    "  stats   entries, bytes, hit/miss/store counters (all processes and this one);\n"
+    "          with a shared tier (--cache-remote or $WASMSTREAM_CACHE_REMOTE), the\n"
+    "          fleet's counters and the Redis server's memory budget too\n"
     "  list    one line per entry, most recently used first\n"
     "  clear   delete every entry (a cache file it cannot use is deleted; a file\n"
     "          that is not a wasmstream cache database never is)\n"
@@ -42,13 +50,50 @@ void PrintCounters(const char* title, const cache::Counters& c) {
       (unsigned long long)c.bad_signature);
 }
 
+// The shared tier's part of `cache stats`; false when it cannot be read.
+bool PrintFleetStats(const cache::RemoteOptions& remote) {
+  std::string error;
+  std::optional<cache::FleetStats> st = cache::RemoteTier::ReadFleetStats(remote, &error);
+  if (!st) {
+    std::fprintf(stderr, "wasmstream cache: shared tier: %s\n", error.c_str());
+    return false;
+  }
+  std::printf("shared tier: %s (prefix %s)\nshared entries: %llu\n", st->address.c_str(),
+              remote.prefix.c_str(), (unsigned long long)st->entries);
+  std::printf("shared memory: used %llu, maxmemory %llu%s, policy %s\n",
+              (unsigned long long)st->used_memory, (unsigned long long)st->maxmemory,
+              st->maxmemory ? "" : " (no limit)", st->maxmemory_policy.c_str());
+  std::printf("fleet:");
+  cache::RemoteCounters zero;
+  for (const auto& [name, unused] : cache::CounterFields(zero)) {
+    uint64_t v = 0;
+    for (const auto& [n, value] : st->counters) {
+      if (n == name) v = value;
+    }
+    std::printf("%s %s %llu", name == std::string("hits") ? "" : ",", name,
+                (unsigned long long)v);
+  }
+  std::printf("\n");
+  return true;
+}
+
 int RunCache(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "experiment") {
+    return RunCacheExperiment(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
   cache::StoreOptions options;
   std::string verb;
   std::optional<uint64_t> max_bytes;
+  std::string remote_url;
+  if (const char* env = std::getenv(kCacheRemoteEnv)) remote_url = env;
+  cache::RemoteOptions remote;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--cache" && i + 1 < args.size()) {
+    if (a == "--cache-remote" && i + 1 < args.size()) {
+      remote_url = args[++i];
+    } else if (a == "--cache-remote-prefix" && i + 1 < args.size()) {
+      remote.prefix = args[++i];
+    } else if (a == "--cache" && i + 1 < args.size()) {
       options.path = args[++i];
     } else if (a == "--max-bytes" && i + 1 < args.size()) {
       char* end = nullptr;
@@ -105,6 +150,10 @@ int RunCache(const std::vector<std::string>& args) {
                 (unsigned long long)options.max_entry_bytes,
                 (unsigned long long)options.min_module_bytes);
     PrintCounters("all processes", st.persisted);
+    if (!remote_url.empty() && remote_url != "off") {
+      remote.url = remote_url;
+      if (!PrintFleetStats(remote)) return 1;
+    }
     return 0;
   }
   if (verb == "list") {

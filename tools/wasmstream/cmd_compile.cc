@@ -196,6 +196,11 @@ int RunCompile(const std::vector<std::string>& args) {
                         {"exports", exports}, {"bytes", r.bytes}, {"cache", r.cache},
                         {"timings", TimingsJson(r)}};
     if (!r.cache_detail.empty()) j["cache_detail"] = r.cache_detail;
+    if (result.remote) {
+      nlohmann::ordered_json c = nlohmann::ordered_json::object();
+      for (const auto& [name, value] : cache::CounterFields(*result.remote)) c[name] = value;
+      j["cache_remote"] = c;
+    }
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }

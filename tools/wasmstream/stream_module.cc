@@ -91,6 +91,7 @@ StreamModuleResult StreamModule(const std::string& href, const StreamModuleOptio
   // The compile's store (or a hit's bookkeeping) is queued by now: write it
   // before the caller reports and exits.
   if (cache) cache->Shutdown();
+  if (cache && cache->remote()) result.remote = cache->remote()->counters();
   return result;
 }
 

@@ -38,6 +38,8 @@ struct StreamModuleResult {
   std::optional<bindings::Error> error;
   std::optional<bindings::StreamRecord> record;  // when the controller made one
   std::vector<bindings::CspViolation> violations;
+  // The shared cache tier's counters for this run, when there was one.
+  std::optional<cache::RemoteCounters> remote;
 };
 
 // What to fetch for {target}: the target itself when it starts with a URL
