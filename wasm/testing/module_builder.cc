@@ -89,7 +89,9 @@ void ForEveryChunking(const Bytes& bytes, Features features, Check check) {
 void ExpectVerifies(const Bytes& bytes, Features features) {
   ForEveryChunking(bytes, features, [&](CompileResult r) {
     EXPECT_TRUE(r.ok()) << r.error().Format();
-    if (r.ok()) EXPECT_EQ(r.value()->wire_bytes, bytes);
+    if (r.ok()) {
+      EXPECT_EQ(r.value()->wire_bytes, bytes);
+    }
   });
 }
 
