@@ -278,7 +278,10 @@ class Stream : public std::enable_shared_from_this<Stream> {
           module->wire_bytes.size() >= store->options().min_module_bytes) {
         // Serialized on the I/O thread, so the promise does not wait for it;
         // the shutdown order runs queued I/O tasks before the store closes.
-        CodeCache* cache = cache_.get();
+        // The task holds the CodeCache: the stream's last reference may go
+        // before the task runs (a CodeCache released inside its own I/O task
+        // shuts down without joining itself).
+        std::shared_ptr<CodeCache> cache = cache_;
         cache_->PostIo([cache, module, key = key_, fp = fp_.ToString(), digest = digest_] {
           cache->Store(key, fp, digest, wasm::SerializeModule(*module, {.omit_wire_bytes = true}));
         });
