@@ -470,16 +470,7 @@ std::optional<CacheKey> SqliteStore::FindByPrefix(uint64_t prefix, std::optional
          " AND (?3 IS NULL OR wire_size = ?3) ORDER BY use_seq DESC LIMIT 1");
   s.Bind(1, PrefixColumn(prefix)).Bind(2, fingerprint);
   if (size) s.Bind(3, static_cast<int64_t>(*size));
-  int rc = s.Step();
-  if (rc != SQLITE_ROW) {
-    if (rc != SQLITE_DONE) CheckSqlite(rc, "prefix lookup");
-    return std::nullopt;
-  }
-  std::span<const uint8_t> b = s.Blob(0);
-  if (b.size() != 16) return std::nullopt;
-  CacheKey k;
-  std::memcpy(k.bytes.data(), b.data(), 16);
-  return k;
+  return StepKey(s, "prefix lookup");
 }
 
 std::optional<EntryRecord> SqliteStore::ExportEntry(const CacheKey& key) {
@@ -571,9 +562,13 @@ std::optional<CacheKey> SqliteStore::FindHint(const std::string& url, const std:
   std::lock_guard<std::mutex> lock(read_mutex_);
   Stmt s(read_db_, "SELECT key FROM url_hints WHERE url = ? AND validators = ?");
   s.Bind(1, url).Bind(2, validators);
+  return StepKey(s, "hint lookup");
+}
+
+std::optional<CacheKey> SqliteStore::StepKey(internal::Stmt& s, const char* what) {
   int rc = s.Step();
   if (rc != SQLITE_ROW) {
-    if (rc != SQLITE_DONE) CheckSqlite(rc, "hint lookup");
+    if (rc != SQLITE_DONE) CheckSqlite(rc, what);
     return std::nullopt;
   }
   std::span<const uint8_t> b = s.Blob(0);

@@ -45,6 +45,10 @@ struct sqlite3;
 
 namespace wasmstream::cache {
 
+namespace internal {
+class Stmt;
+}  // namespace internal
+
 // Version 1: entries, blobs, counters. Version 2: url_hints. Version 3:
 // entries confirmed by SHA-256, no stored copy of the wire bytes. Version 4:
 // signatures, and the prefix digest that predicts a hit.
@@ -239,6 +243,9 @@ class SqliteStore {
   int ReadEntry(const CacheKey& key, const ContentDigest& content, LookupResult* result,
                 const std::function<void()>& on_found);
   bool signed_store() const { return !options_.signing_key.empty(); }
+  // The key in the first column of {s}'s next row (FindHint, FindByPrefix);
+  // nullopt when there is none or it is malformed ({what} names an error).
+  std::optional<CacheKey> StepKey(internal::Stmt& s, const char* what);
 
   StoreOptions options_;
   std::atomic<bool> unusable_{false};
