@@ -10,13 +10,22 @@
 namespace wasmstream::bindings {
 namespace {
 
-// Functions compiled from wire bytes so far: what a write-back adds.
-uint64_t CompiledSoFar(const wasm::Module& m) {
+wasm::ModuleCodeStats CodeStats(const wasm::Module& m) {
   std::shared_ptr<wasm::ModuleCodeTable> table = wasm::ModuleCodeTable::Find(m);
-  return table ? table->stats().compiled : 0;
+  return table ? table->stats() : wasm::ModuleCodeStats{};
 }
 
 }  // namespace
+
+std::string Describe(const WriteBackOutcome& o) {
+  std::string s = "write-back: " + std::to_string(o.queued) +
+                  (o.queued == 1 ? " entry" : " entries") + " queued";
+  if (o.unchanged) s += ", " + std::to_string(o.unchanged) + " unchanged";
+  if (o.gone) s += ", " + std::to_string(o.gone) + " modules gone";
+  if (o.refused) s += ", " + std::to_string(o.refused) + " refused by the store";
+  return s + " (" + std::to_string(o.functions_compiled) + " functions compiled, " +
+         std::to_string(o.functions_loaded) + " loaded from the cache)";
+}
 
 void WriteBackList::Track(const std::shared_ptr<const wasm::Module>& module,
                           const cache::CacheKey& key, std::string fingerprint,
@@ -49,7 +58,10 @@ WriteBackOutcome WriteBackList::WriteBack(cache::SqliteStore& store) {
     }
     // Counted before serializing: a function compiled meanwhile makes the
     // next write-back write again, never the reverse.
-    const uint64_t compiled = CompiledSoFar(*module);
+    const wasm::ModuleCodeStats stats = CodeStats(*module);
+    const uint64_t compiled = stats.compiled;
+    out.functions_compiled += stats.compiled;
+    out.functions_loaded += stats.loaded_from_cache;
     if (compiled <= t.compiled_when_written) {
       ++out.unchanged;
       continue;

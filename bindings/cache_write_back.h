@@ -41,7 +41,15 @@ struct WriteBackOutcome {
   size_t unchanged = 0;  // nothing compiled since the entry was written
   size_t gone = 0;       // the module was dropped first
   size_t refused = 0;    // the store refused the write (too large, unusable, ...)
+  // Over the tracked modules still alive (wasm::ModuleCodeStats): functions
+  // compiled from wire bytes, and loaded from their entry, in this process.
+  uint64_t functions_compiled = 0;
+  uint64_t functions_loaded = 0;
 };
+
+// "write-back: 1 entry queued (1234 functions compiled, 56 loaded from the
+// cache)", for the CLI's report.
+std::string Describe(const WriteBackOutcome& o);
 
 // Thread-safe.
 class WriteBackList {

@@ -135,7 +135,9 @@ int RunJs(const std::vector<std::string>& args) {
     }
     if (runtime.uncaught_errors() > 0) status = 1;
     // While the scripts' modules are alive: their code goes with them.
-    if (code_cache) code_cache->WriteBack();
+    if (code_cache && cache.write_back) {
+      std::fprintf(stderr, "wasmstream: %s\n", bindings::Describe(code_cache->WriteBack()).c_str());
+    }
   }
   if (code_cache) code_cache->Shutdown();  // the shutdown order: before the loop goes
   return status;

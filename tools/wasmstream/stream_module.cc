@@ -1,6 +1,7 @@
 #include "tools/wasmstream/stream_module.h"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -103,7 +104,8 @@ StreamModuleResult StreamModule(const std::string& href, const StreamModuleOptio
 
 void FinishWriteBack(StreamModuleResult& result) {
   if (!result.write_back_cache) return;
-  result.write_back_cache->WriteBack();
+  std::fprintf(stderr, "wasmstream: %s\n",
+               bindings::Describe(result.write_back_cache->WriteBack()).c_str());
   result.write_back_cache->Shutdown();
   result.write_back_cache = nullptr;
 }
