@@ -78,7 +78,7 @@ class CacheWriteBackTest : public ::testing::Test {
   }
   static double F4(const Instance& inst) {
     auto r = inst.Call("f4", std::vector<wasm::Value>{wasm::Value::F64(1.0)});
-    return r.ok() ? r.value()[0].u.f64 : 0;
+    return r.ok() ? r.value()[0].f64() : 0;
   }
 
   static wasm::ModuleCodeStats Stats(const Module& m) {
@@ -126,9 +126,15 @@ TEST_F(CacheWriteBackTest, CalledFunctionsComeBackFromTheEntry) {
   EXPECT_EQ(Stats(cached).compiled, 0u);
   EXPECT_EQ(F4(b), 2.5);  // not in the entry: compiled on its first call
   EXPECT_EQ(Stats(cached).compiled, 1u);
-  // Two instances, one code object per function.
+  // Two instances, one code object per function: {a} takes f4's code at its
+  // first call, compiling nothing.
   EXPECT_EQ(F2(b), 16u);
-  for (uint32_t f = 0; f < 5; ++f) EXPECT_EQ(a.raw()->funcs[f]->code, b.raw()->funcs[f]->code);
+  EXPECT_EQ(F4(a), 2.5);
+  EXPECT_EQ(Stats(cached).compiled, 1u);
+  for (uint32_t f : {0, 1, 2, 4}) {
+    EXPECT_NE(a.raw()->funcs[f]->code, nullptr);
+    EXPECT_EQ(a.raw()->funcs[f]->code, b.raw()->funcs[f]->code);
+  }
 
   // Written back again: the entry keeps f0-f2 (not loaded in this process
   // by f4's call) and gains f4.
