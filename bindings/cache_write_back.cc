@@ -1,6 +1,7 @@
 #include "bindings/cache_write_back.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 
 #include "bindings/cached_consumer.h"
@@ -23,8 +24,15 @@ std::string Describe(const WriteBackOutcome& o) {
   if (o.unchanged) s += ", " + std::to_string(o.unchanged) + " unchanged";
   if (o.gone) s += ", " + std::to_string(o.gone) + " modules gone";
   if (o.refused) s += ", " + std::to_string(o.refused) + " refused by the store";
-  return s + " (" + std::to_string(o.functions_compiled) + " functions compiled, " +
-         std::to_string(o.functions_loaded) + " loaded from the cache)";
+  auto ms = [](uint64_t ns) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f ms", static_cast<double>(ns) / 1e6);
+    return std::string(buf);
+  };
+  return s + " (" + std::to_string(o.functions_compiled) +
+         (o.functions_compiled == 1 ? " function" : " functions") + " compiled in " +
+         ms(o.compile_ns) + ", " + std::to_string(o.functions_loaded) +
+         " loaded from the cache in " + ms(o.load_ns) + ")";
 }
 
 void WriteBackList::Track(const std::shared_ptr<const wasm::Module>& module,
@@ -62,6 +70,8 @@ WriteBackOutcome WriteBackList::WriteBack(cache::SqliteStore& store) {
     const uint64_t compiled = stats.compiled;
     out.functions_compiled += stats.compiled;
     out.functions_loaded += stats.loaded_from_cache;
+    out.compile_ns += stats.compile_ns;
+    out.load_ns += stats.load_ns;
     if (compiled <= t.compiled_when_written) {
       ++out.unchanged;
       continue;

@@ -45,10 +45,12 @@ struct WriteBackOutcome {
   // compiled from wire bytes, and loaded from their entry, in this process.
   uint64_t functions_compiled = 0;
   uint64_t functions_loaded = 0;
+  uint64_t compile_ns = 0;  // their time (wasm::ModuleCodeStats)
+  uint64_t load_ns = 0;
 };
 
-// "write-back: 1 entry queued (1234 functions compiled, 56 loaded from the
-// cache)", for the CLI's report.
+// "write-back: 1 entry queued (1234 functions compiled in 56.7 ms, 0 loaded
+// from the cache in 0.0 ms)", for the CLI's report.
 std::string Describe(const WriteBackOutcome& o);
 
 // Thread-safe.

@@ -138,23 +138,23 @@ check CorruptedRunInvoke 0 "$bin" run "${cache[@]}" "$url" --invoke crc_of_count
 wb=(--cache "$tmp/cache/wb.db" --cache-min-bytes 0)
 check WriteBackFirst 0 "$bin" run "${wb[@]}" --cache-write-back "$url" --invoke crc_of_counting 1000 \
   && expect WriteBackFirstResult '^(i32:)?1961098049$' "$out" \
-  && expect WriteBackFirstQueued 'write-back: 1 entry queued \([1-9][0-9]* functions compiled, 0 loaded' "$err"
+  && expect WriteBackFirstQueued 'write-back: 1 entry queued \([1-9][0-9]* functions? compiled in [0-9.]+ ms, 0 loaded' "$err"
 check WriteBackSecond 0 "$bin" run "${wb[@]}" --cache-write-back "$url" --invoke crc_of_counting 1000 \
   && expect WriteBackSecondResult '^(i32:)?1961098049$' "$out" \
-  && expect WriteBackSecondLoaded 'write-back: 0 entries queued, 1 unchanged \(0 functions compiled, [1-9][0-9]* loaded' "$err"
+  && expect WriteBackSecondLoaded 'write-back: 0 entries queued, 1 unchanged \(0 functions compiled in 0.0 ms, [1-9][0-9]* loaded' "$err"
 check WriteBackOther 0 "$bin" run "${wb[@]}" --cache-write-back "$url" --invoke median_of_random 101 7 \
-  && expect WriteBackOtherQueued 'write-back: 1 entry queued \([1-9][0-9]* functions compiled' "$err"
+  && expect WriteBackOtherQueued 'write-back: 1 entry queued \([1-9][0-9]* functions? compiled' "$err"
 check WriteBackStats 0 "$bin" cache --cache "$tmp/cache/wb.db" stats \
   && expect WriteBackStatsCount 'write-backs 2' "$out"
 check WriteBackBoth 0 "$bin" run "${wb[@]}" --cache-write-back "$url" --invoke median_of_random 101 7 \
-  && expect WriteBackBothLoaded '\(0 functions compiled, [1-9][0-9]* loaded' "$err"
+  && expect WriteBackBothLoaded '\(0 functions compiled in 0.0 ms, [1-9][0-9]* loaded' "$err"
 check PlainRunSaysNothing 0 "$bin" run "${wb[@]}" "$url" --invoke crc_of_counting 1000 \
   && expect_not PlainRunQuiet 'write-back' "$err"
 full=(--cache "$tmp/cache/full.db" --cache-min-bytes 0)
 check CompileWriteBack 0 "$bin" compile "${full[@]}" --cache-write-back "$url" \
-  && expect CompileWriteBackQueued 'write-back: 1 entry queued \([1-9][0-9]* functions compiled' "$err"
+  && expect CompileWriteBackQueued 'write-back: 1 entry queued \([1-9][0-9]* functions? compiled' "$err"
 check RunAfterCompileWriteBack 0 "$bin" run "${full[@]}" --cache-write-back "$url" --invoke median_of_random 101 7 \
-  && expect RunAfterCompileWriteBackLoaded '\(0 functions compiled, [1-9][0-9]* loaded' "$err"
+  && expect RunAfterCompileWriteBackLoaded '\(0 functions compiled in 0.0 ms, [1-9][0-9]* loaded' "$err"
 
 echo "$passes passed, $fails failed"
 [[ $fails -eq 0 ]]

@@ -1,5 +1,6 @@
 #include "wasm/runtime/module_code_table.h"
 
+#include <chrono>
 #include <string>
 
 #include "wasm/runtime/compiler.h"
@@ -29,15 +30,24 @@ const FunctionCode* ModuleCodeTable::GetOrMake(const Module& module, uint32_t fu
   }
   if (const FunctionCode* done = Get(func_index)) return done;
   // Code kept in a cache payload, checked as it loads; else compile.
+  using Clock = std::chrono::steady_clock;
+  auto ns_since = [](Clock::time_point t) {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t).count());
+  };
   std::unique_ptr<FunctionCode> code;
   bool from_cache = false, refused = false;
   if (module.deferred_code && module.deferred_code->Has(func_index)) {
+    Clock::time_point start = Clock::now();
     code = module.deferred_code->Load(module, func_index);
+    load_ns_.fetch_add(ns_since(start), std::memory_order_relaxed);
     from_cache = code != nullptr;
     refused = !from_cache;
   }
   if (!code) {
+    Clock::time_point start = Clock::now();
     auto compiled = CompileFunction(module, func_index);
+    compile_ns_.fetch_add(ns_since(start), std::memory_order_relaxed);
     if (!compiled.ok()) {
       *error = Error{ErrorKind::kCompileError, "Compiling function #" + std::to_string(func_index) +
                                                    " failed: " + compiled.error().Format()};
@@ -61,6 +71,8 @@ ModuleCodeStats ModuleCodeTable::stats() const {
   s.loaded_from_cache = loaded_from_cache_.load(std::memory_order_relaxed);
   s.refused_from_cache = refused_from_cache_.load(std::memory_order_relaxed);
   s.compiled = compiled_.load(std::memory_order_relaxed);
+  s.load_ns = load_ns_.load(std::memory_order_relaxed);
+  s.compile_ns = compile_ns_.load(std::memory_order_relaxed);
   return s;
 }
 
