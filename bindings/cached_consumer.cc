@@ -266,6 +266,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     store->CountPreloadHit(key_);
     AbortInner();
     ModulePtr module = std::move(loaded).value();
+    cache_->TrackForWriteBack(module, key_, fp_.ToString(), digest_);
     if (producing_.exchange(false)) cache_->map().Publish(key_, module);
     Hit(std::move(module), "sqlite, read while streaming");
     return true;
