@@ -33,9 +33,9 @@ struct ModuleCodeStats {
   uint64_t loaded_from_cache = 0;    // from the module's cache payload, verified
   uint64_t refused_from_cache = 0;   // payload code the verifier refused (then compiled)
   uint64_t compiled = 0;             // from the wire bytes (refused ones included)
-  // Time the first calls spent making the code (steady clock; summed over
-  // threads): loading and verifying stored code (refused included), and
-  // compiling.
+  // CPU time the first calls spent making the code (thread CPU clock,
+  // summed over threads): loading and verifying stored code (refused
+  // included), and compiling.
   uint64_t load_ns = 0;
   uint64_t compile_ns = 0;
 };
