@@ -72,10 +72,12 @@ class Stream : public std::enable_shared_from_this<Stream> {
   // Loop thread.
   void OnBytes(std::span<const uint8_t> chunk) {
     if (hint_ && !preload_started_) StartPreload(*hint_);
+    bool in_buffer = false;
     if (!overflow_) {
       size_t at = buffer_ ? buffer_->size() : 0;
       if (buffer_ && buffer_->Append(chunk)) {
         chunk = buffer_->span().subspan(at);  // in place from now on
+        in_buffer = true;
       } else {
         // Past what the buffer could reserve (the module size limit): the
         // compile fails on its size; nothing to cache.
@@ -83,7 +85,9 @@ class Stream : public std::enable_shared_from_this<Stream> {
         info_.wire_buffer = nullptr;
       }
     }
-    hasher_.Update(chunk);
+    // Bytes in the buffer stay put until the hasher is gone (it is declared
+    // after {buffer_}), so their leaves are hashed on other cores.
+    hasher_.Update(chunk, in_buffer);
     if (probing_) {
       std::optional<uint64_t> prefix = overflow_ ? std::nullopt : hasher_.Prefix();
       if (!overflow_ && !prefix) return;  // still gathering the prefix
@@ -120,8 +124,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
       CompileInner("invalid module");
       return;
     }
-    key_ = hasher_.Finish(fp_);
     digest_ = hasher_.Digest();
+    key_ = cache::KeyOf(digest_, fp_);
     std::string prefix;
     if (hint_) prefix = *hint_ == key_ ? "hint matched; " : "hint stale; ";
     if (predicted_) prefix = *predicted_ == key_ ? "prefix matched; " : "prefix mispredicted; ";
@@ -388,8 +392,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
   std::optional<std::pair<cache::CacheKey, std::string>> preload_refusal_;  // key, why
 
   // Written on the loop thread before Finish; read-only afterwards.
-  cache::KeyHasher hasher_;
   std::shared_ptr<wasm::WireBuffer> buffer_;
+  cache::KeyHasher hasher_;  // after {buffer_}: destroyed (waiting for its leaves) first
   bool overflow_ = false;
   cache::CacheKey key_;
   cache::ContentDigest digest_;

@@ -61,6 +61,13 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE entries ADD COLUMN signature BLOB;"
     "ALTER TABLE entries ADD COLUMN prefix INTEGER;"
     "CREATE INDEX entries_by_prefix ON entries(prefix);",
+    // 4 → 5: keys and the sha256 column come from the SHA-256 tree digest
+    // (tree_hash.h), whose leaves hash on several cores, instead of XXH3-128
+    // and a plain SHA-256. Older entries and the hints naming them cannot be
+    // found or confirmed any more: they go.
+    "DELETE FROM url_hints;"
+    "DELETE FROM blobs;"
+    "DELETE FROM entries;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

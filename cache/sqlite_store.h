@@ -52,7 +52,7 @@ class Stmt;
 // Version 1: entries, blobs, counters. Version 2: url_hints. Version 3:
 // entries confirmed by SHA-256, no stored copy of the wire bytes. Version 4:
 // signatures, and the prefix digest that predicts a hit.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 struct StoreOptions {
   std::string path;  // empty: DefaultCachePath()
