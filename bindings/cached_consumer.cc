@@ -41,7 +41,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     // With a matching hint, only hash while streaming; otherwise compile too.
     if (hint_) return;
     if (policy_ == CachePolicy::kContent && store && store->usable() &&
-        info_.content_length.value_or(UINT64_MAX) >= store->options().min_module_bytes) {
+        info_.body_size.value_or(UINT64_MAX) >= store->options().min_module_bytes) {
       probing_ = true;  // the first kPrefixBytes decide (Probe)
       return;
     }
@@ -58,7 +58,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     probing_ = false;
     cache::SqliteStore* store = cache_->store();
     if (prefix && store) {
-      predicted_ = store->FindByPrefix(*prefix, info_.content_length, fp_.ToString());
+      predicted_ = store->FindByPrefix(*prefix, info_.body_size, fp_.ToString());
     }
     if (predicted_) {
       StartPreload(*predicted_);
