@@ -232,12 +232,14 @@ class Stream : public std::enable_shared_from_this<Stream> {
     cache::LookupResult r = store->Preload(candidate, &stored);
     if (!r.hit()) {
       if (r.reason != cache::MissReason::kNotFound) {
+        std::lock_guard<std::mutex> lock(preload_mutex_);
         preload_refusal_ = {candidate, cache::ToString(r.reason)};
       }
       return;
     }
     auto prepared = wasm::PrepareModuleDeferred(
         std::make_shared<const std::vector<uint8_t>>(std::move(r.payload)), stored.size);
+    std::lock_guard<std::mutex> lock(preload_mutex_);
     if (!prepared.ok()) {
       store->Reject(candidate, prepared.error().Format());
       preload_refusal_ = {candidate, "cached entry rejected: " + prepared.error().message};
@@ -247,12 +249,18 @@ class Stream : public std::enable_shared_from_this<Stream> {
   }
 
   // I/O thread: the preloaded entry, when it is these bytes' (true: the
-  // stream is answered).
+  // stream is answered, or the entry was refused and the compile started).
   bool ConfirmPreloaded() {
-    std::optional<Preloaded> p = std::move(preloaded_);
-    preloaded_.reset();
-    if (preload_refusal_ && preload_refusal_->first == key_) {
-      CompileInner(preload_refusal_->second);  // already rejected and counted
+    std::optional<Preloaded> p;
+    std::optional<std::pair<cache::CacheKey, std::string>> refusal;
+    {
+      std::lock_guard<std::mutex> lock(preload_mutex_);
+      p = std::move(preloaded_);
+      preloaded_.reset();
+      refusal = preload_refusal_;
+    }
+    if (refusal && refusal->first == key_) {
+      CompileInner(refusal->second);  // already rejected and counted
       return true;
     }
     if (!p || p->key != key_ || p->content.size != digest_.size ||
@@ -382,12 +390,15 @@ class Stream : public std::enable_shared_from_this<Stream> {
   std::optional<cache::CacheKey> predicted_;  // Probe() found an entry: hash only
   bool preload_started_ = false;              // loop thread
 
-  // The I/O thread's own (Preload, then LookupStore):
+  // Preload's result for LookupStore. Both run on the I/O thread, except
+  // during shutdown, when PostIo runs a task in the caller's thread.
   struct Preloaded {
     cache::CacheKey key;
     cache::ContentDigest content;  // what the entry was made from
     wasm::PreparedModule module;
   };
+  std::mutex preload_mutex_;
+  // Protected by {preload_mutex_}:
   std::optional<Preloaded> preloaded_;
   std::optional<std::pair<cache::CacheKey, std::string>> preload_refusal_;  // key, why
 
