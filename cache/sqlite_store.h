@@ -52,7 +52,7 @@ class Stmt;
 // Version 1: entries, blobs, counters. Version 2: url_hints. Version 3:
 // entries confirmed by SHA-256, no stored copy of the wire bytes. Version 4:
 // signatures, and the prefix digest that predicts a hit.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 struct StoreOptions {
   std::string path;  // empty: DefaultCachePath()
@@ -206,7 +206,7 @@ class SqliteStore {
   // write. Returns kHit when the entry is now stored (or already was), else
   // why it was refused (kUnsigned, kBadSignature, kTooSmall, kUnusable,
   // kChecksum for a malformed record, kError when the write failed).
-  MissReason ImportEntry(const EntryRecord& record);
+  MissReason ImportEntry(EntryRecord record);
 
   // An entry Lookup() returned could not be loaded (e.g. the serializer
   // rejected it): delete it and count it as rejected.
@@ -247,20 +247,23 @@ class SqliteStore {
 
  private:
   struct Job;
+  class Written;
   explicit SqliteStore(StoreOptions options);
   bool OpenDatabase(sqlite3** db, std::string* error, bool* busy);
   void Disable(const std::string& why);
   void Warn(const std::string& message);
   void Enqueue(std::unique_ptr<Job> job, uint64_t bytes);
-  // StoreAsync() and ReplaceAsync().
-  bool QueueStore(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
-                  std::vector<uint8_t> payload, std::vector<uint8_t> signature, bool replace);
   // The replace step of a write-back job, in its transaction: {*done} when
   // the entry existed (its payload now replaced or kept). An SQLite code.
   int ReplacePayload(sqlite3* db, const Job& job, Counters* delta, bool* done);
   void WriterLoop();
   void DropQueued(std::unique_lock<std::mutex>& lock);
-  void RunJob(Job& job);
+  bool RunJob(Job& job);
+  // StoreAsync's checks and queueing; {written}, when given, learns whether
+  // the write committed; {replace}: a write-back (ReplaceAsync).
+  bool QueueStore(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
+                  std::vector<uint8_t> payload, std::vector<uint8_t> signature,
+                  std::unique_ptr<Written> written, bool replace = false);
   // Deletes least recently used entries (never {keep_id}) until the payloads
   // total at most {max_bytes}; {*evicted} gets their number. In the caller's
   // transaction; returns an SQLite result code.
