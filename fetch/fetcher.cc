@@ -734,7 +734,8 @@ size_t Fetcher::Core::OnBody(Transfer* t, const char* data, size_t n) {
     return 0;
   }
   t->body_bytes += n;
-  if (!body->Push(Bytes(data, data + n))) t->paused = true;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(data);
+  if (!body->Push(Bytes(bytes, bytes + n))) t->paused = true;
   return n;
 }
 
