@@ -2,7 +2,14 @@
 // the curl command-line program, in the same run, and prints MB/s of each and
 // the ratio. Not a test; see bench/fetch.sh.
 //
-//   fetch_bench [--mb=256] [--runs=3] [--curl=curl]
+//   fetch_bench [--mb=256] [--runs=3] [--curl=curl] [--only=blocking|async|curl]
+//
+// Wall time is noisy on a shared machine, so each line also gives the CPU time
+// (user + system) the download cost this process (fetch layer and the in-process
+// server) or, for curl, the curl process plus the server; and the number of
+// chunks the reader saw.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,16 +32,32 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// CPU seconds (user + system) of this process, or of its waited-for children.
+double CpuSeconds(int who) {
+  rusage u{};
+  getrusage(who, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+// One download's figures.
+struct Run {
+  double seconds = 1e9;
+  double cpu_seconds = 0;
+  uint64_t chunks = 0;
+};
+
 // Reader on this thread, one blocking read per chunk (a consumer thread).
-double FetchBlockingReader(Fetcher& fetcher, const std::string& url, uint64_t expected) {
+Run FetchBlockingReader(Fetcher& fetcher, const std::string& url, uint64_t expected) {
   auto start = Clock::now();
+  double cpu_start = CpuSeconds(RUSAGE_SELF);
   Response r = fetcher.FetchBlocking(std::move(Request::Create(url).value()));
   if (r.is_network_error()) {
     std::fprintf(stderr, "fetch failed: %s\n", r.error().message.c_str());
     std::exit(1);
   }
   auto reader = std::move(r.body()->GetReader().value());
-  uint64_t got = 0;
+  uint64_t got = 0, chunks = 0;
   for (;;) {
     ReadResult chunk = reader->ReadBlocking();
     if (chunk.is_done()) break;
@@ -43,14 +66,15 @@ double FetchBlockingReader(Fetcher& fetcher, const std::string& url, uint64_t ex
       std::exit(1);
     }
     got += chunk.chunk.size();
+    ++chunks;
   }
-  double s = Seconds(Clock::now() - start);
+  Run run{Seconds(Clock::now() - start), CpuSeconds(RUSAGE_SELF) - cpu_start, chunks};
   if (got != expected) {
     std::fprintf(stderr, "fetch read %llu bytes, expected %llu\n",
                  static_cast<unsigned long long>(got), static_cast<unsigned long long>(expected));
     std::exit(1);
   }
-  return s;
+  return run;
 }
 
 // Reader on the network thread: each read's callback issues the next one.
@@ -58,7 +82,7 @@ double FetchBlockingReader(Fetcher& fetcher, const std::string& url, uint64_t ex
 // instead of recursing; the flags live here, not on a stack frame.
 struct AsyncCounter : std::enable_shared_from_this<AsyncCounter> {
   std::unique_ptr<BodyStream::Reader> reader;
-  uint64_t got = 0;
+  uint64_t got = 0, chunks = 0;
   std::promise<bool> done;
   std::mutex mutex;
   bool in_next = false, again = false;
@@ -77,6 +101,7 @@ struct AsyncCounter : std::enable_shared_from_this<AsyncCounter> {
       reader->Read([self](ReadResult r) {
         if (r.is_chunk()) {
           self->got += r.chunk.size();
+          ++self->chunks;
           self->Next();
         } else {
           self->done.set_value(r.is_done());
@@ -88,51 +113,71 @@ struct AsyncCounter : std::enable_shared_from_this<AsyncCounter> {
   }
 };
 
-double FetchAsyncReader(Fetcher& fetcher, const std::string& url, uint64_t expected) {
+Run FetchAsyncReader(Fetcher& fetcher, const std::string& url, uint64_t expected) {
   auto start = Clock::now();
+  double cpu_start = CpuSeconds(RUSAGE_SELF);
   Response r = fetcher.FetchBlocking(std::move(Request::Create(url).value()));
   auto counter = std::make_shared<AsyncCounter>();
   counter->reader = std::move(r.body()->GetReader().value());
   auto future = counter->done.get_future();
   counter->Next();
   bool ok = future.get();
-  double s = Seconds(Clock::now() - start);
+  Run run{Seconds(Clock::now() - start), CpuSeconds(RUSAGE_SELF) - cpu_start, counter->chunks};
   if (!ok || counter->got != expected) {
     std::fprintf(stderr, "async fetch failed (%llu bytes)\n",
                  static_cast<unsigned long long>(counter->got));
     std::exit(1);
   }
-  return s;
+  return run;
 }
 
-double CurlCli(const std::string& curl, const std::string& url, uint64_t expected) {
+Run CurlCli(const std::string& curl, const std::string& url, uint64_t expected) {
   std::string cmd = curl + " -s -o /dev/null -w '%{size_download} %{time_total}' '" + url + "'";
+  double cpu_start = CpuSeconds(RUSAGE_SELF) + CpuSeconds(RUSAGE_CHILDREN);
   FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
+  if (!p) return {};
   unsigned long long size = 0;
   double seconds = -1;
   if (std::fscanf(p, "%llu %lf", &size, &seconds) != 2) seconds = -1;
   pclose(p);
+  double cpu = CpuSeconds(RUSAGE_SELF) + CpuSeconds(RUSAGE_CHILDREN) - cpu_start;
   if (size != expected) {
     std::fprintf(stderr, "curl read %llu bytes, expected %llu\n", size,
                  static_cast<unsigned long long>(expected));
     std::exit(1);
   }
-  return seconds;
+  if (seconds <= 0) return {};
+  return {seconds, cpu, 0};
 }
 
 }  // namespace
+
+// The best (lowest) wall time and the lowest CPU time over the runs.
+struct Best {
+  Run wall, cpu;
+  bool measured = false;
+  void Add(const Run& r) {
+    if (r.seconds >= 1e9) return;
+    if (!measured || r.seconds < wall.seconds) wall = r;
+    if (!measured || r.cpu_seconds < cpu.cpu_seconds) cpu = r;
+    measured = true;
+  }
+};
 
 int main(int argc, char** argv) {
   uint64_t mb = 256;
   int runs = 3;
   std::string curl = "curl";
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--mb=", 5) == 0) mb = std::strtoull(argv[i] + 5, nullptr, 10);
     else if (std::strncmp(argv[i], "--runs=", 7) == 0) runs = std::atoi(argv[i] + 7);
     else if (std::strncmp(argv[i], "--curl=", 7) == 0) curl = argv[i] + 7;
+    else if (std::strncmp(argv[i], "--only=", 7) == 0) only = argv[i] + 7;
     else {
-      std::fprintf(stderr, "usage: fetch_bench [--mb=256] [--runs=3] [--curl=curl]\n");
+      std::fprintf(stderr,
+                   "usage: fetch_bench [--mb=256] [--runs=3] [--curl=curl] "
+                   "[--only=blocking|async|curl]\n");
       return 2;
     }
   }
@@ -150,20 +195,36 @@ int main(int argc, char** argv) {
   });
   const std::string url = server.Url("/blob");
   Fetcher fetcher;
-  double best_blocking = 1e9, best_async = 1e9, best_curl = 1e9;
+  auto wanted = [&](const char* name) { return only.empty() || only == name; };
+  Best blocking, async, cli;
   for (int run = 0; run < runs; ++run) {
-    best_blocking = std::min(best_blocking, FetchBlockingReader(fetcher, url, total));
-    best_async = std::min(best_async, FetchAsyncReader(fetcher, url, total));
-    double c = CurlCli(curl, url, total);
-    if (c > 0) best_curl = std::min(best_curl, c);
+    if (wanted("blocking")) blocking.Add(FetchBlockingReader(fetcher, url, total));
+    if (wanted("async")) async.Add(FetchAsyncReader(fetcher, url, total));
+    if (wanted("curl")) cli.Add(CurlCli(curl, url, total));
   }
-  auto mbps = [&](double s) { return static_cast<double>(mb) / s; };
-  std::printf("body: %llu MiB over loopback, best of %d runs\n",
+  std::printf("body: %llu MiB over loopback, best of %d runs (wall; CPU = best CPU time)\n",
               static_cast<unsigned long long>(mb), runs);
-  std::printf("fetch layer, blocking reader thread : %8.1f MB/s (%.3f s)\n", mbps(best_blocking), best_blocking);
-  std::printf("fetch layer, async reader (net thr.): %8.1f MB/s (%.3f s)\n", mbps(best_async), best_async);
-  std::printf("curl command line                   : %8.1f MB/s (%.3f s)\n", mbps(best_curl), best_curl);
-  std::printf("ratio fetch/curl: blocking %.2f, async %.2f (goal >= 0.90)\n",
-              best_curl / best_blocking, best_curl / best_async);
+  auto line = [&](const char* what, const Best& b) {
+    if (!b.measured) return;
+    std::printf("%-37s: %8.1f MB/s (%.3f s)  CPU %.3f s", what, mb / b.wall.seconds,
+                b.wall.seconds, b.cpu.cpu_seconds);
+    if (b.wall.chunks) {
+      std::printf("  %llu chunks of %.0f KiB avg", static_cast<unsigned long long>(b.wall.chunks),
+                  static_cast<double>(total) / b.wall.chunks / 1024);
+    }
+    std::printf("\n");
+  };
+  line("fetch layer, blocking reader thread", blocking);
+  line("fetch layer, async reader (net thr.)", async);
+  line("curl command line", cli);
+  if (cli.measured && (blocking.measured || async.measured)) {
+    std::printf("ratio fetch/curl (wall):");
+    if (blocking.measured) std::printf(" blocking %.2f", cli.wall.seconds / blocking.wall.seconds);
+    if (async.measured) std::printf(" async %.2f", cli.wall.seconds / async.wall.seconds);
+    std::printf(" (goal >= 0.90)\nratio curl/fetch (CPU):");
+    if (blocking.measured) std::printf(" blocking %.2f", cli.cpu.cpu_seconds / blocking.cpu.cpu_seconds);
+    if (async.measured) std::printf(" async %.2f", cli.cpu.cpu_seconds / async.cpu.cpu_seconds);
+    std::printf("\n");
+  }
   return 0;
 }
