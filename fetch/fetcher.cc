@@ -500,6 +500,9 @@ void Fetcher::Core::StartFile(const std::shared_ptr<Job>& job) {
 // Each chunk is read(2) straight into a pool buffer, handed to the body
 // without a copy. A file that changes while it is read is read as it is then:
 // one that shrank ends early, one that grew past the body limit errors.
+// Not mmap: chunks that point into a mapping save the kernel's copy (about
+// half the system time of this path, docs/fetch.md), but a file truncated
+// while mapped turns the reader's next access into SIGBUS, a crash.
 void Fetcher::Core::ReadFile(const std::shared_ptr<Job>& job) {
   constexpr int kChunksPerTurn = 16;  // then yield to other transfers
   const size_t room = chunk_pool_->buffer_bytes();
@@ -849,7 +852,7 @@ void Fetcher::Core::OnDone(CURL* easy, CURLcode code) {
 Fetcher::Core::Pump Fetcher::Core::PumpDecoded(Job& job, std::optional<FetchError>* failure) {
   for (;;) {
     Bytes out;
-    if (FetchStatus drained = job.decoder->Drain(kMaxBodyChunkBytes, &out); !drained.ok()) {
+    if (FetchStatus drained = job.decoder->Drain(kDecodedChunkBytes, &out); !drained.ok()) {
       *failure = FetchError::Type("Error reading the body of " + job.current_url().href() + ": " +
                                   drained.error().message);
       return Pump::kError;

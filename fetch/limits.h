@@ -28,6 +28,11 @@ inline constexpr size_t kMaxBodyChunkBytes = 256 * 1024;
 // the small one costs least per transfer, and caps what libcurl itself holds
 // for a paused transfer.
 inline constexpr size_t kCurlReceiveBufferBytes = 64 * 1024;
+// Decoded bytes (Content-Encoding) are made in slices of this size: the
+// decoder writes into a zero-filled vector, so a slice is kept to what one
+// network slice tends to inflate to.
+inline constexpr size_t kDecodedChunkBytes = 64 * 1024;
+static_assert(kDecodedChunkBytes <= kMaxBodyChunkBytes);
 // Idle chunk buffers a Fetcher keeps for reuse (chunk_pool.h): those of one
 // full body buffer plus the chunk in the reader's hands and the one being
 // filled; more are freed.
