@@ -60,7 +60,10 @@ class Stream : public std::enable_shared_from_this<Stream> {
     if (prefix && store) {
       predicted_ = store->FindByPrefix(*prefix, info_.content_length, fp_.ToString());
     }
-    if (predicted_) return;
+    if (predicted_) {
+      StartPreload(*predicted_);
+      return;
+    }
     std::lock_guard<std::mutex> lock(inner_mutex_);
     inner_ = factory_->Create(info_);
     if (buffer_ && !overflow_ && buffer_->size()) inner_->OnBytes(buffer_->span());
@@ -68,6 +71,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
   // Loop thread.
   void OnBytes(std::span<const uint8_t> chunk) {
+    if (hint_ && !preload_started_) StartPreload(*hint_);
     if (!overflow_) {
       size_t at = buffer_ ? buffer_->size() : 0;
       if (buffer_ && buffer_->Append(chunk)) {
@@ -107,6 +111,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     }
     // A body shorter than the prefix: its digest covers all of it.
     if (probing_) Probe(overflow_ ? std::nullopt : std::optional(hasher_.Digest().prefix));
+    if (hint_ && !preload_started_) StartPreload(*hint_);
     if (overflow_) {
       CompileInner("module too large to cache");
       return;
@@ -202,8 +207,73 @@ class Stream : public std::enable_shared_from_this<Stream> {
     if (inner_) inner_->Abort();
   }
 
+  // Loop thread: a hint or a prefix names the entry these bytes probably
+  // have. Read and prepare it on the I/O thread while the rest of the bytes
+  // arrive, so a hit costs only its confirmation after the last byte.
+  void StartPreload(const cache::CacheKey& candidate) {
+    preload_started_ = true;
+    if (overflow_) return;
+    auto self = shared_from_this();
+    cache_->PostIo([self, candidate] { self->Preload(candidate); });
+  }
+
+  // I/O thread, before LookupStore (the thread runs its tasks in order).
+  void Preload(const cache::CacheKey& candidate) {
+    cache::SqliteStore* store = cache_->store();
+    {
+      std::lock_guard<std::mutex> lock(inner_mutex_);
+      if (aborted_ || !store || !store->usable()) return;
+    }
+    cache::ContentDigest stored;
+    cache::LookupResult r = store->Preload(candidate, &stored);
+    if (!r.hit()) {
+      if (r.reason != cache::MissReason::kNotFound) {
+        preload_refusal_ = {candidate, cache::ToString(r.reason)};
+      }
+      return;
+    }
+    auto prepared = wasm::PrepareModuleDeferred(
+        std::make_shared<const std::vector<uint8_t>>(std::move(r.payload)), stored.size);
+    if (!prepared.ok()) {
+      store->Reject(candidate, prepared.error().Format());
+      preload_refusal_ = {candidate, "cached entry rejected: " + prepared.error().message};
+      return;
+    }
+    preloaded_ = Preloaded{candidate, stored, std::move(prepared).value()};
+  }
+
+  // I/O thread: the preloaded entry, when it is these bytes' (true: the
+  // stream is answered).
+  bool ConfirmPreloaded() {
+    std::optional<Preloaded> p = std::move(preloaded_);
+    preloaded_.reset();
+    if (preload_refusal_ && preload_refusal_->first == key_) {
+      CompileInner(preload_refusal_->second);  // already rejected and counted
+      return true;
+    }
+    if (!p || p->key != key_ || p->content.size != digest_.size ||
+        p->content.sha256 != digest_.sha256) {
+      return false;  // the lookup of the bytes' own key decides
+    }
+    cache::SqliteStore* store = cache_->store();
+    auto loaded = wasm::FinishPreparedModule(std::move(p->module),
+                                             wasm::WireBytes(buffer_, buffer_->size()));
+    if (!loaded.ok()) {
+      store->Reject(key_, loaded.error().Format());
+      CompileInner("cached entry rejected: " + loaded.error().message);
+      return true;
+    }
+    store->CountPreloadHit(key_);
+    AbortInner();
+    ModulePtr module = std::move(loaded).value();
+    if (producing_.exchange(false)) cache_->map().Publish(key_, module);
+    Hit(std::move(module), "sqlite, read while streaming");
+    return true;
+  }
+
   // I/O thread: the SQLite tier.
   void LookupStore() {
+    if (ConfirmPreloaded()) return;
     cache::SqliteStore* store = cache_->store();
     // An entry of these bytes exists: stop compiling now, so the load does not
     // share the cores with a compile a hit makes useless. If the entry then
@@ -306,6 +376,16 @@ class Stream : public std::enable_shared_from_this<Stream> {
   std::optional<cache::CacheKey> hint_;
   bool probing_ = false;  // content policy: no compile until Probe() decides
   std::optional<cache::CacheKey> predicted_;  // Probe() found an entry: hash only
+  bool preload_started_ = false;              // loop thread
+
+  // The I/O thread's own (Preload, then LookupStore):
+  struct Preloaded {
+    cache::CacheKey key;
+    cache::ContentDigest content;  // what the entry was made from
+    wasm::PreparedModule module;
+  };
+  std::optional<Preloaded> preloaded_;
+  std::optional<std::pair<cache::CacheKey, std::string>> preload_refusal_;  // key, why
 
   // Written on the loop thread before Finish; read-only afterwards.
   cache::KeyHasher hasher_;

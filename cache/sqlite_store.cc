@@ -313,12 +313,13 @@ void SqliteStore::CheckSqlite(int rc, const char* what) {
   if (IsFatal(rc)) Disable(options_.path + ": " + what + ": " + sqlite3_errstr(rc));
 }
 
-// Reads and confirms one entry inside a read transaction: the row's size and
-// SHA-256 must be the streamed content's, then the payload (read with
+// Reads and checks one entry inside a read transaction: the row's size and
+// SHA-256 must be {*expected}'s when given, then the payload (read with
 // incremental blob I/O straight into its destination) must match its
-// checksum.
-int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
-                           LookupResult* result, const std::function<void()>& on_found) {
+// checksum, or its signature over the stored size and SHA-256.
+int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest* expected,
+                           ContentDigest* stored, LookupResult* result,
+                           const std::function<void()>& on_found) {
   std::lock_guard<std::mutex> lock(read_mutex_);
   sqlite3* db = read_db_;
   int rc = Exec(db, "BEGIN");
@@ -337,7 +338,7 @@ int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
   std::vector<uint8_t> signature;
   {
     Stmt s(db,
-           "SELECT id, checksum, wire_size, payload_size, sha256, fingerprint, signature"
+           "SELECT id, checksum, wire_size, payload_size, sha256, fingerprint, signature, prefix"
            " FROM entries WHERE key = ?");
     s.BindBlob(1, KeySpan(key));
     rc = s.Step();
@@ -348,8 +349,11 @@ int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
     uint64_t wire_size = static_cast<uint64_t>(s.Int(2));
     payload_size = static_cast<uint64_t>(s.Int(3));
     std::span<const uint8_t> sha = s.Blob(4);
-    if (wire_size != content.size || sha.size() != content.sha256.size() ||
-        std::memcmp(sha.data(), content.sha256.data(), sha.size()) != 0) {
+    if (sha.size() != stored->sha256.size()) return done(MissReason::kWireMismatch, SQLITE_OK);
+    stored->size = wire_size;
+    std::memcpy(stored->sha256.data(), sha.data(), sha.size());
+    stored->prefix = static_cast<uint64_t>(s.Int(7));
+    if (expected && (stored->size != expected->size || stored->sha256 != expected->sha256)) {
       return done(MissReason::kWireMismatch, SQLITE_OK);
     }
     fingerprint = s.Text(5);
@@ -369,7 +373,7 @@ int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
   }
   if (signed_store()) {
     // The MAC covers everything the checksum does, and more.
-    if (!VerifyEntry(options_.signing_key, key, fingerprint, content, result->payload, signature)) {
+    if (!VerifyEntry(options_.signing_key, key, fingerprint, *stored, result->payload, signature)) {
       result->payload.clear();
       return done(MissReason::kBadSignature, SQLITE_OK);
     }
@@ -392,19 +396,48 @@ LookupResult SqliteStore::Lookup(const CacheKey& key, const ContentDigest& conte
     result.reason = MissReason::kTooSmall;
     return result;
   }
-  int rc = ReadEntry(key, content, &result, on_found);
+  ContentDigest stored;
+  int rc = ReadEntry(key, &content, &stored, &result, on_found);
   if (result.reason == MissReason::kError) {
     CheckSqlite(rc, "lookup");
     if (usable()) Warn(options_.path + ": lookup failed: " + sqlite3_errstr(rc));
     return result;
   }
+  Settle(key, result, /*count_not_found=*/true);
+  return result;
+}
 
+LookupResult SqliteStore::Preload(const CacheKey& key, ContentDigest* stored) {
+  LookupResult result;
+  *stored = {};
+  if (!usable()) {
+    result.reason = MissReason::kUnusable;
+    return result;
+  }
+  int rc = ReadEntry(key, nullptr, stored, &result, {});
+  if (result.reason == MissReason::kError) {
+    CheckSqlite(rc, "lookup");
+    if (usable()) Warn(options_.path + ": lookup failed: " + sqlite3_errstr(rc));
+    return result;
+  }
+  if (!result.hit()) Settle(key, result, /*count_not_found=*/false);
+  return result;
+}
+
+void SqliteStore::CountPreloadHit(const CacheKey& key) {
+  LookupResult hit;
+  hit.reason = MissReason::kHit;
+  Settle(key, hit, /*count_not_found=*/false);
+}
+
+void SqliteStore::Settle(const CacheKey& key, const LookupResult& result, bool count_not_found) {
   auto job = std::make_unique<Job>();
   job->key = key;
   if (result.hit()) {
     job->kind = Job::Kind::kTouch;
     job->delta.hits = 1;
   } else if (result.reason == MissReason::kNotFound) {
+    if (!count_not_found) return;
     job->kind = Job::Kind::kCounters;
     job->delta.misses = 1;
   } else {
@@ -424,7 +457,6 @@ LookupResult SqliteStore::Lookup(const CacheKey& key, const ContentDigest& conte
     session_.bad_signature += job->delta.bad_signature;
   }
   Enqueue(std::move(job), 0);
-  return result;
 }
 
 bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,

@@ -159,6 +159,18 @@ class SqliteStore {
   LookupResult Lookup(const CacheKey& key, const ContentDigest& content,
                       const std::function<void()>& on_found = {});
 
+  // Reads {key}'s entry before the stream's own digest is known (a prefix
+  // predicted it), so the entry loads while the rest of the bytes arrive.
+  // The payload is checked as Lookup() checks it (checksum, or signature),
+  // against the entry's own stored size and SHA-256, returned in {*stored};
+  // the caller confirms the hit by comparing them with the streamed bytes'
+  // and then calls CountPreloadHit (or, on a mismatch, Lookup for the key
+  // the bytes have). Only a rejected entry is counted here (deleted, as
+  // Lookup deletes it); a not-found counts nothing.
+  LookupResult Preload(const CacheKey& key, ContentDigest* stored);
+  // A preloaded entry was confirmed: count the hit, record its use.
+  void CountPreloadHit(const CacheKey& key);
+
   // Queues an entry for the writer thread: {payload} compiled from content
   // {content}. Returns false when the entry is refused at once (unusable, too
   // small, too large, queue full); the write itself may still fail later
@@ -240,8 +252,12 @@ class SqliteStore {
   // Deletes rows whose sizes are impossible (entry_rows.h); counts, warns.
   void DropDamaged(sqlite3* db);
   void CheckSqlite(int rc, const char* what);
-  int ReadEntry(const CacheKey& key, const ContentDigest& content, LookupResult* result,
-                const std::function<void()>& on_found);
+  // {expected}: the content the entry must have been made from (Lookup), or
+  // null to take the stored one (Preload); {*stored} gets it either way.
+  int ReadEntry(const CacheKey& key, const ContentDigest* expected, ContentDigest* stored,
+                LookupResult* result, const std::function<void()>& on_found);
+  // Counts a lookup's outcome and queues its touch or delete.
+  void Settle(const CacheKey& key, const LookupResult& result, bool count_not_found);
   bool signed_store() const { return !options_.signing_key.empty(); }
   // The key in the first column of {s}'s next row (FindHint, FindByPrefix);
   // nullopt when there is none or it is malformed ({what} names an error).
