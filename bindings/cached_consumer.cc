@@ -41,7 +41,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     // With a matching hint, only hash while streaming; otherwise compile too.
     if (hint_) return;
     if (policy_ == CachePolicy::kContent && store && store->usable() &&
-        info_.content_length.value_or(UINT64_MAX) >= store->options().min_module_bytes) {
+        info_.body_size.value_or(UINT64_MAX) >= store->options().min_module_bytes) {
       probing_ = true;  // the first kPrefixBytes decide (Probe)
       return;
     }
@@ -58,7 +58,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     probing_ = false;
     cache::SqliteStore* store = cache_->store();
     if (prefix && store) {
-      predicted_ = store->FindByPrefix(*prefix, info_.content_length, fp_.ToString());
+      predicted_ = store->FindByPrefix(*prefix, info_.body_size, fp_.ToString());
     }
     if (predicted_) {
       StartPreload(*predicted_);
@@ -72,10 +72,12 @@ class Stream : public std::enable_shared_from_this<Stream> {
   // Loop thread.
   void OnBytes(std::span<const uint8_t> chunk) {
     if (hint_ && !preload_started_) StartPreload(*hint_);
+    bool in_buffer = false;
     if (!overflow_) {
       size_t at = buffer_ ? buffer_->size() : 0;
       if (buffer_ && buffer_->Append(chunk)) {
         chunk = buffer_->span().subspan(at);  // in place from now on
+        in_buffer = true;
       } else {
         // Past what the buffer could reserve (the module size limit): the
         // compile fails on its size; nothing to cache.
@@ -83,7 +85,9 @@ class Stream : public std::enable_shared_from_this<Stream> {
         info_.wire_buffer = nullptr;
       }
     }
-    hasher_.Update(chunk);
+    // Bytes in the buffer stay put until the hasher is gone (it is declared
+    // after {buffer_}), so their leaves are hashed on other cores.
+    hasher_.Update(chunk, in_buffer);
     if (probing_) {
       std::optional<uint64_t> prefix = overflow_ ? std::nullopt : hasher_.Prefix();
       if (!overflow_ && !prefix) return;  // still gathering the prefix
@@ -120,8 +124,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
       CompileInner("invalid module");
       return;
     }
-    key_ = hasher_.Finish(fp_);
     digest_ = hasher_.Digest();
+    key_ = cache::KeyOf(digest_, fp_);
     std::string prefix;
     if (hint_) prefix = *hint_ == key_ ? "hint matched; " : "hint stale; ";
     if (predicted_) prefix = *predicted_ == key_ ? "prefix matched; " : "prefix mispredicted; ";
@@ -228,12 +232,14 @@ class Stream : public std::enable_shared_from_this<Stream> {
     cache::LookupResult r = store->Preload(candidate, &stored);
     if (!r.hit()) {
       if (r.reason != cache::MissReason::kNotFound) {
+        std::lock_guard<std::mutex> lock(preload_mutex_);
         preload_refusal_ = {candidate, cache::ToString(r.reason)};
       }
       return;
     }
     auto prepared = wasm::PrepareModuleDeferred(
         std::make_shared<const std::vector<uint8_t>>(std::move(r.payload)), stored.size);
+    std::lock_guard<std::mutex> lock(preload_mutex_);
     if (!prepared.ok()) {
       store->Reject(candidate, prepared.error().Format());
       preload_refusal_ = {candidate, "cached entry rejected: " + prepared.error().message};
@@ -243,12 +249,18 @@ class Stream : public std::enable_shared_from_this<Stream> {
   }
 
   // I/O thread: the preloaded entry, when it is these bytes' (true: the
-  // stream is answered).
+  // stream is answered, or the entry was refused and the compile started).
   bool ConfirmPreloaded() {
-    std::optional<Preloaded> p = std::move(preloaded_);
-    preloaded_.reset();
-    if (preload_refusal_ && preload_refusal_->first == key_) {
-      CompileInner(preload_refusal_->second);  // already rejected and counted
+    std::optional<Preloaded> p;
+    std::optional<std::pair<cache::CacheKey, std::string>> refusal;
+    {
+      std::lock_guard<std::mutex> lock(preload_mutex_);
+      p = std::move(preloaded_);
+      preloaded_.reset();
+      refusal = preload_refusal_;
+    }
+    if (refusal && refusal->first == key_) {
+      CompileInner(refusal->second);  // already rejected and counted
       return true;
     }
     if (!p || p->key != key_ || p->content.size != digest_.size ||
@@ -378,18 +390,21 @@ class Stream : public std::enable_shared_from_this<Stream> {
   std::optional<cache::CacheKey> predicted_;  // Probe() found an entry: hash only
   bool preload_started_ = false;              // loop thread
 
-  // The I/O thread's own (Preload, then LookupStore):
+  // Preload's result for LookupStore. Both run on the I/O thread, except
+  // during shutdown, when PostIo runs a task in the caller's thread.
   struct Preloaded {
     cache::CacheKey key;
     cache::ContentDigest content;  // what the entry was made from
     wasm::PreparedModule module;
   };
+  std::mutex preload_mutex_;
+  // Protected by {preload_mutex_}:
   std::optional<Preloaded> preloaded_;
   std::optional<std::pair<cache::CacheKey, std::string>> preload_refusal_;  // key, why
 
   // Written on the loop thread before Finish; read-only afterwards.
-  cache::KeyHasher hasher_;
   std::shared_ptr<wasm::WireBuffer> buffer_;
+  cache::KeyHasher hasher_;  // after {buffer_}: destroyed (waiting for its leaves) first
   bool overflow_ = false;
   cache::CacheKey key_;
   cache::ContentDigest digest_;

@@ -290,7 +290,7 @@ TEST_F(CachedConsumerTest, MispredictedPrefixCompilesTheRetainedBytes) {
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
   StreamInfo info;
-  info.content_length = second.size();
+  info.body_size = second.size();
   int created_before = inner_.counts.created;
   Outcome o = Run(f, second, info);
   ASSERT_TRUE(o.ok);
@@ -313,7 +313,7 @@ TEST_F(CachedConsumerTest, AnnouncedLengthMustMatchTheEntry) {
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
   StreamInfo info;
-  info.content_length = longer.size();
+  info.body_size = longer.size();
   Outcome o = Run(f, longer, info);
   ASSERT_TRUE(o.ok);
   EXPECT_EQ(o.report.cache_detail, "policy=content; miss: not found");

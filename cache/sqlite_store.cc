@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <system_error>
 
 #include <sqlite3.h>
@@ -61,6 +62,13 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE entries ADD COLUMN signature BLOB;"
     "ALTER TABLE entries ADD COLUMN prefix INTEGER;"
     "CREATE INDEX entries_by_prefix ON entries(prefix);",
+    // 4 → 5: keys and the sha256 column come from the SHA-256 tree digest
+    // (tree_hash.h), whose leaves hash on several cores, instead of XXH3-128
+    // and a plain SHA-256. Older entries and the hints naming them cannot be
+    // found or confirmed any more: they go.
+    "DELETE FROM url_hints;"
+    "DELETE FROM blobs;"
+    "DELETE FROM entries;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -127,6 +135,23 @@ std::string DefaultCachePath() {
 
 // A unit of work for the writer thread. Every job may carry counter deltas,
 // written in the same transaction.
+// Tells a waiting importer whether its write was committed; a job dropped or
+// never run (its queue cleared, the store unusable) answers false.
+class SqliteStore::Written {
+ public:
+  std::future<bool> future() { return promise_.get_future(); }
+  void Set(bool ok) {
+    if (set_) return;
+    set_ = true;
+    promise_.set_value(ok);
+  }
+  ~Written() { Set(false); }
+
+ private:
+  std::promise<bool> promise_;
+  bool set_ = false;
+};
+
 struct SqliteStore::Job {
   enum class Kind { kStore, kTouch, kDelete, kCounters, kHint } kind;
   CacheKey key;
@@ -136,6 +161,7 @@ struct SqliteStore::Job {
   std::vector<uint8_t> signature;    // kStore of an imported entry (already checked)
   std::string url, validators;       // kHint
   Counters delta;
+  std::unique_ptr<Written> written;  // kStore of ImportEntry
 };
 
 SqliteStore::SqliteStore(StoreOptions options) : options_(std::move(options)) {
@@ -462,6 +488,13 @@ void SqliteStore::Settle(const CacheKey& key, const LookupResult& result, bool c
 bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
                              const ContentDigest& content, std::vector<uint8_t> payload,
                              std::vector<uint8_t> signature) {
+  return QueueStore(key, std::move(fingerprint), content, std::move(payload), std::move(signature),
+                    nullptr);
+}
+
+bool SqliteStore::QueueStore(const CacheKey& key, std::string fingerprint,
+                             const ContentDigest& content, std::vector<uint8_t> payload,
+                             std::vector<uint8_t> signature, std::unique_ptr<Written> written) {
   if (!usable()) return false;
   uint64_t size = payload.size();  // the bytes the entry takes on disk
   if (content.size < options_.min_module_bytes) {
@@ -489,6 +522,7 @@ bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
   job->content = content;
   job->payload = std::move(payload);
   job->signature = std::move(signature);
+  job->written = std::move(written);
   Enqueue(std::move(job), size);
   return true;
 }
@@ -528,7 +562,7 @@ std::optional<EntryRecord> SqliteStore::ExportEntry(const CacheKey& key) {
   return r;
 }
 
-MissReason SqliteStore::ImportEntry(const EntryRecord& record) {
+MissReason SqliteStore::ImportEntry(EntryRecord record) {
   if (!usable()) return MissReason::kUnusable;
   if (record.content.size < options_.min_module_bytes) return MissReason::kTooSmall;
   if (record.fingerprint.size() > kMaxHintStringBytes ||
@@ -550,19 +584,15 @@ MissReason SqliteStore::ImportEntry(const EntryRecord& record) {
       return why;
     }
   }
-  uint64_t stores_before;
-  {
-    std::lock_guard<std::mutex> lock(counters_mutex_);
-    stores_before = session_.store_failures;
-  }
-  std::vector<uint8_t> payload = record.payload;
-  if (!StoreAsync(record.key, record.fingerprint, record.content, std::move(payload),
-                  signed_store() ? record.signature : std::vector<uint8_t>{})) {
+  auto written = std::make_unique<Written>();
+  std::future<bool> committed = written->future();
+  std::vector<uint8_t> signature =
+      signed_store() ? std::move(record.signature) : std::vector<uint8_t>{};
+  if (!QueueStore(record.key, std::move(record.fingerprint), record.content,
+                  std::move(record.payload), std::move(signature), std::move(written))) {
     return MissReason::kError;
   }
-  Flush();
-  std::lock_guard<std::mutex> lock(counters_mutex_);
-  return session_.store_failures == stores_before ? MissReason::kHit : MissReason::kError;
+  return committed.get() ? MissReason::kHit : MissReason::kError;
 }
 
 void SqliteStore::Reject(const CacheKey& key, const std::string& why) {
@@ -654,7 +684,8 @@ void SqliteStore::WriterLoop() {
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
-    if (usable()) RunJob(*job);
+    bool committed = usable() && RunJob(*job);
+    if (job->written) job->written->Set(committed);
     uint64_t bytes = job->kind == Job::Kind::kStore ? job->payload.size()
                      : job->kind == Job::Kind::kHint ? job->url.size() + job->validators.size()
                                                      : 0;
@@ -681,8 +712,9 @@ void SqliteStore::DropQueued(std::unique_lock<std::mutex>& lock) {
   lock.lock();
 }
 
-// Runs on the writer thread: one short transaction per job.
-void SqliteStore::RunJob(Job& job) {
+// Runs on the writer thread: one short transaction per job. True when it
+// committed.
+bool SqliteStore::RunJob(Job& job) {
   sqlite3* db = write_db_;
   int rc = Exec(db, "BEGIN IMMEDIATE");
   auto finish = [&](int step_rc, const char* what) {
@@ -698,7 +730,7 @@ void SqliteStore::RunJob(Job& job) {
   };
   if (rc != SQLITE_OK) {
     finish(rc, "begin");
-    return;
+    return false;
   }
   int64_t now = NowMs();
   Counters delta = job.delta;
@@ -727,7 +759,7 @@ void SqliteStore::RunJob(Job& job) {
       rc = ins.Step();
       if (rc != SQLITE_DONE) {
         finish(rc, "store");
-        return;
+        return false;
       }
       if (sqlite3_changes(db) == 0) break;  // another process stored it first
       int64_t id = sqlite3_last_insert_rowid(db);
@@ -736,13 +768,13 @@ void SqliteStore::RunJob(Job& job) {
       rc = blob.Step();
       if (rc != SQLITE_DONE) {
         finish(rc, "store");
-        return;
+        return false;
       }
       delta.stores += 1;
       // Least recently used entries go until the budget holds again.
       if ((rc = EvictLru(db, options_.max_total_bytes, id, &delta.evicted)) != SQLITE_OK) {
         finish(rc, "evict");
-        return;
+        return false;
       }
       break;
     }
@@ -754,7 +786,7 @@ void SqliteStore::RunJob(Job& job) {
       rc = s.Step();
       if (rc != SQLITE_DONE) {
         finish(rc, "record hit");
-        return;
+        return false;
       }
       break;
     }
@@ -765,7 +797,7 @@ void SqliteStore::RunJob(Job& job) {
       e.BindBlob(1, KeySpan(job.key));
       if ((rc = s.Step()) != SQLITE_DONE || (rc = e.Step()) != SQLITE_DONE) {
         finish(rc, "delete");
-        return;
+        return false;
       }
       break;
     }
@@ -781,7 +813,7 @@ void SqliteStore::RunJob(Job& job) {
       trim.Bind(1, static_cast<int64_t>(kMaxUrlHints));
       if ((rc = s.Step()) != SQLITE_DONE || (rc = trim.Step()) != SQLITE_DONE) {
         finish(rc, "store hint");
-        return;
+        return false;
       }
       break;
     }
@@ -797,14 +829,14 @@ void SqliteStore::RunJob(Job& job) {
     c.Bind(1, n.name).Bind(2, static_cast<int64_t>(delta.*(n.field)));
     if ((rc = c.Step()) != SQLITE_DONE) {
       finish(rc, "update counters");
-      return;
+      return false;
     }
   }
-  if (finish(SQLITE_DONE, "commit")) {
-    std::lock_guard<std::mutex> lock(counters_mutex_);
-    session_.stores += delta.stores;
-    session_.evicted += delta.evicted;
-  }
+  if (!finish(SQLITE_DONE, "commit")) return false;
+  std::lock_guard<std::mutex> lock(counters_mutex_);
+  session_.stores += delta.stores;
+  session_.evicted += delta.evicted;
+  return true;
 }
 
 int SqliteStore::EvictLru(sqlite3* db, uint64_t max_bytes, int64_t keep_id, uint64_t* evicted) {

@@ -52,7 +52,7 @@ class Stmt;
 // Version 1: entries, blobs, counters. Version 2: url_hints. Version 3:
 // entries confirmed by SHA-256, no stored copy of the wire bytes. Version 4:
 // signatures, and the prefix digest that predicts a hit.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 struct StoreOptions {
   std::string path;  // empty: DefaultCachePath()
@@ -195,7 +195,7 @@ class SqliteStore {
   // write. Returns kHit when the entry is now stored (or already was), else
   // why it was refused (kUnsigned, kBadSignature, kTooSmall, kUnusable,
   // kChecksum for a malformed record, kError when the write failed).
-  MissReason ImportEntry(const EntryRecord& record);
+  MissReason ImportEntry(EntryRecord record);
 
   // An entry Lookup() returned could not be loaded (e.g. the serializer
   // rejected it): delete it and count it as rejected.
@@ -236,6 +236,7 @@ class SqliteStore {
 
  private:
   struct Job;
+  class Written;
   explicit SqliteStore(StoreOptions options);
   bool OpenDatabase(sqlite3** db, std::string* error, bool* busy);
   void Disable(const std::string& why);
@@ -243,7 +244,12 @@ class SqliteStore {
   void Enqueue(std::unique_ptr<Job> job, uint64_t bytes);
   void WriterLoop();
   void DropQueued(std::unique_lock<std::mutex>& lock);
-  void RunJob(Job& job);
+  bool RunJob(Job& job);
+  // StoreAsync's checks and queueing; {written}, when given, learns whether
+  // the write committed.
+  bool QueueStore(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
+                  std::vector<uint8_t> payload, std::vector<uint8_t> signature,
+                  std::unique_ptr<Written> written);
   // Deletes least recently used entries (never {keep_id}) until the payloads
   // total at most {max_bytes}; {*evicted} gets their number. In the caller's
   // transaction; returns an SQLite result code.
