@@ -295,7 +295,9 @@ class BodyDecoder {
   Opcode op_ = Opcode::kNop;
   uint32_t sp_before_ = 0;
   bool emitted_ = false;  // `end`/`else` emit themselves before changing frames
-  Immediates imm_;
+  // The instruction as the sink gets it: the immediates are decoded into
+  // cur_.imm in place, so Emit() copies nothing; it fills in the rest.
+  Instruction cur_;
   ValueType operand_type_;
 };
 

@@ -4,8 +4,6 @@
 #define WASMSTREAM_WASM_RUNTIME_COMPILER_INTERNAL_H_
 
 #include <cstdint>
-#include <span>
-#include <vector>
 
 #include "wasm/opcodes.h"
 #include "wasm/runtime/code.h"
@@ -13,21 +11,7 @@
 
 namespace wasmstream::wasm::compiler_internal {
 
-// Slot operands are emitted before the frame layout is known (constants and
-// temporaries are counted as the body goes), so they carry a tag that
-// OnFunctionEnd() replaces with the final slot index.
-constexpr uint32_t kTempTag = 0x8000'0000;
-constexpr uint32_t kConstTag = 0x4000'0000;
-constexpr uint32_t kTagMask = kTempTag | kConstTag;
-
 inline uint8_t WidthOf(ValueType t) { return t.kind == ValueKind::kV128 ? 2 : 1; }
-
-inline std::vector<uint8_t> Widths(std::span<const ValueType> types) {
-  std::vector<uint8_t> w;
-  w.reserve(types.size());
-  for (ValueType t : types) w.push_back(WidthOf(t));
-  return w;
-}
 
 // The IOp of an opcode that maps one to one (numeric, load, store).
 #define WASMSTREAM_IOP_CASE(name) \

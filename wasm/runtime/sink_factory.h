@@ -21,13 +21,15 @@ class InterpreterSinkFactory final : public CodeSinkFactory {
   std::unique_ptr<CodeSink> NewSink(const Module& module, uint32_t func_index) override;
   Status Finish(Module& module) override;
 
-  // Called by the sinks (any worker thread).
-  void Deliver(uint32_t func_index, std::unique_ptr<FunctionCode> code);
+  // Called by the sinks (any worker thread), once per function index.
+  void Deliver(uint32_t func_index, std::shared_ptr<const FunctionCode> code);
 
  private:
-  std::mutex mutex_;
-  // Protected by {mutex_}:
-  std::vector<std::pair<uint32_t, std::unique_ptr<FunctionCode>>> done_;
+  std::once_flag sized_;
+  // Code per function index (module.functions.size() entries from the first
+  // NewSink on); workers write distinct entries, so no lock is needed, and
+  // StreamingCompiler orders every write before Finish().
+  std::vector<std::shared_ptr<const FunctionCode>> code_;
 };
 
 // Validates and compiles {bytes} into a Module that Instance can run.
