@@ -49,7 +49,9 @@ constexpr bool IsPrefix(uint8_t b) { return b >= kGcPrefix && b <= kAtomicPrefix
 
 }  // namespace
 
-bool BodyDecoder::Emit() {
+// Inlined into the dispatch loop, which emits every instruction but the
+// frame-changing ones.
+[[gnu::always_inline]] inline void BodyDecoder::EmitInline() {
   cur_.opcode = op_;
   cur_.offset = OffsetOf(instr_);
   cur_.stack_before = sp_before_;
@@ -57,6 +59,10 @@ bool BodyDecoder::Emit() {
   cur_.operand_type = operand_type_;
   sink_->OnInstruction(cur_, ValidatorState{{stack_, sp_}, {control_.data(), control_.size()}});
   ClearImmediates(cur_.imm);
+}
+
+bool BodyDecoder::Emit() {
+  EmitInline();
   return true;
 }
 
@@ -451,7 +457,7 @@ bool BodyDecoder::DecodeLoop() {
     }
     if (!ok) [[unlikely]] return false;
     if constexpr (kSink) {
-      if (!emitted_) Emit();
+      if (!emitted_) EmitInline();
     }
   }
 }

@@ -253,6 +253,7 @@ class BodyDecoder {
   bool Unreachable() { SetUnreachable(); return true; }
   std::span<const ValueType> OneType(ValueType t);
   bool Emit();  // hands the current instruction to the sink
+  void EmitInline();
 
   const Module& module_;
   const Features& features_;

@@ -113,12 +113,17 @@ Status Compiler::OnFunctionEnd(uint32_t end_offset) {
     return CompileError{end_offset, "function too big for the interpreter"};
   }
   uint32_t nconsts = static_cast<uint32_t>(consts_.size());
-  auto fix = [&](uint32_t w) {
-    if (w & kTempTag) return num_local_slots_ + nconsts + (w & ~kTempTag);
-    if (w & kConstTag) return num_local_slots_ + (w & ~kConstTag);
+  // Locals, not members, in the loops: a store into code_ could otherwise
+  // alias them and force a reload per word.
+  const uint32_t const_base = num_local_slots_;
+  const uint32_t temp_base = num_local_slots_ + nconsts;
+  auto fix = [const_base, temp_base](uint32_t w) {
+    if (w & kTempTag) return temp_base + (w & ~kTempTag);
+    if (w & kConstTag) return const_base + (w & ~kConstTag);
     return w;
   };
-  for (uint32_t pos : slot_fixups_) code_[pos] = fix(code_[pos]);
+  uint32_t* code = code_.data();
+  for (uint32_t pos : slot_fixups_) code[pos] = fix(code[pos]);
   for (CatchHandler& h : handlers_) h.dst_slot = fix(h.dst_slot);
   // The results come back in slots 0..: a frame holds them even when the
   // function needs fewer slots (its body never returns, say), so every slot

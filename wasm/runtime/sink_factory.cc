@@ -5,56 +5,46 @@
 namespace wasmstream::wasm {
 namespace {
 
-// This thread's Compiler, reused from body to body so its buffers keep their
-// capacity (compiler.h). A sink made while another one lives on the same
-// thread gets a Compiler of its own.
-thread_local std::unique_ptr<Compiler> t_compiler;
-thread_local bool t_compiler_busy = false;
-
 class CompilingSink final : public CodeSink {
  public:
-  CompilingSink(const Module& module, InterpreterSinkFactory* factory, uint32_t func_index)
-      : factory_(factory), func_index_(func_index) {
-    if (t_compiler_busy) {
-      own_ = std::make_unique<Compiler>(module);
-      compiler_ = own_.get();
-      return;
-    }
-    if (!t_compiler) t_compiler = std::make_unique<Compiler>(module);
-    t_compiler_busy = true;
-    compiler_ = t_compiler.get();
-    compiler_->set_module(module);
-  }
-  ~CompilingSink() override {
-    if (!own_) t_compiler_busy = false;
-  }
-  CompilingSink(const CompilingSink&) = delete;
-  CompilingSink& operator=(const CompilingSink&) = delete;
+  explicit CompilingSink(const Module& module) : compiler_(module) {}
 
-  void OnFunctionStart(const FunctionStart& start) override { compiler_->OnFunctionStart(start); }
+  // Before each body.
+  void Prepare(const Module& module, InterpreterSinkFactory* factory, uint32_t func_index) {
+    compiler_.set_module(module);
+    factory_ = factory;
+    func_index_ = func_index;
+  }
+
+  void OnFunctionStart(const FunctionStart& start) override { compiler_.OnFunctionStart(start); }
   void OnInstruction(const Instruction& instr, const ValidatorState& state) override {
-    compiler_->OnInstruction(instr, state);
+    compiler_.OnInstruction(instr, state);
   }
   Status OnFunctionEnd(uint32_t end_offset) override {
-    Status s = compiler_->OnFunctionEnd(end_offset);
-    if (s.ok()) factory_->Deliver(func_index_, compiler_->TakeShared());
+    Status s = compiler_.OnFunctionEnd(end_offset);
+    if (s.ok()) factory_->Deliver(func_index_, compiler_.TakeShared());
     return s;
   }
 
  private:
-  Compiler* compiler_;
-  std::unique_ptr<Compiler> own_;  // only when this thread's Compiler was busy
-  InterpreterSinkFactory* factory_;
-  uint32_t func_index_;
+  Compiler compiler_;
+  InterpreterSinkFactory* factory_ = nullptr;
+  uint32_t func_index_ = 0;
 };
+
+// This thread's sink, reused from body to body (and module to module): a
+// thread decodes one body at a time, and its Compiler's buffers keep their
+// capacity (compiler.h).
+thread_local std::unique_ptr<CompilingSink> t_sink;
 
 }  // namespace
 
-std::unique_ptr<CodeSink> InterpreterSinkFactory::NewSink(const Module& module,
-                                                          uint32_t func_index) {
+CodeSink* InterpreterSinkFactory::SinkFor(const Module& module, uint32_t func_index) {
   // The function section is complete before the first body, so its size is final.
   std::call_once(sized_, [&] { code_.resize(module.functions.size()); });
-  return std::make_unique<CompilingSink>(module, this, func_index);
+  if (!t_sink) t_sink = std::make_unique<CompilingSink>(module);
+  t_sink->Prepare(module, this, func_index);
+  return t_sink.get();
 }
 
 void InterpreterSinkFactory::Deliver(uint32_t func_index,

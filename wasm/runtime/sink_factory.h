@@ -18,7 +18,7 @@ namespace wasmstream::wasm {
 
 class InterpreterSinkFactory final : public CodeSinkFactory {
  public:
-  std::unique_ptr<CodeSink> NewSink(const Module& module, uint32_t func_index) override;
+  CodeSink* SinkFor(const Module& module, uint32_t func_index) override;
   Status Finish(Module& module) override;
 
   // Called by the sinks (any worker thread), once per function index.
@@ -27,7 +27,7 @@ class InterpreterSinkFactory final : public CodeSinkFactory {
  private:
   std::once_flag sized_;
   // Code per function index (module.functions.size() entries from the first
-  // NewSink on); workers write distinct entries, so no lock is needed, and
+  // SinkFor on); workers write distinct entries, so no lock is needed, and
   // StreamingCompiler orders every write before Finish().
   std::vector<std::shared_ptr<const FunctionCode>> code_;
 };
