@@ -157,6 +157,17 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
         return;
     }
   }
+  if (static_cast<uint32_t>(op) < 256) {
+    const OneByteNumeric& n = kOneByteNumeric[static_cast<uint32_t>(op)];
+    if (n.params == 1) {
+      EmitUnary(n.iop, n.result_width);
+      return;
+    }
+    if (n.params == 2) {
+      EmitBinary(n.iop, n.result_width);
+      return;
+    }
+  }
   IOp iop;
   if (IsNumericIOp(op, &iop)) {
     const OpcodeInfo& info = InfoOf(op);
