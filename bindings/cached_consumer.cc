@@ -41,7 +41,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     // With a matching hint, only hash while streaming; otherwise compile too.
     if (hint_) return;
     if (policy_ == CachePolicy::kContent && store && store->usable() &&
-        info_.content_length.value_or(UINT64_MAX) >= store->options().min_module_bytes) {
+        info_.body_size.value_or(UINT64_MAX) >= store->options().min_module_bytes) {
       probing_ = true;  // the first kPrefixBytes decide (Probe)
       return;
     }
@@ -58,9 +58,12 @@ class Stream : public std::enable_shared_from_this<Stream> {
     probing_ = false;
     cache::SqliteStore* store = cache_->store();
     if (prefix && store) {
-      predicted_ = store->FindByPrefix(*prefix, info_.content_length, fp_.ToString());
+      predicted_ = store->FindByPrefix(*prefix, info_.body_size, fp_.ToString());
     }
-    if (predicted_) return;
+    if (predicted_) {
+      StartPreload(*predicted_);
+      return;
+    }
     std::lock_guard<std::mutex> lock(inner_mutex_);
     inner_ = factory_->Create(info_);
     if (buffer_ && !overflow_ && buffer_->size()) inner_->OnBytes(buffer_->span());
@@ -68,10 +71,13 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
   // Loop thread.
   void OnBytes(std::span<const uint8_t> chunk) {
+    if (hint_ && !preload_started_) StartPreload(*hint_);
+    bool in_buffer = false;
     if (!overflow_) {
       size_t at = buffer_ ? buffer_->size() : 0;
       if (buffer_ && buffer_->Append(chunk)) {
         chunk = buffer_->span().subspan(at);  // in place from now on
+        in_buffer = true;
       } else {
         // Past what the buffer could reserve (the module size limit): the
         // compile fails on its size; nothing to cache.
@@ -79,7 +85,9 @@ class Stream : public std::enable_shared_from_this<Stream> {
         info_.wire_buffer = nullptr;
       }
     }
-    hasher_.Update(chunk);
+    // Bytes in the buffer stay put until the hasher is gone (it is declared
+    // after {buffer_}), so their leaves are hashed on other cores.
+    hasher_.Update(chunk, in_buffer);
     if (probing_) {
       std::optional<uint64_t> prefix = overflow_ ? std::nullopt : hasher_.Prefix();
       if (!overflow_ && !prefix) return;  // still gathering the prefix
@@ -107,6 +115,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     }
     // A body shorter than the prefix: its digest covers all of it.
     if (probing_) Probe(overflow_ ? std::nullopt : std::optional(hasher_.Digest().prefix));
+    if (hint_ && !preload_started_) StartPreload(*hint_);
     if (overflow_) {
       CompileInner("module too large to cache");
       return;
@@ -115,8 +124,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
       CompileInner("invalid module");
       return;
     }
-    key_ = hasher_.Finish(fp_);
     digest_ = hasher_.Digest();
+    key_ = cache::KeyOf(digest_, fp_);
     std::string prefix;
     if (hint_) prefix = *hint_ == key_ ? "hint matched; " : "hint stale; ";
     if (predicted_) prefix = *predicted_ == key_ ? "prefix matched; " : "prefix mispredicted; ";
@@ -202,8 +211,81 @@ class Stream : public std::enable_shared_from_this<Stream> {
     if (inner_) inner_->Abort();
   }
 
+  // Loop thread: a hint or a prefix names the entry these bytes probably
+  // have. Read and prepare it on the I/O thread while the rest of the bytes
+  // arrive, so a hit costs only its confirmation after the last byte.
+  void StartPreload(const cache::CacheKey& candidate) {
+    preload_started_ = true;
+    if (overflow_) return;
+    auto self = shared_from_this();
+    cache_->PostIo([self, candidate] { self->Preload(candidate); });
+  }
+
+  // I/O thread, before LookupStore (the thread runs its tasks in order).
+  void Preload(const cache::CacheKey& candidate) {
+    cache::SqliteStore* store = cache_->store();
+    {
+      std::lock_guard<std::mutex> lock(inner_mutex_);
+      if (aborted_ || !store || !store->usable()) return;
+    }
+    cache::ContentDigest stored;
+    cache::LookupResult r = store->Preload(candidate, &stored);
+    if (!r.hit()) {
+      if (r.reason != cache::MissReason::kNotFound) {
+        std::lock_guard<std::mutex> lock(preload_mutex_);
+        preload_refusal_ = {candidate, cache::ToString(r.reason)};
+      }
+      return;
+    }
+    auto prepared = wasm::PrepareModuleDeferred(
+        std::make_shared<const std::vector<uint8_t>>(std::move(r.payload)), stored.size);
+    std::lock_guard<std::mutex> lock(preload_mutex_);
+    if (!prepared.ok()) {
+      store->Reject(candidate, prepared.error().Format());
+      preload_refusal_ = {candidate, "cached entry rejected: " + prepared.error().message};
+      return;
+    }
+    preloaded_ = Preloaded{candidate, stored, std::move(prepared).value()};
+  }
+
+  // I/O thread: the preloaded entry, when it is these bytes' (true: the
+  // stream is answered, or the entry was refused and the compile started).
+  bool ConfirmPreloaded() {
+    std::optional<Preloaded> p;
+    std::optional<std::pair<cache::CacheKey, std::string>> refusal;
+    {
+      std::lock_guard<std::mutex> lock(preload_mutex_);
+      p = std::move(preloaded_);
+      preloaded_.reset();
+      refusal = preload_refusal_;
+    }
+    if (refusal && refusal->first == key_) {
+      CompileInner(refusal->second);  // already rejected and counted
+      return true;
+    }
+    if (!p || p->key != key_ || p->content.size != digest_.size ||
+        p->content.sha256 != digest_.sha256) {
+      return false;  // the lookup of the bytes' own key decides
+    }
+    cache::SqliteStore* store = cache_->store();
+    auto loaded = wasm::FinishPreparedModule(std::move(p->module),
+                                             wasm::WireBytes(buffer_, buffer_->size()));
+    if (!loaded.ok()) {
+      store->Reject(key_, loaded.error().Format());
+      CompileInner("cached entry rejected: " + loaded.error().message);
+      return true;
+    }
+    store->CountPreloadHit(key_);
+    AbortInner();
+    ModulePtr module = std::move(loaded).value();
+    if (producing_.exchange(false)) cache_->map().Publish(key_, module);
+    Hit(std::move(module), "sqlite, read while streaming");
+    return true;
+  }
+
   // I/O thread: the SQLite tier.
   void LookupStore() {
+    if (ConfirmPreloaded()) return;
     cache::SqliteStore* store = cache_->store();
     // An entry of these bytes exists: stop compiling now, so the load does not
     // share the cores with a compile a hit makes useless. If the entry then
@@ -306,10 +388,23 @@ class Stream : public std::enable_shared_from_this<Stream> {
   std::optional<cache::CacheKey> hint_;
   bool probing_ = false;  // content policy: no compile until Probe() decides
   std::optional<cache::CacheKey> predicted_;  // Probe() found an entry: hash only
+  bool preload_started_ = false;              // loop thread
+
+  // Preload's result for LookupStore. Both run on the I/O thread, except
+  // during shutdown, when PostIo runs a task in the caller's thread.
+  struct Preloaded {
+    cache::CacheKey key;
+    cache::ContentDigest content;  // what the entry was made from
+    wasm::PreparedModule module;
+  };
+  std::mutex preload_mutex_;
+  // Protected by {preload_mutex_}:
+  std::optional<Preloaded> preloaded_;
+  std::optional<std::pair<cache::CacheKey, std::string>> preload_refusal_;  // key, why
 
   // Written on the loop thread before Finish; read-only afterwards.
-  cache::KeyHasher hasher_;
   std::shared_ptr<wasm::WireBuffer> buffer_;
+  cache::KeyHasher hasher_;  // after {buffer_}: destroyed (waiting for its leaves) first
   bool overflow_ = false;
   cache::CacheKey key_;
   cache::ContentDigest digest_;

@@ -7,6 +7,7 @@
 #include "bindings/cached_consumer.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -172,7 +173,7 @@ TEST_F(CachedConsumerTest, MissStoresThenANewProcessHitsSqliteWithoutCompiling) 
   ASSERT_TRUE(hit.ok);
   EXPECT_EQ(hit.report.cache, "hit");
   // The stored entry's prefix predicted the hit: no compile was started.
-  EXPECT_EQ(hit.report.cache_detail, "policy=content; prefix matched; hit: sqlite");
+  EXPECT_EQ(hit.report.cache_detail, "policy=content; prefix matched; hit: sqlite, read while streaming");
   EXPECT_EQ(hit.module->wire_bytes, bytes);
   ASSERT_EQ(hit.module->custom_sections.size(), 1u);
   EXPECT_EQ(hit.module->custom_sections[0].name, "tail");
@@ -206,8 +207,71 @@ TEST_F(CachedConsumerTest, PrefixDecidesBeforeTheEndWhetherToCompile) {
   c->OnBytes(bytes);
   Outcome hit = FinishAsync(*c).get();
   ASSERT_TRUE(hit.ok);
-  EXPECT_EQ(hit.report.cache_detail, "policy=content; prefix matched; hit: sqlite");
+  EXPECT_EQ(hit.report.cache_detail, "policy=content; prefix matched; hit: sqlite, read while streaming");
   EXPECT_EQ(inner_.counts.created, 1);
+}
+
+// The predicted entry is read while the rest of the bytes arrive: once the
+// I/O thread has run (Flush), the entry can even vanish from the file and the
+// stream still ends in a hit, confirmed by its SHA-256.
+TEST_F(CachedConsumerTest, PredictedEntryIsReadBeforeTheLastByte) {
+  auto bytes = ModuleBytes(3 * cache::kPrefixBytes, 4);
+  {
+    auto cache = NewCache();
+    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+    ASSERT_TRUE(Run(f, bytes).ok);
+    cache->Flush();
+  }
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  auto c = f.Create({});
+  c->OnBytes(std::span(bytes).first(cache::kPrefixBytes + 10));
+  cache->Flush();  // the preload has run
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM entries", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  c->OnBytes(std::span(bytes).subspan(cache::kPrefixBytes + 10));
+  Outcome hit = FinishAsync(*c).get();
+  ASSERT_TRUE(hit.ok);
+  EXPECT_EQ(hit.report.cache_detail,
+            "policy=content; prefix matched; hit: sqlite, read while streaming");
+  EXPECT_EQ(hit.module->wire_bytes, bytes);
+  EXPECT_EQ(inner_.counts.created, 1);  // the first run's compile only
+}
+
+// A predicted entry that fails its checks when read ahead is removed and
+// counted once; the stream compiles from its retained bytes.
+TEST_F(CachedConsumerTest, DamagedPredictedEntryIsRefusedAndTheModuleCompiled) {
+  auto bytes = ModuleBytes(2 * cache::kPrefixBytes, 5);
+  {
+    auto cache = NewCache();
+    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+    ASSERT_TRUE(Run(f, bytes).ok);
+    cache->Flush();
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE blobs SET payload = substr(payload, 1, 10) ||"
+                         " x'ff' || substr(payload, 12)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto cache = NewCache();
+  CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+  Outcome o = Run(f, bytes);
+  ASSERT_TRUE(o.ok);
+  EXPECT_EQ(o.report.cache, "miss");
+  EXPECT_EQ(o.report.cache_detail,
+            "policy=content; prefix matched; miss: payload checksum mismatch");
+  EXPECT_EQ(o.module->wire_bytes, bytes);
+  cache->Flush();
+  cache::StoreStats st = cache->store()->Stats();
+  EXPECT_EQ(st.session.rejected, 1u);
+  EXPECT_EQ(st.session.hits, 0u);
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_NE(warnings_[0].find("checksum"), std::string::npos);
 }
 
 // Same prefix and size, other bytes after it: the prediction is wrong, the
@@ -226,7 +290,7 @@ TEST_F(CachedConsumerTest, MispredictedPrefixCompilesTheRetainedBytes) {
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
   StreamInfo info;
-  info.content_length = second.size();
+  info.body_size = second.size();
   int created_before = inner_.counts.created;
   Outcome o = Run(f, second, info);
   ASSERT_TRUE(o.ok);
@@ -249,7 +313,7 @@ TEST_F(CachedConsumerTest, AnnouncedLengthMustMatchTheEntry) {
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
   StreamInfo info;
-  info.content_length = longer.size();
+  info.body_size = longer.size();
   Outcome o = Run(f, longer, info);
   ASSERT_TRUE(o.ok);
   EXPECT_EQ(o.report.cache_detail, "policy=content; miss: not found");
@@ -358,7 +422,7 @@ TEST_F(CachedConsumerTest, UrlHintSkipsCompilingWhileStreamingAndCatchesStaleHin
   auto c = Start(f, v1, info);
   EXPECT_EQ(inner_.counts.created, created);  // hash only: no compiler made
   Outcome hit = FinishAsync(*c).get();
-  EXPECT_EQ(hit.report.cache_detail, "policy=url-hint; hint matched; hit: sqlite");
+  EXPECT_EQ(hit.report.cache_detail, "policy=url-hint; hint matched; hit: sqlite, read while streaming");
   EXPECT_EQ(inner_.counts.created, created);
 
   // The server changed the bytes but not the ETag: the key check catches it.

@@ -7,12 +7,14 @@ Module::Module(std::shared_ptr<const wasm::Module> module, std::shared_ptr<const
 
 std::vector<ModuleExportDescriptor> Module::Exports() const {
   std::vector<ModuleExportDescriptor> out;
+  out.reserve(module()->exports.size());
   for (const wasm::Export& e : module()->exports) out.push_back({e.name, wasm::ToString(e.kind)});
   return out;
 }
 
 std::vector<ModuleImportDescriptor> Module::Imports() const {
   std::vector<ModuleImportDescriptor> out;
+  out.reserve(module()->imports.size());
   for (const wasm::Import& i : module()->imports) {
     out.push_back({i.module, i.name, wasm::ToString(i.kind)});
   }

@@ -54,6 +54,9 @@ struct StreamInfo {
   std::optional<std::string> etag;
   std::optional<std::string> last_modified;
   std::optional<uint64_t> content_length;
+  // The module's size when the response announces it: the Content-Length of
+  // a body sent without a Content-Encoding (a coded length is not it).
+  std::optional<uint64_t> body_size;
   // The realm's compiler of function bodies (wasm/runtime/), or null to only
   // validate; a consumer that compiles passes it to wasm::StreamingOptions.
   std::shared_ptr<wasm::CodeSinkFactory> sink_factory;

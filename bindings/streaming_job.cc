@@ -75,6 +75,7 @@ void StreamingJob::CheckResponse(const fetch::Response& response) {
     auto [ptr, ec] = std::from_chars(cl->data(), cl->data() + cl->size(), n);
     if (ec == std::errc() && ptr == cl->data() + cl->size()) info.content_length = n;
   }
+  if (!response.headers().Get("Content-Encoding")) info.body_size = info.content_length;
   content_length_ = info.content_length;
   consumer_ = realm_.consumer_factory_or_default().Create(info);
   hold_ = realm_.loop().Hold();

@@ -61,6 +61,7 @@ Promise<Module> WebAssembly::Compile(std::span<const uint8_t> bytes) {
     info.features = realm->features;
     info.sink_factory = realm->NewSinkFactory();
     info.content_length = copy->size();
+    info.body_size = copy->size();
     // The holder is reset when the result is back, which breaks the cycle
     // consumer -> compiler -> callback -> holder.
     auto consumer = std::make_shared<std::unique_ptr<ModuleStreamConsumer>>(

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstring>
 
-#include <openssl/evp.h>
 #include <xxhash.h>
 
 namespace wasmstream::cache {
@@ -75,31 +74,20 @@ size_t CacheKeyHash::operator()(const CacheKey& k) const {
 }
 
 struct KeyHasher::State {
-  XXH3_state_t* xxh = nullptr;
+  TreeHash content;
   XXH3_state_t* prefix = nullptr;  // until kPrefixBytes have been hashed
-  EVP_MD_CTX* sha = nullptr;
 };
 
 KeyHasher::KeyHasher() : state_(std::make_unique<State>()) {
-  state_->xxh = XXH3_createState();
-  XXH3_128bits_reset(state_->xxh);
   state_->prefix = XXH3_createState();
   XXH3_64bits_reset(state_->prefix);
-  state_->sha = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(state_->sha, EVP_sha256(), nullptr);
 }
 
-KeyHasher::~KeyHasher() {
-  XXH3_freeState(state_->xxh);
-  XXH3_freeState(state_->prefix);
-  EVP_MD_CTX_free(state_->sha);
-}
+KeyHasher::~KeyHasher() { XXH3_freeState(state_->prefix); }
 
-void KeyHasher::Update(std::span<const uint8_t> chunk) {
+void KeyHasher::Update(std::span<const uint8_t> chunk, bool stable) {
   if (chunk.empty()) return;
-  // Both hashes read the chunk while it is still in the CPU's cache.
-  XXH3_128bits_update(state_->xxh, chunk.data(), chunk.size());
-  EVP_DigestUpdate(state_->sha, chunk.data(), chunk.size());
+  state_->content.Update(chunk, stable);
   if (bytes_ < kPrefixBytes) {
     size_t n = static_cast<size_t>(std::min<uint64_t>(chunk.size(), kPrefixBytes - bytes_));
     XXH3_64bits_update(state_->prefix, chunk.data(), n);
@@ -121,13 +109,7 @@ ContentDigest KeyHasher::Digest() const {
   ContentDigest d;
   d.size = bytes_;
   d.prefix = XXH3_64bits_digest(state_->prefix);
-  // Finalize a copy, so Update() may continue the stream.
-  EVP_MD_CTX* copy = EVP_MD_CTX_new();
-  unsigned int n = 0;
-  if (copy && EVP_MD_CTX_copy_ex(copy, state_->sha) == 1) {
-    EVP_DigestFinal_ex(copy, d.sha256.data(), &n);
-  }
-  EVP_MD_CTX_free(copy);
+  d.sha256 = state_->content.Digest();
   return d;
 }
 
@@ -135,17 +117,16 @@ ContentDigest DigestOf(std::span<const uint8_t> wire_bytes) {
   ContentDigest d;
   d.size = wire_bytes.size();
   d.prefix = PrefixDigest(wire_bytes);
-  unsigned int n = 0;  // SHA-256 alone: the one-shot form needs no XXH3
-  EVP_Digest(wire_bytes.data(), wire_bytes.size(), d.sha256.data(), &n, EVP_sha256(), nullptr);
+  d.sha256 = TreeHashOf(wire_bytes);
   return d;
 }
 
-std::array<uint8_t, 16> KeyHasher::ContentHash() const {
-  return ToBytes(XXH3_128bits_digest(state_->xxh));
-}
+CacheKey KeyHasher::Finish(const EngineFingerprint& fp) const { return KeyOf(Digest(), fp); }
 
-CacheKey KeyHasher::Finish(const EngineFingerprint& fp) const {
-  return CombineKey(ContentHash(), fp);
+CacheKey KeyOf(const ContentDigest& content, const EngineFingerprint& fp) {
+  std::array<uint8_t, 16> content_hash;
+  std::copy_n(content.sha256.begin(), content_hash.size(), content_hash.begin());
+  return CombineKey(content_hash, fp);
 }
 
 CacheKey CombineKey(const std::array<uint8_t, 16>& content_hash, const EngineFingerprint& fp) {
@@ -157,7 +138,7 @@ CacheKey CombineKey(const std::array<uint8_t, 16>& content_hash, const EngineFin
 }
 
 CacheKey KeyFor(std::span<const uint8_t> wire_bytes, const EngineFingerprint& fp) {
-  return CombineKey(ToBytes(XXH3_128bits(wire_bytes.data(), wire_bytes.size())), fp);
+  return KeyOf(DigestOf(wire_bytes), fp);
 }
 
 uint64_t PayloadChecksum(std::span<const uint8_t> payload) {

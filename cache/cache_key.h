@@ -1,5 +1,6 @@
-// The cache key: XXH3-128 of a module's wire bytes, computed on the chunks as
-// they stream in (no second pass), combined with the engine fingerprint.
+// The cache key: the content digest of a module's wire bytes (a SHA-256
+// tree, tree_hash.h, computed on the chunks as they stream in: no second
+// pass), combined with the engine fingerprint.
 //
 // cache/ knows compiled modules only as opaque bytes (it never includes wasm/),
 // so the fingerprint is given by the caller as plain values: the serialization format
@@ -7,10 +8,10 @@
 // that changes any of them computes different keys and never reads another
 // build's entries.
 //
-// XXH3 is not collision-resistant: a key only finds a candidate entry. A hit is
-// confirmed by the content's size and SHA-256, computed in the same pass over
-// the same chunks and stored in the entry (SqliteStore::Lookup compares them),
-// so an entry never needs a second copy of the wire bytes to be confirmed.
+// The key is 128 bits of the digest mixed with the fingerprint by XXH3, so it
+// only finds a candidate entry. A hit is confirmed by the content's size and
+// whole 256-bit digest, stored in the entry (SqliteStore::Lookup compares
+// them), so an entry never needs a second copy of the wire bytes.
 #ifndef WASMSTREAM_CACHE_CACHE_KEY_H_
 #define WASMSTREAM_CACHE_CACHE_KEY_H_
 
@@ -23,6 +24,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "cache/tree_hash.h"
 
 namespace wasmstream::cache {
 
@@ -39,7 +42,7 @@ struct EngineFingerprint {
 };
 
 struct CacheKey {
-  std::array<uint8_t, 16> bytes{};  // XXH3-128(content hash ‖ fingerprint), big-endian
+  std::array<uint8_t, 16> bytes{};  // XXH3-128(digest[0..16) ‖ fingerprint), big-endian
 
   std::string ToHex() const;  // 32 lowercase hex digits
   static std::optional<CacheKey> FromHex(std::string_view hex);
@@ -55,13 +58,14 @@ struct CacheKeyHash {
 inline constexpr uint64_t kPrefixBytes = 64 * 1024;
 
 // What confirms that an entry was made from the same bytes: their size and
-// SHA-256 (collision-resistant, unlike the key's XXH3). {prefix}, an XXH3-64
+// SHA-256 tree digest (tree_hash.h; collision-resistant, unlike the key's
+// mixing). {prefix}, an XXH3-64
 // of the first kPrefixBytes, only predicts: a stream whose prefix (and size,
 // when announced) match an entry is probably that module, so it can skip
 // compiling while it streams and be confirmed by the SHA-256 at the end.
 struct ContentDigest {
   uint64_t size = 0;
-  std::array<uint8_t, 32> sha256{};
+  std::array<uint8_t, 32> sha256{};  // TreeHash of the content
   uint64_t prefix = 0;
   bool operator==(const ContentDigest&) const = default;
 };
@@ -69,9 +73,10 @@ struct ContentDigest {
 // XXH3-64 of min(kPrefixBytes, size) leading bytes.
 uint64_t PrefixDigest(std::span<const uint8_t> leading_bytes);
 
-// XXH3-128 and SHA-256 over the wire bytes, fed chunk by chunk in one pass.
-// Not thread-safe; one per stream. Update() may be called with any chunking
-// (down to one byte).
+// The digest (and so the key) of the wire bytes, fed chunk by chunk in one
+// pass. Not thread-safe; one per stream. Update() may be called with any
+// chunking (down to one byte); {stable} as TreeHash::Update takes it (the
+// bytes outlive the hasher: its leaves are hashed on other cores).
 class KeyHasher {
  public:
   KeyHasher();
@@ -79,15 +84,14 @@ class KeyHasher {
   KeyHasher(const KeyHasher&) = delete;
   KeyHasher& operator=(const KeyHasher&) = delete;
 
-  void Update(std::span<const uint8_t> chunk);
+  void Update(std::span<const uint8_t> chunk, bool stable = false);
   uint64_t bytes_hashed() const { return bytes_; }
   // The prefix digest, once kPrefixBytes (or, at the end, all) have arrived.
   std::optional<uint64_t> Prefix() const;
-  // The hash of the content alone (16 bytes), then the key with {fp}.
-  // May be called more than once; Update() after Finish() continues the stream.
-  std::array<uint8_t, 16> ContentHash() const;
-  CacheKey Finish(const EngineFingerprint& fp) const;
+  // The digest so far, and the key it gives with {fp} (KeyOf). May be called
+  // more than once; Update() afterwards continues the stream.
   ContentDigest Digest() const;
+  CacheKey Finish(const EngineFingerprint& fp) const;
 
  private:
   struct State;
@@ -96,6 +100,7 @@ class KeyHasher {
 };
 
 // One-shot helpers.
+CacheKey KeyOf(const ContentDigest& content, const EngineFingerprint& fp);
 CacheKey KeyFor(std::span<const uint8_t> wire_bytes, const EngineFingerprint& fp);
 ContentDigest DigestOf(std::span<const uint8_t> wire_bytes);
 CacheKey CombineKey(const std::array<uint8_t, 16>& content_hash, const EngineFingerprint& fp);

@@ -72,26 +72,23 @@ TEST(CacheKeyTest, FingerprintEncodingIsUnambiguous) {
   EXPECT_EQ(a.ToString(), "fmt1-feat0x2-ab");
 }
 
-// The streamed digest (any chunking) equals the one-shot one and is SHA-256:
-// a lookup made from the streamed bytes finds an entry stored from a copy.
-TEST(CacheKeyTest, StreamedDigestEqualsOneShotSha256) {
+// The streamed digest (any chunking) equals the one-shot one: a lookup made
+// from the streamed bytes finds an entry stored from a copy.
+TEST(CacheKeyTest, StreamedDigestEqualsOneShot) {
   std::vector<uint8_t> bytes(100000);
   for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(i * 7 + 3);
   ContentDigest whole = DigestOf(bytes);
   EXPECT_EQ(whole.size, bytes.size());
+  EXPECT_EQ(whole.sha256, TreeHashOf(bytes));
+  EXPECT_EQ(whole.prefix, PrefixDigest(bytes));
   for (size_t step : {1u, 13u, 4096u, 65536u}) {
     KeyHasher h;
     for (size_t at = 0; at < bytes.size(); at += step) {
-      h.Update(std::span(bytes).subspan(at, std::min(step, bytes.size() - at)));
+      h.Update(std::span(bytes).subspan(at, std::min(step, bytes.size() - at)), step > 13);
     }
     EXPECT_EQ(h.Digest(), whole) << step;
+    EXPECT_EQ(h.Finish(Fp()), KeyFor(bytes, Fp())) << step;
   }
-  // SHA-256("abc"), FIPS 180-2 example.
-  const uint8_t abc[] = {'a', 'b', 'c'};
-  ContentDigest d = DigestOf(abc);
-  EXPECT_EQ(d.sha256[0], 0xba);
-  EXPECT_EQ(d.sha256[1], 0x78);
-  EXPECT_EQ(d.sha256[31], 0xad);
 }
 
 }  // namespace

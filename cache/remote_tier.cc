@@ -348,7 +348,7 @@ void RemoteTier::PublisherLoop() {
 
 void RemoteTier::RunPublish(Publish& job) {
   if (job.import) {
-    MissReason r = l1_->ImportEntry(*job.import);
+    MissReason r = l1_->ImportEntry(std::move(*job.import));
     if (r != MissReason::kHit && r != MissReason::kTooSmall) {
       Count(&RemoteCounters::refused);
       Warn("shared code cache entry " + job.key.ToHex() + " not kept: " + ToString(r));

@@ -113,6 +113,35 @@ TEST_F(SignedStoreTest, EditedPayloadWithRecomputedChecksumIsRefused) {
   EXPECT_EQ(st.entries, 0u);
 }
 
+// A preload checks the signature over the digest it reports: the stored
+// digest cannot be re-pointed at other bytes, nor the payload edited.
+TEST_F(SignedStoreTest, PreloadVerifiesTheSignatureOverTheStoredDigest) {
+  auto wire = Bytes(1000, 1);
+  CacheKey k;
+  {
+    auto s = Open("c.db", key_);
+    k = Put(*s, wire);
+    ContentDigest stored;
+    LookupResult r = s->Preload(k, &stored);
+    ASSERT_TRUE(r.hit()) << ToString(r.reason);
+    EXPECT_EQ(stored, DigestOf(wire));
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ + "/c.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE entries SET sha256 = zeroblob(32)", nullptr, nullptr,
+                           nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = Open("c.db", key_);
+  ContentDigest stored;
+  EXPECT_EQ(s->Preload(k, &stored).reason, MissReason::kBadSignature);
+  s->Flush();
+  EXPECT_EQ(s->Stats().entries, 0u);
+  EXPECT_EQ(s->Stats().session.bad_signature, 1u);
+}
+
 TEST_F(SignedStoreTest, UnsignedAndOtherKeyEntriesAreRefused) {
   auto wire1 = Bytes(1000, 1), wire2 = Bytes(1000, 2);
   CacheKey k1, k2;

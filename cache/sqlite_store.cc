@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <system_error>
 
 #include <sqlite3.h>
@@ -61,6 +62,13 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE entries ADD COLUMN signature BLOB;"
     "ALTER TABLE entries ADD COLUMN prefix INTEGER;"
     "CREATE INDEX entries_by_prefix ON entries(prefix);",
+    // 4 → 5: keys and the sha256 column come from the SHA-256 tree digest
+    // (tree_hash.h), whose leaves hash on several cores, instead of XXH3-128
+    // and a plain SHA-256. Older entries and the hints naming them cannot be
+    // found or confirmed any more: they go.
+    "DELETE FROM url_hints;"
+    "DELETE FROM blobs;"
+    "DELETE FROM entries;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -127,6 +135,23 @@ std::string DefaultCachePath() {
 
 // A unit of work for the writer thread. Every job may carry counter deltas,
 // written in the same transaction.
+// Tells a waiting importer whether its write was committed; a job dropped or
+// never run (its queue cleared, the store unusable) answers false.
+class SqliteStore::Written {
+ public:
+  std::future<bool> future() { return promise_.get_future(); }
+  void Set(bool ok) {
+    if (set_) return;
+    set_ = true;
+    promise_.set_value(ok);
+  }
+  ~Written() { Set(false); }
+
+ private:
+  std::promise<bool> promise_;
+  bool set_ = false;
+};
+
 struct SqliteStore::Job {
   enum class Kind { kStore, kTouch, kDelete, kCounters, kHint } kind;
   CacheKey key;
@@ -136,6 +161,7 @@ struct SqliteStore::Job {
   std::vector<uint8_t> signature;    // kStore of an imported entry (already checked)
   std::string url, validators;       // kHint
   Counters delta;
+  std::unique_ptr<Written> written;  // kStore of ImportEntry
 };
 
 SqliteStore::SqliteStore(StoreOptions options) : options_(std::move(options)) {
@@ -313,12 +339,13 @@ void SqliteStore::CheckSqlite(int rc, const char* what) {
   if (IsFatal(rc)) Disable(options_.path + ": " + what + ": " + sqlite3_errstr(rc));
 }
 
-// Reads and confirms one entry inside a read transaction: the row's size and
-// SHA-256 must be the streamed content's, then the payload (read with
+// Reads and checks one entry inside a read transaction: the row's size and
+// SHA-256 must be {*expected}'s when given, then the payload (read with
 // incremental blob I/O straight into its destination) must match its
-// checksum.
-int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
-                           LookupResult* result, const std::function<void()>& on_found) {
+// checksum, or its signature over the stored size and SHA-256.
+int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest* expected,
+                           ContentDigest* stored, LookupResult* result,
+                           const std::function<void()>& on_found) {
   std::lock_guard<std::mutex> lock(read_mutex_);
   sqlite3* db = read_db_;
   int rc = Exec(db, "BEGIN");
@@ -337,7 +364,7 @@ int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
   std::vector<uint8_t> signature;
   {
     Stmt s(db,
-           "SELECT id, checksum, wire_size, payload_size, sha256, fingerprint, signature"
+           "SELECT id, checksum, wire_size, payload_size, sha256, fingerprint, signature, prefix"
            " FROM entries WHERE key = ?");
     s.BindBlob(1, KeySpan(key));
     rc = s.Step();
@@ -348,8 +375,11 @@ int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
     uint64_t wire_size = static_cast<uint64_t>(s.Int(2));
     payload_size = static_cast<uint64_t>(s.Int(3));
     std::span<const uint8_t> sha = s.Blob(4);
-    if (wire_size != content.size || sha.size() != content.sha256.size() ||
-        std::memcmp(sha.data(), content.sha256.data(), sha.size()) != 0) {
+    if (sha.size() != stored->sha256.size()) return done(MissReason::kWireMismatch, SQLITE_OK);
+    stored->size = wire_size;
+    std::memcpy(stored->sha256.data(), sha.data(), sha.size());
+    stored->prefix = static_cast<uint64_t>(s.Int(7));
+    if (expected && (stored->size != expected->size || stored->sha256 != expected->sha256)) {
       return done(MissReason::kWireMismatch, SQLITE_OK);
     }
     fingerprint = s.Text(5);
@@ -369,7 +399,7 @@ int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest& content,
   }
   if (signed_store()) {
     // The MAC covers everything the checksum does, and more.
-    if (!VerifyEntry(options_.signing_key, key, fingerprint, content, result->payload, signature)) {
+    if (!VerifyEntry(options_.signing_key, key, fingerprint, *stored, result->payload, signature)) {
       result->payload.clear();
       return done(MissReason::kBadSignature, SQLITE_OK);
     }
@@ -392,19 +422,48 @@ LookupResult SqliteStore::Lookup(const CacheKey& key, const ContentDigest& conte
     result.reason = MissReason::kTooSmall;
     return result;
   }
-  int rc = ReadEntry(key, content, &result, on_found);
+  ContentDigest stored;
+  int rc = ReadEntry(key, &content, &stored, &result, on_found);
   if (result.reason == MissReason::kError) {
     CheckSqlite(rc, "lookup");
     if (usable()) Warn(options_.path + ": lookup failed: " + sqlite3_errstr(rc));
     return result;
   }
+  Settle(key, result, /*count_not_found=*/true);
+  return result;
+}
 
+LookupResult SqliteStore::Preload(const CacheKey& key, ContentDigest* stored) {
+  LookupResult result;
+  *stored = {};
+  if (!usable()) {
+    result.reason = MissReason::kUnusable;
+    return result;
+  }
+  int rc = ReadEntry(key, nullptr, stored, &result, {});
+  if (result.reason == MissReason::kError) {
+    CheckSqlite(rc, "lookup");
+    if (usable()) Warn(options_.path + ": lookup failed: " + sqlite3_errstr(rc));
+    return result;
+  }
+  if (!result.hit()) Settle(key, result, /*count_not_found=*/false);
+  return result;
+}
+
+void SqliteStore::CountPreloadHit(const CacheKey& key) {
+  LookupResult hit;
+  hit.reason = MissReason::kHit;
+  Settle(key, hit, /*count_not_found=*/false);
+}
+
+void SqliteStore::Settle(const CacheKey& key, const LookupResult& result, bool count_not_found) {
   auto job = std::make_unique<Job>();
   job->key = key;
   if (result.hit()) {
     job->kind = Job::Kind::kTouch;
     job->delta.hits = 1;
   } else if (result.reason == MissReason::kNotFound) {
+    if (!count_not_found) return;
     job->kind = Job::Kind::kCounters;
     job->delta.misses = 1;
   } else {
@@ -424,12 +483,18 @@ LookupResult SqliteStore::Lookup(const CacheKey& key, const ContentDigest& conte
     session_.bad_signature += job->delta.bad_signature;
   }
   Enqueue(std::move(job), 0);
-  return result;
 }
 
 bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
                              const ContentDigest& content, std::vector<uint8_t> payload,
                              std::vector<uint8_t> signature) {
+  return QueueStore(key, std::move(fingerprint), content, std::move(payload), std::move(signature),
+                    nullptr);
+}
+
+bool SqliteStore::QueueStore(const CacheKey& key, std::string fingerprint,
+                             const ContentDigest& content, std::vector<uint8_t> payload,
+                             std::vector<uint8_t> signature, std::unique_ptr<Written> written) {
   if (!usable()) return false;
   uint64_t size = payload.size();  // the bytes the entry takes on disk
   if (content.size < options_.min_module_bytes) {
@@ -457,6 +522,7 @@ bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
   job->content = content;
   job->payload = std::move(payload);
   job->signature = std::move(signature);
+  job->written = std::move(written);
   Enqueue(std::move(job), size);
   return true;
 }
@@ -496,7 +562,7 @@ std::optional<EntryRecord> SqliteStore::ExportEntry(const CacheKey& key) {
   return r;
 }
 
-MissReason SqliteStore::ImportEntry(const EntryRecord& record) {
+MissReason SqliteStore::ImportEntry(EntryRecord record) {
   if (!usable()) return MissReason::kUnusable;
   if (record.content.size < options_.min_module_bytes) return MissReason::kTooSmall;
   if (record.fingerprint.size() > kMaxHintStringBytes ||
@@ -518,19 +584,15 @@ MissReason SqliteStore::ImportEntry(const EntryRecord& record) {
       return why;
     }
   }
-  uint64_t stores_before;
-  {
-    std::lock_guard<std::mutex> lock(counters_mutex_);
-    stores_before = session_.store_failures;
-  }
-  std::vector<uint8_t> payload = record.payload;
-  if (!StoreAsync(record.key, record.fingerprint, record.content, std::move(payload),
-                  signed_store() ? record.signature : std::vector<uint8_t>{})) {
+  auto written = std::make_unique<Written>();
+  std::future<bool> committed = written->future();
+  std::vector<uint8_t> signature =
+      signed_store() ? std::move(record.signature) : std::vector<uint8_t>{};
+  if (!QueueStore(record.key, std::move(record.fingerprint), record.content,
+                  std::move(record.payload), std::move(signature), std::move(written))) {
     return MissReason::kError;
   }
-  Flush();
-  std::lock_guard<std::mutex> lock(counters_mutex_);
-  return session_.store_failures == stores_before ? MissReason::kHit : MissReason::kError;
+  return committed.get() ? MissReason::kHit : MissReason::kError;
 }
 
 void SqliteStore::Reject(const CacheKey& key, const std::string& why) {
@@ -622,7 +684,8 @@ void SqliteStore::WriterLoop() {
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
-    if (usable()) RunJob(*job);
+    bool committed = usable() && RunJob(*job);
+    if (job->written) job->written->Set(committed);
     uint64_t bytes = job->kind == Job::Kind::kStore ? job->payload.size()
                      : job->kind == Job::Kind::kHint ? job->url.size() + job->validators.size()
                                                      : 0;
@@ -649,8 +712,9 @@ void SqliteStore::DropQueued(std::unique_lock<std::mutex>& lock) {
   lock.lock();
 }
 
-// Runs on the writer thread: one short transaction per job.
-void SqliteStore::RunJob(Job& job) {
+// Runs on the writer thread: one short transaction per job. True when it
+// committed.
+bool SqliteStore::RunJob(Job& job) {
   sqlite3* db = write_db_;
   int rc = Exec(db, "BEGIN IMMEDIATE");
   auto finish = [&](int step_rc, const char* what) {
@@ -666,7 +730,7 @@ void SqliteStore::RunJob(Job& job) {
   };
   if (rc != SQLITE_OK) {
     finish(rc, "begin");
-    return;
+    return false;
   }
   int64_t now = NowMs();
   Counters delta = job.delta;
@@ -695,7 +759,7 @@ void SqliteStore::RunJob(Job& job) {
       rc = ins.Step();
       if (rc != SQLITE_DONE) {
         finish(rc, "store");
-        return;
+        return false;
       }
       if (sqlite3_changes(db) == 0) break;  // another process stored it first
       int64_t id = sqlite3_last_insert_rowid(db);
@@ -704,13 +768,13 @@ void SqliteStore::RunJob(Job& job) {
       rc = blob.Step();
       if (rc != SQLITE_DONE) {
         finish(rc, "store");
-        return;
+        return false;
       }
       delta.stores += 1;
       // Least recently used entries go until the budget holds again.
       if ((rc = EvictLru(db, options_.max_total_bytes, id, &delta.evicted)) != SQLITE_OK) {
         finish(rc, "evict");
-        return;
+        return false;
       }
       break;
     }
@@ -722,7 +786,7 @@ void SqliteStore::RunJob(Job& job) {
       rc = s.Step();
       if (rc != SQLITE_DONE) {
         finish(rc, "record hit");
-        return;
+        return false;
       }
       break;
     }
@@ -733,7 +797,7 @@ void SqliteStore::RunJob(Job& job) {
       e.BindBlob(1, KeySpan(job.key));
       if ((rc = s.Step()) != SQLITE_DONE || (rc = e.Step()) != SQLITE_DONE) {
         finish(rc, "delete");
-        return;
+        return false;
       }
       break;
     }
@@ -749,7 +813,7 @@ void SqliteStore::RunJob(Job& job) {
       trim.Bind(1, static_cast<int64_t>(kMaxUrlHints));
       if ((rc = s.Step()) != SQLITE_DONE || (rc = trim.Step()) != SQLITE_DONE) {
         finish(rc, "store hint");
-        return;
+        return false;
       }
       break;
     }
@@ -765,14 +829,14 @@ void SqliteStore::RunJob(Job& job) {
     c.Bind(1, n.name).Bind(2, static_cast<int64_t>(delta.*(n.field)));
     if ((rc = c.Step()) != SQLITE_DONE) {
       finish(rc, "update counters");
-      return;
+      return false;
     }
   }
-  if (finish(SQLITE_DONE, "commit")) {
-    std::lock_guard<std::mutex> lock(counters_mutex_);
-    session_.stores += delta.stores;
-    session_.evicted += delta.evicted;
-  }
+  if (!finish(SQLITE_DONE, "commit")) return false;
+  std::lock_guard<std::mutex> lock(counters_mutex_);
+  session_.stores += delta.stores;
+  session_.evicted += delta.evicted;
+  return true;
 }
 
 int SqliteStore::EvictLru(sqlite3* db, uint64_t max_bytes, int64_t keep_id, uint64_t* evicted) {

@@ -52,7 +52,7 @@ class Stmt;
 // Version 1: entries, blobs, counters. Version 2: url_hints. Version 3:
 // entries confirmed by SHA-256, no stored copy of the wire bytes. Version 4:
 // signatures, and the prefix digest that predicts a hit.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 struct StoreOptions {
   std::string path;  // empty: DefaultCachePath()
@@ -159,6 +159,18 @@ class SqliteStore {
   LookupResult Lookup(const CacheKey& key, const ContentDigest& content,
                       const std::function<void()>& on_found = {});
 
+  // Reads {key}'s entry before the stream's own digest is known (a prefix
+  // predicted it), so the entry loads while the rest of the bytes arrive.
+  // The payload is checked as Lookup() checks it (checksum, or signature),
+  // against the entry's own stored size and SHA-256, returned in {*stored};
+  // the caller confirms the hit by comparing them with the streamed bytes'
+  // and then calls CountPreloadHit (or, on a mismatch, Lookup for the key
+  // the bytes have). Only a rejected entry is counted here (deleted, as
+  // Lookup deletes it); a not-found counts nothing.
+  LookupResult Preload(const CacheKey& key, ContentDigest* stored);
+  // A preloaded entry was confirmed: count the hit, record its use.
+  void CountPreloadHit(const CacheKey& key);
+
   // Queues an entry for the writer thread: {payload} compiled from content
   // {content}. Returns false when the entry is refused at once (unusable, too
   // small, too large, queue full); the write itself may still fail later
@@ -183,7 +195,7 @@ class SqliteStore {
   // write. Returns kHit when the entry is now stored (or already was), else
   // why it was refused (kUnsigned, kBadSignature, kTooSmall, kUnusable,
   // kChecksum for a malformed record, kError when the write failed).
-  MissReason ImportEntry(const EntryRecord& record);
+  MissReason ImportEntry(EntryRecord record);
 
   // An entry Lookup() returned could not be loaded (e.g. the serializer
   // rejected it): delete it and count it as rejected.
@@ -224,6 +236,7 @@ class SqliteStore {
 
  private:
   struct Job;
+  class Written;
   explicit SqliteStore(StoreOptions options);
   bool OpenDatabase(sqlite3** db, std::string* error, bool* busy);
   void Disable(const std::string& why);
@@ -231,7 +244,12 @@ class SqliteStore {
   void Enqueue(std::unique_ptr<Job> job, uint64_t bytes);
   void WriterLoop();
   void DropQueued(std::unique_lock<std::mutex>& lock);
-  void RunJob(Job& job);
+  bool RunJob(Job& job);
+  // StoreAsync's checks and queueing; {written}, when given, learns whether
+  // the write committed.
+  bool QueueStore(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
+                  std::vector<uint8_t> payload, std::vector<uint8_t> signature,
+                  std::unique_ptr<Written> written);
   // Deletes least recently used entries (never {keep_id}) until the payloads
   // total at most {max_bytes}; {*evicted} gets their number. In the caller's
   // transaction; returns an SQLite result code.
@@ -240,8 +258,12 @@ class SqliteStore {
   // Deletes rows whose sizes are impossible (entry_rows.h); counts, warns.
   void DropDamaged(sqlite3* db);
   void CheckSqlite(int rc, const char* what);
-  int ReadEntry(const CacheKey& key, const ContentDigest& content, LookupResult* result,
-                const std::function<void()>& on_found);
+  // {expected}: the content the entry must have been made from (Lookup), or
+  // null to take the stored one (Preload); {*stored} gets it either way.
+  int ReadEntry(const CacheKey& key, const ContentDigest* expected, ContentDigest* stored,
+                LookupResult* result, const std::function<void()>& on_found);
+  // Counts a lookup's outcome and queues its touch or delete.
+  void Settle(const CacheKey& key, const LookupResult& result, bool count_not_found);
   bool signed_store() const { return !options_.signing_key.empty(); }
   // The key in the first column of {s}'s next row (FindHint, FindByPrefix);
   // nullopt when there is none or it is malformed ({what} names an error).

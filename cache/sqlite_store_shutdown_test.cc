@@ -110,5 +110,36 @@ TEST_F(SqliteStoreShutdownTest, ShutdownGivesUpOnAFileAnotherProcessKeepsLocked)
   EXPECT_EQ(EntriesOnDisk(), 1);
 }
 
+// An import learns its own write's outcome: refused while another process
+// holds the write lock, stored once it lets go; another store's failure in
+// between is not mistaken for the import's.
+TEST_F(SqliteStoreShutdownTest, ImportReportsItsOwnWrite) {
+  { Open(); }  // create the file
+  std::vector<uint8_t> wire = Wire(3000, 7);
+  EntryRecord record;
+  record.key = KeyFor(wire, Fp());
+  record.fingerprint = Fp().ToString();
+  record.content = DigestOf(wire);
+  record.payload.assign(wire.rbegin(), wire.rend());
+
+  sqlite3* locker = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &locker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(locker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto s = Open(/*busy_timeout_ms=*/50);
+  ASSERT_TRUE(s->usable());
+  EXPECT_EQ(s->ImportEntry(record), MissReason::kError);
+  ASSERT_TRUE(Queue(*s, 8));  // fails too, after the import answered
+  s->Flush();
+  EXPECT_EQ(s->Stats().session.store_failures, 2u);
+  ASSERT_EQ(sqlite3_exec(locker, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(locker);
+
+  EXPECT_EQ(s->ImportEntry(record), MissReason::kHit);
+  EXPECT_EQ(s->ImportEntry(record), MissReason::kHit);  // already there
+  EXPECT_TRUE(s->Lookup(record.key, record.content).hit());
+  s->Shutdown();
+  EXPECT_EQ(EntriesOnDisk(), 1);
+}
+
 }  // namespace
 }  // namespace wasmstream::cache

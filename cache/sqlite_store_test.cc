@@ -206,6 +206,62 @@ TEST_F(SqliteStoreTest, RejectDeletesAnEntryTheLoaderRefused) {
   EXPECT_EQ(s->Stats().persisted.rejected, 1u);
 }
 
+// A preload reads the entry before the stream's digest is known and returns
+// the digest the entry was made from; the hit is counted only when the
+// caller confirms it.
+TEST_F(SqliteStoreTest, PreloadReturnsThePayloadAndTheStoredDigest) {
+  auto s = OpenStore();
+  auto wire = Module(600, 3);
+  CacheKey k = Put(*s, wire);
+  ContentDigest stored;
+  LookupResult r = s->Preload(k, &stored);
+  ASSERT_TRUE(r.hit()) << ToString(r.reason);
+  EXPECT_EQ(r.payload, std::vector<uint8_t>(wire.rbegin(), wire.rend()));
+  EXPECT_EQ(stored, DigestOf(wire));
+  s->Flush();
+  EXPECT_EQ(s->Stats().session.hits, 0u);
+  s->CountPreloadHit(k);
+  s->Flush();
+  StoreStats st = s->Stats();
+  EXPECT_EQ(st.session.hits, 1u);
+  EXPECT_EQ(st.persisted.hits, 1u);
+  EXPECT_EQ(st.session.misses, 0u);
+
+  // Not found: nothing counted (the Lookup that follows counts the miss).
+  CacheKey absent = KeyFor(Module(600, 4), Fp());
+  EXPECT_EQ(s->Preload(absent, &stored).reason, MissReason::kNotFound);
+  EXPECT_EQ(stored, ContentDigest{});
+  EXPECT_EQ(s->Stats().session.misses, 0u);
+}
+
+TEST_F(SqliteStoreTest, PreloadRejectsAndRemovesADamagedEntry) {
+  auto wire = Module(400, 5);
+  CacheKey k;
+  {
+    auto s = OpenStore();
+    k = Put(*s, wire);
+  }
+  sqlite3* db;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE blobs SET payload = substr(payload, 1, 10) ||"
+                         " x'ff' || substr(payload, 12)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto s = OpenStore();
+  ContentDigest stored;
+  LookupResult r = s->Preload(k, &stored);
+  EXPECT_EQ(r.reason, MissReason::kChecksum);
+  EXPECT_TRUE(r.payload.empty());
+  s->Flush();
+  StoreStats st = s->Stats();
+  EXPECT_EQ(st.entries, 0u);
+  EXPECT_EQ(st.session.rejected, 1u);
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_NE(warnings_[0].find("checksum"), std::string::npos);
+}
+
 TEST_F(SqliteStoreTest, ModulesBelowTheMinimumAreNeitherStoredNorLookedUp) {
   auto s = OpenStore();
   auto tiny = Module(8, 1);

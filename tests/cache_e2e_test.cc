@@ -88,7 +88,7 @@ TEST_F(CacheEndToEndTest, MissThenHitFromSqliteInANewProcess) {
   Module cached = Compile("/simple.wasm");
   ASSERT_TRUE(cached.module());
   EXPECT_EQ(cached.record()->cache, "hit");
-  EXPECT_EQ(cached.record()->cache_detail, "policy=content; prefix matched; hit: sqlite");
+  EXPECT_EQ(cached.record()->cache_detail, "policy=content; prefix matched; hit: sqlite, read while streaming");
   // Indistinguishable from the fresh one: imports, exports, custom sections.
   EXPECT_EQ(cached.Imports(), fresh.Imports());
   EXPECT_EQ(cached.Exports(), fresh.Exports());
@@ -128,7 +128,7 @@ TEST_F(CacheEndToEndTest, UrlHintHitsWithMatchingETag) {
   EXPECT_EQ(Compile("/inc.wasm").record()->cache, "miss");
   NewProcess(CachePolicy::kUrlHint);
   Module m = Compile("/inc.wasm");
-  EXPECT_EQ(m.record()->cache_detail, "policy=url-hint; hint matched; hit: sqlite");
+  EXPECT_EQ(m.record()->cache_detail, "policy=url-hint; hint matched; hit: sqlite, read while streaming");
   EXPECT_EQ(CallIncrement(m), 42u);
 }
 

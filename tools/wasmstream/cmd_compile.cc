@@ -20,6 +20,7 @@
 #include "tools/wasmstream/cache_flags.h"
 #include "tools/wasmstream/command.h"
 #include "tools/wasmstream/feature_flags.h"
+#include "tools/wasmstream/json_text.h"
 #include "tools/wasmstream/stream_module.h"
 
 namespace wasmstream::cli {
@@ -187,33 +188,58 @@ int RunCompile(const std::vector<std::string>& args) {
   const Module& m = *result.module;
   const StreamRecord& r = record ? *record : *m.record();
   if (o.json) {
-    nlohmann::ordered_json imports = nlohmann::ordered_json::array(), exports = nlohmann::ordered_json::array();
+    // The import and export lists are written as text: a DOM of one object
+    // per name costs more than a lazy compile on modules with 75k exports.
+    std::string out = "{\"ok\":true,\"url\":" + nlohmann::ordered_json(r.url).dump() +
+                      ",\"imports\":[";
+    const char* sep = "";
     for (const auto& i : m.Imports()) {
-      imports.push_back({{"kind", i.kind}, {"module", i.module}, {"name", i.name}});
+      out += sep;
+      out += "{\"kind\":";
+      AppendJsonString(out, i.kind);
+      out += ",\"module\":";
+      AppendJsonString(out, i.module);
+      out += ",\"name\":";
+      AppendJsonString(out, i.name);
+      out += "}";
+      sep = ",";
     }
-    for (const auto& e : m.Exports()) exports.push_back({{"kind", e.kind}, {"name", e.name}});
-    nlohmann::ordered_json j = {{"ok", true},     {"url", r.url},        {"imports", imports},
-                        {"exports", exports}, {"bytes", r.bytes}, {"cache", r.cache},
-                        {"timings", TimingsJson(r)}};
+    out += "],\"exports\":[";
+    sep = "";
+    for (const auto& e : m.Exports()) {
+      out += sep;
+      out += "{\"kind\":";
+      AppendJsonString(out, e.kind);
+      out += ",\"name\":";
+      AppendJsonString(out, e.name);
+      out += "}";
+      sep = ",";
+    }
+    out += "],";
+    nlohmann::ordered_json j = {{"bytes", r.bytes}, {"cache", r.cache}, {"timings", TimingsJson(r)}};
     if (!r.cache_detail.empty()) j["cache_detail"] = r.cache_detail;
     if (result.remote) {
       nlohmann::ordered_json c = nlohmann::ordered_json::object();
       for (const auto& [name, value] : cache::CounterFields(*result.remote)) c[name] = value;
       j["cache_remote"] = c;
     }
-    std::printf("%s\n", j.dump().c_str());
+    out += j.dump().substr(1);  // the rest of the record, after its opening brace
+    out += "\n";
+    std::fwrite(out.data(), 1, out.size(), stdout);
     return 0;
   }
   std::printf("url:     %s\n", r.url.c_str());
   std::printf("bytes:   %llu\n", static_cast<unsigned long long>(r.bytes));
   std::printf("cache:   %s%s%s\n", r.cache.c_str(), r.cache_detail.empty() ? "" : " — ",
               r.cache_detail.c_str());
-  std::printf("imports: %zu\n", m.Imports().size());
-  for (const auto& i : m.Imports()) {
+  const auto imports = m.Imports();
+  std::printf("imports: %zu\n", imports.size());
+  for (const auto& i : imports) {
     std::printf("  %-8s %s.%s\n", i.kind.c_str(), i.module.c_str(), i.name.c_str());
   }
-  std::printf("exports: %zu\n", m.Exports().size());
-  for (const auto& e : m.Exports()) std::printf("  %-8s %s\n", e.kind.c_str(), e.name.c_str());
+  const auto exports = m.Exports();
+  std::printf("exports: %zu\n", exports.size());
+  for (const auto& e : exports) std::printf("  %-8s %s\n", e.kind.c_str(), e.name.c_str());
   std::printf("timings (ms from the call): first byte %s, last byte %s, module %s; compile %s; "
               "last byte to module %s\n",
               Ms(r.time_to_first_byte_ms).c_str(), Ms(r.time_to_last_byte_ms).c_str(),

@@ -193,8 +193,9 @@ std::optional<std::string> CheckConstExprs(const Module& m) {
   return std::nullopt;
 }
 
-std::optional<std::string> CheckConsistency(const Module& m) {
-  const uint64_t wire = m.wire_bytes.size();
+// Everything but what lies in the wire bytes themselves (CheckConstExprs):
+// ranges are checked against {wire}, the size the wire bytes have or will have.
+std::optional<std::string> CheckConsistency(const Module& m, uint64_t wire) {
   auto range_ok = [&](ByteRange r) { return uint64_t{r.offset} + r.length <= wire; };
   const size_t ntypes = m.types.size();
   auto type_ok = [&](ValueType t) {
@@ -287,7 +288,6 @@ std::optional<std::string> CheckConsistency(const Module& m) {
     (void)name;
     if (index >= m.functions.size()) return "function name index out of range";
   }
-  if (auto e = CheckConstExprs(m)) return e;
   if (!m.code.empty() && m.code.size() != m.functions.size()) return "code count does not match";
   // The frame layout, exception tables and instructions of compiled code.
   for (size_t i = 0; i < m.code.size(); ++i) {
@@ -306,11 +306,17 @@ std::optional<std::string> CheckConsistency(const Module& m) {
 
 namespace {
 
-// {payload}: set when the code is to stay in the payload (DeferredCode);
-// {bytes} are then its contents.
-Result<std::shared_ptr<const Module>> Deserialize(
-    std::span<const uint8_t> bytes, std::optional<WireBytes> wire_bytes,
-    std::shared_ptr<const std::vector<uint8_t>> payload) {
+// Reads and checks everything but what lies in the wire bytes. The wire
+// bytes come from {wire_bytes}, or from the payload when it holds them, or
+// (a payload without them and no {wire_bytes}) will come later and have
+// {*wire_size} bytes; the Module then has none yet. {payload}: set when the
+// code is to stay in the payload (DeferredCode); {bytes} are then its
+// contents. {*end} is the offset after the serialized module, for errors.
+Result<std::shared_ptr<Module>> Load(std::span<const uint8_t> bytes,
+                                     std::optional<WireBytes> wire_bytes,
+                                     std::optional<uint64_t> wire_size,
+                                     std::shared_ptr<const std::vector<uint8_t>> payload,
+                                     uint32_t* end) {
   if (bytes.size() > kMaxSerializedBytes) {
     return CompileError{0, "serialized module too large"};
   }
@@ -338,10 +344,10 @@ Result<std::shared_ptr<const Module>> Deserialize(
       r.Fail("wire bytes differ from the streamed bytes");
     }
     m->wire_bytes.assign(wire.begin(), wire.end());
-  } else if (!wire_bytes) {
-    r.Fail("the payload has no wire bytes and none were given");
-  } else {
+  } else if (wire_bytes) {
     m->wire_bytes = std::move(*wire_bytes);  // shared with the caller, not copied
+  } else if (!wire_size) {
+    r.Fail("the payload has no wire bytes and none were given");
   }
   if (!r.ok()) return *r.error();
 
@@ -473,10 +479,29 @@ Result<std::shared_ptr<const Module>> Deserialize(
   if (pos != bytes.size()) {
     return CompileError{static_cast<uint32_t>(pos), "trailing bytes after the serialized module"};
   }
-  if (auto e = CheckConsistency(*m)) {
-    return CompileError{static_cast<uint32_t>(pos), "inconsistent serialized module: " + *e};
+  *end = static_cast<uint32_t>(pos);
+  const uint64_t wire = (flags & kHasWireBytes) || !wire_size ? m->wire_bytes.size() : *wire_size;
+  if (auto e = CheckConsistency(*m, wire)) {
+    return CompileError{*end, "inconsistent serialized module: " + *e};
+  }
+  return m;
+}
+
+// The step Load leaves for when the wire bytes are in.
+Result<std::shared_ptr<const Module>> CheckWireContents(std::shared_ptr<Module> m, uint32_t end) {
+  if (auto e = CheckConstExprs(*m)) {
+    return CompileError{end, "inconsistent serialized module: " + *e};
   }
   return std::shared_ptr<const Module>(std::move(m));
+}
+
+Result<std::shared_ptr<const Module>> Deserialize(
+    std::span<const uint8_t> bytes, std::optional<WireBytes> wire_bytes,
+    std::shared_ptr<const std::vector<uint8_t>> payload) {
+  uint32_t end = 0;
+  auto loaded = Load(bytes, std::move(wire_bytes), std::nullopt, std::move(payload), &end);
+  if (!loaded.ok()) return loaded.error();
+  return CheckWireContents(std::move(loaded).value(), end);
 }
 
 }  // namespace
@@ -491,6 +516,35 @@ Result<std::shared_ptr<const Module>> DeserializeModuleDeferred(
   if (!payload) return CompileError{0, "no payload"};
   std::span<const uint8_t> bytes(*payload);
   return Deserialize(bytes, std::move(wire_bytes), std::move(payload));
+}
+
+Result<PreparedModule> PrepareModuleDeferred(std::shared_ptr<const std::vector<uint8_t>> payload,
+                                             uint64_t wire_size) {
+  if (!payload) return CompileError{0, "no payload"};
+  std::span<const uint8_t> bytes(*payload);
+  PreparedModule prepared;
+  auto loaded = Load(bytes, std::nullopt, wire_size, std::move(payload), &prepared.end_);
+  if (!loaded.ok()) return loaded.error();
+  if (!loaded.value()->wire_bytes.empty() || wire_size == 0) {
+    // A payload that holds its wire bytes is checked whole by
+    // DeserializeModule; the two-step load is for the cache's entries.
+    return CompileError{0, "the payload holds its wire bytes"};
+  }
+  prepared.module_ = std::move(loaded).value();
+  prepared.wire_size_ = wire_size;
+  return prepared;
+}
+
+Result<std::shared_ptr<const Module>> FinishPreparedModule(PreparedModule prepared,
+                                                           WireBytes wire_bytes) {
+  if (!prepared.module_) return CompileError{0, "no prepared module"};
+  if (wire_bytes.size() != prepared.wire_size_) {
+    return CompileError{0, "the wire bytes have " + std::to_string(wire_bytes.size()) +
+                               " bytes, the entry was made from " +
+                               std::to_string(prepared.wire_size_)};
+  }
+  prepared.module_->wire_bytes = std::move(wire_bytes);
+  return CheckWireContents(std::move(prepared.module_), prepared.end_);
 }
 
 }  // namespace wasmstream::wasm

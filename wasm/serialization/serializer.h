@@ -63,6 +63,35 @@ Result<std::shared_ptr<const Module>> DeserializeModuleDeferred(
     std::shared_ptr<const std::vector<uint8_t>> payload,
     std::optional<WireBytes> wire_bytes = std::nullopt);
 
+// Loading in two steps, for a stream whose cache entry is known before its
+// last byte (the cache predicts it from the first bytes): the first step
+// reads the payload and checks everything in it against the size the wire
+// bytes will have, while they still arrive; the second, once they are all
+// in and confirmed to be the entry's, checks what lies in the wire bytes
+// (each constant expression decodes and validates) and hands the Module
+// over. Together they check exactly what DeserializeModuleDeferred checks,
+// and the code stays in the payload the same way.
+class PreparedModule {
+ public:
+  PreparedModule() = default;
+  uint64_t wire_size() const { return wire_size_; }
+
+ private:
+  friend Result<PreparedModule> PrepareModuleDeferred(std::shared_ptr<const std::vector<uint8_t>>,
+                                                      uint64_t);
+  friend Result<std::shared_ptr<const Module>> FinishPreparedModule(PreparedModule, WireBytes);
+  std::shared_ptr<Module> module_;  // without wire bytes until FinishPreparedModule
+  uint64_t wire_size_ = 0;
+  uint32_t end_ = 0;  // offset after the serialized module, for errors
+};
+
+// {payload} must not hold the wire bytes (SerializeOptions::omit_wire_bytes).
+Result<PreparedModule> PrepareModuleDeferred(std::shared_ptr<const std::vector<uint8_t>> payload,
+                                             uint64_t wire_size);
+// {wire_bytes} must have the size given to PrepareModuleDeferred.
+Result<std::shared_ptr<const Module>> FinishPreparedModule(PreparedModule prepared,
+                                                           WireBytes wire_bytes);
+
 }  // namespace wasmstream::wasm
 
 #endif  // WASMSTREAM_WASM_SERIALIZATION_SERIALIZER_H_

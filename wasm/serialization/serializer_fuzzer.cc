@@ -4,7 +4,9 @@
 // Each input is used three ways:
 //  - loaded as is;
 //  - as (offset, xor) edits of a small valid serialized module, so byte
-//    mutations reach deep into the format without a seed corpus;
+//    mutations reach deep into the format without a seed corpus; the same
+//    edits of it without its wire bytes are loaded in two steps too (a
+//    stream's entry read before its last byte) and must be judged alike;
 //  - as typed edits of a real entry: the code cache's entry of a real module
 //    (wasm/runtime/testdata/typed_code.wat, and the GC test module), whose
 //    compiled code is edited operation by operation: a slot, branch target,
@@ -97,6 +99,17 @@ std::shared_ptr<const Module> Check(std::span<const uint8_t> bytes) {
     if (f >= eager.size() || !eager[f] || eager[f]->code != code->code) std::abort();
   }
   return deferred.value();
+}
+
+// The two-step load (PrepareModuleDeferred, then FinishPreparedModule once
+// the wire bytes are in) must accept exactly what the one-step deferred load
+// accepts, for payloads without wire bytes (the cache's).
+void CheckTwoSteps(std::span<const uint8_t> bytes, const WireBytes& wire) {
+  auto payload = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
+  bool one = DeserializeModuleDeferred(payload, wire).ok();
+  auto prepared = PrepareModuleDeferred(payload, wire.size());
+  bool two = prepared.ok() && FinishPreparedModule(std::move(prepared).value(), wire).ok();
+  if (one != two) std::abort();
 }
 
 // ---- typed edits of real entries ----
@@ -333,6 +346,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (edited.empty()) break;
   }
   Check(edited);
+  // The same edits of the sample without its wire bytes, loaded both ways.
+  static const auto* omitted = [] {
+    auto m = DeserializeModule(sample);
+    if (!m.ok()) std::abort();
+    return new std::pair<std::vector<uint8_t>, WireBytes>(
+        SerializeModule(*m.value(), {.omit_wire_bytes = true}), m.value()->wire_bytes);
+  }();
+  std::vector<uint8_t> bare = omitted->first;
+  for (size_t i = 0; i + 2 < size; i += 3) {
+    size_t at = (size_t{data[i]} << 8 | data[i + 1]) % (bare.size() + 1);
+    if (at == bare.size()) {
+      bare.resize(data[i + 2] % bare.size());
+    } else {
+      bare[at] ^= data[i + 2];
+    }
+    if (bare.empty()) break;
+  }
+  CheckTwoSteps(bare, omitted->second);
   TypedEdits(Input{data, data + size});
   return 0;
 }

@@ -201,6 +201,83 @@ TEST(SerializerTest, EverySingleByteChangeLoadsConsistentlyOrFails) {
   }
 }
 
+// The two-step load (the entry read while the stream still arrives, the wire
+// bytes checked once in) gives the module the one-step load gives.
+TEST(SerializerTest, PreparedThenFinishedIsTheOneStepLoad) {
+  Module m = SampleModule();
+  auto payload = std::make_shared<const std::vector<uint8_t>>(
+      SerializeModule(m, {.omit_wire_bytes = true}));
+  auto prepared = PrepareModuleDeferred(payload, m.wire_bytes.size());
+  ASSERT_TRUE(prepared.ok()) << prepared.error().Format();
+  EXPECT_EQ(prepared.value().wire_size(), m.wire_bytes.size());
+  auto loaded = FinishPreparedModule(std::move(prepared).value(), m.wire_bytes);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().Format();
+  ExpectSameModule(m, *loaded.value());
+}
+
+TEST(SerializerTest, PreparedModuleTakesOnlyWireBytesOfItsSize) {
+  Module m = SampleModule();
+  auto payload = std::make_shared<const std::vector<uint8_t>>(
+      SerializeModule(m, {.omit_wire_bytes = true}));
+  for (size_t size : {m.wire_bytes.size() - 1, m.wire_bytes.size() + 1}) {
+    auto prepared = PrepareModuleDeferred(payload, m.wire_bytes.size());
+    ASSERT_TRUE(prepared.ok());
+    std::vector<uint8_t> other(size);
+    std::copy_n(m.wire_bytes.data(), std::min(size, m.wire_bytes.size()), other.begin());
+    auto r = FinishPreparedModule(std::move(prepared).value(), WireBytes(std::move(other)));
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("the entry was made from"), std::string::npos);
+  }
+  // Ranges are checked against the announced size before any byte is in.
+  auto small = PrepareModuleDeferred(payload, 100);
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.error().message.find("outside the wire bytes"), std::string::npos)
+      << small.error().message;
+  // A payload that holds its wire bytes is not for the two-step load.
+  auto whole = PrepareModuleDeferred(
+      std::make_shared<const std::vector<uint8_t>>(SerializeModule(m)), m.wire_bytes.size());
+  EXPECT_FALSE(whole.ok());
+}
+
+// What lies in the wire bytes is checked when they are in: an entry naming
+// the bytes of an i64.const as an i32 global's initializer prepares (its
+// ranges are fine) and is refused at the finish.
+TEST(SerializerTest, PreparedModuleChecksConstantExpressionsAtTheFinish) {
+  Module m = SampleModule();
+  std::vector<uint8_t> wire = m.wire_bytes.ToVector();
+  wire[20] = 0x42;  // i64.const 7 where the global's i32.const was
+  auto payload = std::make_shared<const std::vector<uint8_t>>(
+      SerializeModule(m, {.omit_wire_bytes = true}));
+  auto prepared = PrepareModuleDeferred(payload, wire.size());
+  ASSERT_TRUE(prepared.ok()) << prepared.error().Format();
+  auto r = FinishPreparedModule(std::move(prepared).value(), WireBytes(wire));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("bad global initializer"), std::string::npos) << r.error().message;
+}
+
+// Every hostile byte: the two steps accept exactly what the one-step load
+// accepts.
+TEST(SerializerTest, EveryByteChangeIsJudgedAsTheOneStepLoadJudgesIt) {
+  Module m = SampleModule();
+  std::vector<uint8_t> good = SerializeModule(m, {.omit_wire_bytes = true});
+  for (size_t i = 0; i < good.size(); ++i) {
+    for (uint8_t x : {0x01, 0x80, 0xff}) {
+      SCOPED_TRACE(i);
+      auto bad = std::make_shared<std::vector<uint8_t>>(good);
+      (*bad)[i] ^= x;
+      bool one_step = DeserializeModuleDeferred(bad, m.wire_bytes).ok();
+      auto prepared = PrepareModuleDeferred(bad, m.wire_bytes.size());
+      bool two_steps =
+          prepared.ok() && FinishPreparedModule(std::move(prepared).value(), m.wire_bytes).ok();
+      ASSERT_EQ(one_step, two_steps);
+    }
+  }
+  for (size_t n = 0; n < good.size(); ++n) {
+    auto cut = std::make_shared<const std::vector<uint8_t>>(good.begin(), good.begin() + n);
+    EXPECT_FALSE(PrepareModuleDeferred(cut, m.wire_bytes.size()).ok()) << n;
+  }
+}
+
 TEST(SerializerTest, HugeCountsAreRejectedBeforeAllocating) {
   std::vector<uint8_t> bytes = SerializeModule(SampleModule(), {.omit_wire_bytes = true});
   // The types count sits right after the 20-byte header.
