@@ -106,12 +106,12 @@ class Compiler final : public CodeSink {
   void FinishLegacyTry(Ctrl& f);
 
   // Emission.
-  void Op(IOp op) {
+  [[gnu::always_inline]] void Op(IOp op) {
     last_dst_pos_ = UINT32_MAX;
     code_.push_back(static_cast<uint32_t>(op));
   }
   void Word(uint32_t w) { code_.push_back(w); }
-  void Slot(uint32_t s) {
+  [[gnu::always_inline]] void Slot(uint32_t s) {
     if (s & kTagMask) slot_fixups_.push_back(pc());
     code_.push_back(s);
   }
@@ -124,7 +124,7 @@ class Compiler final : public CodeSink {
     if (stack_.empty()) return kTempTag;
     return stack_.back().home + stack_.back().width;
   }
-  uint32_t Push(uint8_t width) {
+  [[gnu::always_inline]] uint32_t Push(uint8_t width) {
     uint32_t home = NextHome();
     stack_.push_back({home, home, width});
     uint32_t end = (home & ~kTempTag) + width;
@@ -135,7 +135,7 @@ class Compiler final : public CodeSink {
     Push(width);
     stack_.back().src = src;
   }
-  Entry Pop() {
+  [[gnu::always_inline]] Entry Pop() {
     Entry e = stack_.back();
     stack_.pop_back();
     return e;
