@@ -20,14 +20,15 @@
 
 namespace wasmstream::wasm {
 
-class Compiler final : public CodeSink {
+class Compiler : public CodeSink {
  public:
   explicit Compiler(const Module& module) : module_(&module) {}
   // The module of the next function (before OnFunctionStart).
   void set_module(const Module& module) { module_ = &module; }
 
-  void OnFunctionStart(const FunctionStart& start) override;
-  void OnInstruction(const Instruction& instr, const ValidatorState& state) override;
+  void OnFunctionStart(const FunctionStart& start) final;
+  void OnInstruction(const Instruction& instr, const ValidatorState& state) final;
+  // A subclass may add what happens to the code (sink_factory.cc hands it on).
   Status OnFunctionEnd(uint32_t end_offset) override;
 
   // The code of the function just finished (after OnFunctionEnd returned ok).

@@ -5,29 +5,26 @@
 namespace wasmstream::wasm {
 namespace {
 
-class CompilingSink final : public CodeSink {
+// The Compiler itself is the decoder's sink, so each instruction costs one
+// virtual call; the end of a function also hands the code to the factory.
+class CompilingSink final : public Compiler {
  public:
-  explicit CompilingSink(const Module& module) : compiler_(module) {}
+  explicit CompilingSink(const Module& module) : Compiler(module) {}
 
   // Before each body.
   void Prepare(const Module& module, InterpreterSinkFactory* factory, uint32_t func_index) {
-    compiler_.set_module(module);
+    set_module(module);
     factory_ = factory;
     func_index_ = func_index;
   }
 
-  void OnFunctionStart(const FunctionStart& start) override { compiler_.OnFunctionStart(start); }
-  void OnInstruction(const Instruction& instr, const ValidatorState& state) override {
-    compiler_.OnInstruction(instr, state);
-  }
   Status OnFunctionEnd(uint32_t end_offset) override {
-    Status s = compiler_.OnFunctionEnd(end_offset);
-    if (s.ok()) factory_->Deliver(func_index_, compiler_.TakeShared());
+    Status s = Compiler::OnFunctionEnd(end_offset);
+    if (s.ok()) factory_->Deliver(func_index_, TakeShared());
     return s;
   }
 
  private:
-  Compiler compiler_;
   InterpreterSinkFactory* factory_ = nullptr;
   uint32_t func_index_ = 0;
 };
