@@ -1,6 +1,7 @@
 // Plugs the interpreter compiler into the StreamingCompiler: each function
 // body is compiled on the worker thread that validates it, and Finish() hands
-// the code to the Module (module.code). CompileRunnable() is the one-call form.
+// the code to the Module (module.code). One factory per compile. CompileRunnable()
+// is the one-call form.
 #ifndef WASMSTREAM_WASM_RUNTIME_SINK_FACTORY_H_
 #define WASMSTREAM_WASM_RUNTIME_SINK_FACTORY_H_
 
