@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Downloads a 256 MiB body over loopback through the fetch layer and through
-# the curl command-line program in the same run; prints MB/s and the ratio.
-#   bench/fetch.sh [--mb=256] [--runs=3]
+# the curl command-line program in the same run; prints MB/s, CPU time and
+# the ratios (see docs/fetch.md for figures).
+#   bench/fetch.sh [--mb=256] [--runs=3] [--only=blocking|async|curl]
+# The file: path instead: user/system time and page faults of reading PATH.
+#   bench/fetch.sh --file=PATH [--runs=10]
 # BAZEL (default "bazel") and BAZEL_STARTUP_OPTS (e.g. --output_base=...) are
 # honoured.
 set -euo pipefail

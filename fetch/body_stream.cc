@@ -257,7 +257,7 @@ BodyStream::Tee() {
 
 // ---------------------------------------------------------------- producer
 
-bool BodyStream::Push(Bytes chunk) {
+bool BodyStream::Push(BodyChunk chunk) {
   ReadCallback pending;
   {
     std::lock_guard<std::mutex> lock(mutex_);

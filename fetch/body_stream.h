@@ -31,20 +31,19 @@
 #include <utility>
 #include <vector>
 
+#include "fetch/body_chunk.h"
 #include "fetch/fetch_error.h"
 #include "fetch/limits.h"
 
 namespace wasmstream::fetch {
 
-using Bytes = std::vector<uint8_t>;
-
 struct ReadResult {
   enum class State { kChunk, kDone, kError };
   State state = State::kDone;
-  Bytes chunk;        // kChunk: never empty
+  BodyChunk chunk;    // kChunk: never empty
   FetchError error;   // kError
 
-  static ReadResult Chunk(Bytes b) { return {State::kChunk, std::move(b), {}}; }
+  static ReadResult Chunk(BodyChunk b) { return {State::kChunk, std::move(b), {}}; }
   static ReadResult Done() { return {State::kDone, {}, {}}; }
   static ReadResult Fail(FetchError e) { return {State::kError, {}, std::move(e)}; }
   bool is_chunk() const { return state == State::kChunk; }
@@ -95,8 +94,9 @@ class BodyStream : public std::enable_shared_from_this<BodyStream> {
 
   // ---- producer side
   // Appends a chunk (ignored if empty, or after close/error/cancel). Returns
-  // true while the producer may continue, false once it should pause.
-  bool Push(Bytes chunk);
+  // true while the producer may continue, false once it should pause. The
+  // chunk's bytes are not copied: the reader gets the same storage.
+  bool Push(BodyChunk chunk);
   void Close();
   void Error(FetchError error);
   // Hooks, set once by the producer before data flows. {on_resume} runs (on
@@ -133,7 +133,7 @@ class BodyStream : public std::enable_shared_from_this<BodyStream> {
   // Protected by {mutex_}:
   State state_ = State::kOpen;
   FetchError error_;
-  std::deque<Bytes> chunks_;
+  std::deque<BodyChunk> chunks_;
   size_t buffered_ = 0;
   size_t peak_buffered_ = 0;
   uint64_t total_pushed_ = 0;

@@ -8,7 +8,7 @@ namespace wasmstream::fetch {
 namespace {
 
 Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
-std::string S(const Bytes& b) { return std::string(b.begin(), b.end()); }
+std::string S(const BodyChunk& b) { return std::string(b.begin(), b.end()); }
 
 TEST(BodyStreamTest, ChunksComeOutInOrderThenDone) {
   auto s = BodyStream::Create();

@@ -92,7 +92,7 @@ TEST(FetcherHeavyTest, GigabyteEndlessBodyWithSlowReaderStaysBounded) {
     }
   }
   reader->Cancel();
-  size_t bound = options.body_buffer_bytes + kMaxNetworkChunkBytes;
+  size_t bound = options.body_buffer_bytes + kMaxBodyChunkBytes;
   EXPECT_LE(body->peak_buffered_bytes(), bound);
   EXPECT_GE(body->peak_buffered_bytes(), options.body_buffer_bytes);  // it did fill up
   // The whole process grew by far less than what it read. Not checked under
