@@ -17,16 +17,16 @@ bool BodyDecoder::DecodeControl(uint8_t opcode) {
   switch (opcode) {
     case 0x02:    // block
     case 0x03: {  // loop
-      if (!ReadBlockType(&imm_.block)) return false;
-      if (!PopTypes(imm_.block.params)) return false;
-      PushControl(opcode == 0x02 ? FrameKind::kBlock : FrameKind::kLoop, imm_.block);
+      if (!ReadBlockType(&cur_.imm.block)) return false;
+      if (!PopTypes(cur_.imm.block.params)) return false;
+      PushControl(opcode == 0x02 ? FrameKind::kBlock : FrameKind::kLoop, cur_.imm.block);
       return true;
     }
     case 0x04: {  // if
-      if (!ReadBlockType(&imm_.block)) return false;
+      if (!ReadBlockType(&cur_.imm.block)) return false;
       if (!Pop(ValueType::I32())) return false;
-      if (!PopTypes(imm_.block.params)) return false;
-      PushControl(FrameKind::kIf, imm_.block);
+      if (!PopTypes(cur_.imm.block.params)) return false;
+      PushControl(FrameKind::kIf, cur_.imm.block);
       return true;
     }
     case 0x0C:    // br
@@ -34,7 +34,7 @@ bool BodyDecoder::DecodeControl(uint8_t opcode) {
       const uint8_t* at = pc_;
       uint32_t depth = ReadU32();
       if (!ok_ || !CheckLabel(depth, at)) return false;
-      imm_.index = depth;
+      cur_.imm.index = depth;
       if (opcode == 0x0D && !Pop(ValueType::I32())) return false;
       std::span<const ValueType> types = LabelTypes(depth);
       if (!PopTypes(types)) return false;
@@ -104,7 +104,7 @@ bool BodyDecoder::DecodeBrTable() {
     if (!ok_ || !CheckLabel(depth, label_at)) return false;
     targets.push_back(depth);
   }
-  imm_.br_table = targets;
+  cur_.imm.br_table = targets;
   if (!Pop(ValueType::I32())) return false;
   std::span<const ValueType> default_types = LabelTypes(targets.back());
   for (uint32_t i = 0; i < count; ++i) {
@@ -145,7 +145,7 @@ bool BodyDecoder::DecodeCall(Opcode op) {
         Error(at, "unknown function " + std::to_string(index));
         return false;
       }
-      imm_.index = index;
+      cur_.imm.index = index;
       callee = &module_.func_type(index);
       break;
     }
@@ -166,8 +166,8 @@ bool BodyDecoder::DecodeCall(Opcode op) {
         return false;
       }
       if (!CheckFuncType(type_index, at, &callee)) return false;
-      imm_.index = type_index;
-      imm_.index2 = table;
+      cur_.imm.index = type_index;
+      cur_.imm.index2 = table;
       if (!PopAddress(IsTable64(table))) return false;
       break;
     }
@@ -175,7 +175,7 @@ bool BodyDecoder::DecodeCall(Opcode op) {
     case Opcode::kReturnCallRef: {
       uint32_t type_index = ReadU32();
       if (!ok_ || !CheckFuncType(type_index, at, &callee)) return false;
-      imm_.index = type_index;
+      cur_.imm.index = type_index;
       if (!Pop(ValueType::Ref(HeapType::Index(type_index), true))) return false;
       break;
     }
@@ -203,7 +203,7 @@ bool BodyDecoder::DecodeSelect(bool typed) {
     }
     ValueType t;
     if (!ReadValueType(&t)) return false;
-    imm_.type = t;
+    cur_.imm.type = t;
     operand_type_ = t;
     if (!Pop(ValueType::I32()) || !Pop(t) || !Pop(t)) return false;
     Push(t);
@@ -228,7 +228,7 @@ bool BodyDecoder::DecodeVariable(uint8_t opcode) {
   const uint8_t* at = pc_;
   uint32_t index = ReadU32();
   if (!ok_) return false;
-  imm_.index = index;
+  cur_.imm.index = index;
   if (opcode <= 0x22) {  // local.get / local.set / local.tee
     if (index >= locals_.size()) {
       Error(at, "unknown local " + std::to_string(index));
@@ -278,22 +278,22 @@ bool BodyDecoder::DecodeVariable(uint8_t opcode) {
 bool BodyDecoder::DecodeConst(uint8_t opcode) {
   switch (opcode) {
     case 0x41:
-      imm_.value.i32 = ReadS32();
+      cur_.imm.value.i32 = ReadS32();
       Push(ValueType::I32());
       break;
     case 0x42:
-      imm_.value.i64 = ReadS64();
+      cur_.imm.value.i64 = ReadS64();
       Push(ValueType::I64());
       break;
     case 0x43: {
       const uint8_t* p = ReadBytes(4);
-      if (p) std::memcpy(&imm_.value.f32_bits, p, 4);
+      if (p) std::memcpy(&cur_.imm.value.f32_bits, p, 4);
       Push(ValueType::F32());
       break;
     }
     case 0x44: {
       const uint8_t* p = ReadBytes(8);
-      if (p) std::memcpy(&imm_.value.f64_bits, p, 8);
+      if (p) std::memcpy(&cur_.imm.value.f64_bits, p, 8);
       Push(ValueType::F64());
       break;
     }

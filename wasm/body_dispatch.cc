@@ -29,18 +29,40 @@ std::string Hex(uint32_t v) {
 
 constexpr bool IsPrefix(uint8_t b) { return b >= kGcPrefix && b <= kAtomicPrefix; }
 
+// imm = Immediates{}, field by field: gcc compiles the assignment of the whole
+// struct (or a copy of a constant one) to a `rep stos`, whose start-up cost
+// after every instruction was a tenth of an eager compile. The size check
+// catches a field added to Immediates but not here.
+[[gnu::always_inline]] inline void ClearImmediates(Immediates& imm) {
+  static_assert(sizeof(Immediates) == 128, "clear every field of Immediates");
+  imm.index = 0;
+  imm.index2 = 0;
+  imm.mem = {};
+  imm.lane = 0;
+  imm.value = {.v128 = {}};
+  imm.block = {};
+  imm.br_table = {};
+  imm.catches = {};
+  imm.type = {};
+  imm.type2 = {};
+}
+
 }  // namespace
 
+// Inlined into the dispatch loop, which emits every instruction but the
+// frame-changing ones.
+[[gnu::always_inline]] inline void BodyDecoder::EmitInline() {
+  cur_.opcode = op_;
+  cur_.offset = OffsetOf(instr_);
+  cur_.stack_before = sp_before_;
+  cur_.stack_after = sp_;
+  cur_.operand_type = operand_type_;
+  sink_->OnInstruction(cur_, ValidatorState{{stack_, sp_}, {control_.data(), control_.size()}});
+  ClearImmediates(cur_.imm);
+}
+
 bool BodyDecoder::Emit() {
-  Instruction in;
-  in.opcode = op_;
-  in.offset = OffsetOf(instr_);
-  in.imm = imm_;
-  in.stack_before = sp_before_;
-  in.stack_after = sp_;
-  in.operand_type = operand_type_;
-  sink_->OnInstruction(in, ValidatorState{{stack_, sp_}, {control_.data(), control_.size()}});
-  imm_ = Immediates{};
+  EmitInline();
   return true;
 }
 
@@ -94,9 +116,9 @@ bool BodyDecoder::DecodeGeneric(uint8_t b) {
       break;
     case ImmKind::kLane: {
       const uint8_t* at = pc_;
-      imm_.lane = ReadU8();
+      cur_.imm.lane = ReadU8();
       if (!ok_) return false;
-      if (imm_.lane >= (1u << info->mem)) {
+      if (cur_.imm.lane >= (1u << info->mem)) {
         Error(at, "invalid lane index");
         return false;
       }
@@ -106,7 +128,7 @@ bool BodyDecoder::DecodeGeneric(uint8_t b) {
       const uint8_t* at = pc_;
       const uint8_t* lanes = ReadBytes(16);
       if (!lanes) return false;
-      std::memcpy(imm_.value.v128, lanes, 16);
+      std::memcpy(cur_.imm.value.v128, lanes, 16);
       for (int i = 0; i < 16; ++i) {
         if (lanes[i] >= 32) {
           Error(at + i, "invalid lane index");
@@ -242,7 +264,7 @@ template <uint8_t B>
     uint32_t length = 1;
     if (match && (offset < 0x80 || (!memory64_ && end_ - pc_ >= 6 &&
                                     leb128::ReadShortU32(pc_ + 1, &offset, &length)))) [[likely]] {
-      imm_.mem = MemArg{pc_[0], 0, offset};
+      cur_.imm.mem = MemArg{pc_[0], 0, offset};
       pc_ += 1 + length;
       sp_ -= n;
       if constexpr (row.num_results > 0) stack_[sp_++] = row.results[0];
@@ -257,8 +279,8 @@ template <uint8_t B>
 [[gnu::always_inline]] inline bool BodyDecoder::DecodeHot() {
   if constexpr (B == 0x20) {  // local.get
     if (pc_ < end_ && *pc_ < 0x80 && *pc_ < num_locals_ && !track_inits_) [[likely]] {
-      imm_.index = *pc_++;
-      Push(local_types_[imm_.index]);
+      cur_.imm.index = *pc_++;
+      Push(local_types_[cur_.imm.index]);
       return true;
     }
     return DecodeVariable(B);
@@ -266,29 +288,29 @@ template <uint8_t B>
     if (pc_ < end_ && *pc_ < 0x80 && *pc_ < num_locals_ && sp_ > height_) [[likely]] {
       ValueType t = local_types_[*pc_];
       if (stack_[sp_ - 1].kind == t.kind && !t.is_ref()) [[likely]] {
-        imm_.index = *pc_++;
+        cur_.imm.index = *pc_++;
         if constexpr (B == 0x21) --sp_;
         return true;
       }
     }
     return DecodeVariable(B);
   } else if constexpr (B == 0x41) {  // i32.const
-    imm_.value.i32 = ReadS32();
+    cur_.imm.value.i32 = ReadS32();
     Push(ValueType::I32());
     return ok_;
   } else if constexpr (B == 0x02 || B == 0x03) {  // block, loop
     if (pc_ < end_ && (*pc_ == 0x40 || (*pc_ >= 0x7C && *pc_ <= 0x7F))) [[likely]] {
-      ReadBlockTypeFast(&imm_.block);
-      PushControl(B == 0x02 ? FrameKind::kBlock : FrameKind::kLoop, imm_.block);
+      ReadBlockTypeFast(&cur_.imm.block);
+      PushControl(B == 0x02 ? FrameKind::kBlock : FrameKind::kLoop, cur_.imm.block);
       return true;
     }
     return DecodeControl(B);
   } else if constexpr (B == 0x04) {  // if
     if (pc_ < end_ && (*pc_ == 0x40 || (*pc_ >= 0x7C && *pc_ <= 0x7F)) && sp_ > height_ &&
         stack_[sp_ - 1].kind == ValueKind::kI32) [[likely]] {
-      ReadBlockTypeFast(&imm_.block);
+      ReadBlockTypeFast(&cur_.imm.block);
       --sp_;
-      PushControl(FrameKind::kIf, imm_.block);
+      PushControl(FrameKind::kIf, cur_.imm.block);
       return true;
     }
     return DecodeControl(B);
@@ -312,7 +334,7 @@ template <uint8_t B>
         if (types.empty() ||
             (types.size() == 1 && sp_ - height_ > base && stack_[sp_ - 1 - base] == types[0])) {
           ++pc_;
-          imm_.index = depth;
+          cur_.imm.index = depth;
           if constexpr (B == 0x0C) {
             SetUnreachable();
           } else {
@@ -335,7 +357,7 @@ template <uint8_t B>
         bool exact = true;
         for (uint32_t i = 0; i < n; ++i) exact &= stack_[sp_ - n + i] == callee.params[i];
         if (exact) [[likely]] {
-          imm_.index = index;
+          cur_.imm.index = index;
           sp_ -= n;
           PushTypes(callee.results);
           return true;
@@ -435,7 +457,7 @@ bool BodyDecoder::DecodeLoop() {
     }
     if (!ok) [[unlikely]] return false;
     if constexpr (kSink) {
-      if (!emitted_) Emit();
+      if (!emitted_) EmitInline();
     }
   }
 }

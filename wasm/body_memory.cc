@@ -61,18 +61,18 @@ bool BodyDecoder::ReadMemArg(uint8_t natural_log2, bool atomic, MemArg* out) {
 
 bool BodyDecoder::DecodeMemoryAccess(const OpcodeInfo& info) {
   bool atomic = PrefixOf(info.opcode) == kAtomicPrefix;
-  if (!ReadMemArg(info.mem, atomic, &imm_.mem)) return false;
+  if (!ReadMemArg(info.mem, atomic, &cur_.imm.mem)) return false;
   if (info.imm == ImmKind::kMemArgLane) {
     const uint8_t* at = pc_;
-    imm_.lane = ReadU8();
+    cur_.imm.lane = ReadU8();
     if (!ok_) return false;
-    if (imm_.lane >= (16u >> info.mem)) {
+    if (cur_.imm.lane >= (16u >> info.mem)) {
       Error(at, "invalid lane index");
       return false;
     }
   }
   const SigRow& row = SigRowOf(info.sig);
-  ValueKind address = IsMemory64(imm_.mem.memory) ? ValueKind::kI64 : ValueKind::kI32;
+  ValueKind address = IsMemory64(cur_.imm.mem.memory) ? ValueKind::kI64 : ValueKind::kI32;
   uint32_t n = row.num_params;
   // Fast path: operands present with exactly the expected numeric types.
   if (sp_ - height_ >= n) [[likely]] {
@@ -103,7 +103,7 @@ bool BodyDecoder::DecodeMemoryOther(Opcode op) {
     Error(at, "zero byte expected");
   }
   if (!ok_ || !CheckMemory(memory, at)) return false;
-  imm_.index = memory;
+  cur_.imm.index = memory;
   bool is64 = IsMemory64(memory);
   if (op == Opcode::kMemoryGrow && !PopAddress(is64)) return false;
   Push(is64 ? ValueType::I64() : ValueType::I32());
@@ -114,7 +114,7 @@ bool BodyDecoder::DecodeTableOp(Opcode op) {
   const uint8_t* at = pc_;
   uint32_t table = ReadU32();
   if (!ok_ || !CheckTable(table, at)) return false;
-  imm_.index = table;
+  cur_.imm.index = table;
   const Table& t = module_.tables[table];
   ValueType addr = t.limits.is64 ? ValueType::I64() : ValueType::I32();
   switch (op) {
@@ -155,15 +155,15 @@ bool BodyDecoder::DecodeMisc(uint32_t code) {
       const uint8_t* mem_at = pc_;
       uint32_t memory = read_index(multi_memory);
       if (!ok_ || !CheckMemory(memory, mem_at) || !CheckDataSegment(data, data_at)) return false;
-      imm_.index = data;
-      imm_.index2 = memory;
+      cur_.imm.index = data;
+      cur_.imm.index2 = memory;
       return Pop(ValueType::I32()) && Pop(ValueType::I32()) && PopAddress(IsMemory64(memory));
     }
     case 9: {  // data.drop
       const uint8_t* at = pc_;
       uint32_t data = ReadU32();
       if (!ok_ || !CheckDataSegment(data, at)) return false;
-      imm_.index = data;
+      cur_.imm.index = data;
       return true;
     }
     case 10: {  // memory.copy dst src
@@ -172,8 +172,8 @@ bool BodyDecoder::DecodeMisc(uint32_t code) {
       const uint8_t* src_at = pc_;
       uint32_t src = read_index(multi_memory);
       if (!ok_ || !CheckMemory(dst, dst_at) || !CheckMemory(src, src_at)) return false;
-      imm_.index = dst;
-      imm_.index2 = src;
+      cur_.imm.index = dst;
+      cur_.imm.index2 = src;
       bool d64 = IsMemory64(dst), s64 = IsMemory64(src);
       return PopAddress(d64 && s64) && PopAddress(s64) && PopAddress(d64);
     }
@@ -181,7 +181,7 @@ bool BodyDecoder::DecodeMisc(uint32_t code) {
       const uint8_t* at = pc_;
       uint32_t memory = read_index(multi_memory);
       if (!ok_ || !CheckMemory(memory, at)) return false;
-      imm_.index = memory;
+      cur_.imm.index = memory;
       bool is64 = IsMemory64(memory);
       return PopAddress(is64) && Pop(ValueType::I32()) && PopAddress(is64);
     }
@@ -191,8 +191,8 @@ bool BodyDecoder::DecodeMisc(uint32_t code) {
       const uint8_t* table_at = pc_;
       uint32_t table = read_index(multi_table);
       if (!ok_ || !CheckTable(table, table_at) || !CheckElemSegment(elem, elem_at)) return false;
-      imm_.index = elem;
-      imm_.index2 = table;
+      cur_.imm.index = elem;
+      cur_.imm.index2 = table;
       const ValueType& seg = module_.elems[elem].elem_type;
       const ValueType& dst = module_.tables[table].elem_type;
       if (!IsSubtype(module_, seg, dst)) {
@@ -206,7 +206,7 @@ bool BodyDecoder::DecodeMisc(uint32_t code) {
       const uint8_t* at = pc_;
       uint32_t elem = ReadU32();
       if (!ok_ || !CheckElemSegment(elem, at)) return false;
-      imm_.index = elem;
+      cur_.imm.index = elem;
       return true;
     }
     case 14: {  // table.copy dst src
@@ -215,8 +215,8 @@ bool BodyDecoder::DecodeMisc(uint32_t code) {
       const uint8_t* src_at = pc_;
       uint32_t src = read_index(multi_table);
       if (!ok_ || !CheckTable(dst, dst_at) || !CheckTable(src, src_at)) return false;
-      imm_.index = dst;
-      imm_.index2 = src;
+      cur_.imm.index = dst;
+      cur_.imm.index2 = src;
       const ValueType& s = module_.tables[src].elem_type;
       const ValueType& d = module_.tables[dst].elem_type;
       if (!IsSubtype(module_, s, d)) {
@@ -238,7 +238,7 @@ bool BodyDecoder::DecodeSimd(uint32_t code) {
   if (code == 0x0C) {  // v128.const
     const uint8_t* p = ReadBytes(16);
     if (!p) return false;
-    std::memcpy(imm_.value.v128, p, 16);
+    std::memcpy(cur_.imm.value.v128, p, 16);
     Push(ValueType::V128());
     return true;
   }

@@ -23,8 +23,8 @@ bool BodyDecoder::DecodeReference(uint8_t opcode) {
     case 0xD0: {  // ref.null ht
       HeapType h;
       if (!ReadHeapType(&h)) return false;
-      imm_.type = ValueType::Ref(h, true);
-      Push(imm_.type);
+      cur_.imm.type = ValueType::Ref(h, true);
+      Push(cur_.imm.type);
       return true;
     }
     case 0xD1: {  // ref.is_null
@@ -45,7 +45,7 @@ bool BodyDecoder::DecodeReference(uint8_t opcode) {
         Error(at, "undeclared function reference");
         return false;
       }
-      imm_.index = index;
+      cur_.imm.index = index;
       Push(ValueType::Ref(HeapType::Index(module_.functions[index].type_index), false));
       return true;
     }
@@ -66,7 +66,7 @@ bool BodyDecoder::DecodeReference(uint8_t opcode) {
       const uint8_t* at = pc_;
       uint32_t depth = ReadU32();
       if (!ok_ || !CheckLabel(depth, at)) return false;
-      imm_.index = depth;
+      cur_.imm.index = depth;
       ValueType t;
       if (!PopRef(&t)) return false;
       std::span<const ValueType> types = LabelTypes(depth);
@@ -122,7 +122,7 @@ bool BodyDecoder::DecodeGc(uint32_t code) {
   if (code <= 19 && code != 15) {  // array.len has no type index
     type_index = ReadU32();
     if (!ok_) return false;
-    imm_.index = type_index;
+    cur_.imm.index = type_index;
     if (code <= 5 ? !CheckStructType(type_index, at, &t) : !CheckArrayType(type_index, at, &t)) {
       return false;
     }
@@ -148,7 +148,7 @@ bool BodyDecoder::DecodeGc(uint32_t code) {
       const uint8_t* field_at = pc_;
       uint32_t field = ReadU32();
       if (!ok_) return false;
-      imm_.index2 = field;
+      cur_.imm.index2 = field;
       if (field >= t->fields.size()) {
         Error(field_at, "unknown field " + std::to_string(field));
         return false;
@@ -191,7 +191,7 @@ bool BodyDecoder::DecodeGc(uint32_t code) {
                         " exceeds internal limit of " + std::to_string(kMaxArrayNewFixedLength));
         return false;
       }
-      imm_.index2 = n;
+      cur_.imm.index2 = n;
       ValueType elem = t->fields[0].Unpacked();
       for (uint32_t i = 0; i < n; ++i) {
         if (!Pop(elem)) return false;
@@ -203,7 +203,7 @@ bool BodyDecoder::DecodeGc(uint32_t code) {
       const uint8_t* data_at = pc_;
       uint32_t data = ReadU32();
       if (!ok_) return false;
-      imm_.index2 = data;
+      cur_.imm.index2 = data;
       const FieldType& f = t->fields[0];
       if (code == 18 && !f.mutable_) {
         Error(instr_, "immutable array");
@@ -226,7 +226,7 @@ bool BodyDecoder::DecodeGc(uint32_t code) {
       const uint8_t* elem_at = pc_;
       uint32_t elem = ReadU32();
       if (!ok_) return false;
-      imm_.index2 = elem;
+      cur_.imm.index2 = elem;
       const FieldType& f = t->fields[0];
       if (code == 19 && !f.mutable_) {
         Error(instr_, "immutable array");
@@ -278,7 +278,7 @@ bool BodyDecoder::DecodeGc(uint32_t code) {
       const uint8_t* src_at = pc_;
       uint32_t src = ReadU32();
       if (!ok_) return false;
-      imm_.index2 = src;
+      cur_.imm.index2 = src;
       const TypeDef* s;
       if (!CheckArrayType(src, src_at, &s)) return false;
       if (!t->fields[0].mutable_) {
@@ -298,7 +298,7 @@ bool BodyDecoder::DecodeGc(uint32_t code) {
       HeapType h;
       if (!ReadHeapType(&h)) return false;
       ValueType target = ValueType::Ref(h, code == 21 || code == 23);
-      imm_.type = target;
+      cur_.imm.type = target;
       ValueType in;
       if (!PopRef(&in)) return false;
       if (in.is_ref() && TopOf(module_, in.heap) != TopOf(module_, h)) {
@@ -323,9 +323,9 @@ bool BodyDecoder::DecodeGc(uint32_t code) {
       if (!ReadHeapType(&h1) || !ReadHeapType(&h2)) return false;
       ValueType rt1 = ValueType::Ref(h1, flags & 1);
       ValueType rt2 = ValueType::Ref(h2, flags & 2);
-      imm_.index2 = depth;
-      imm_.type = rt2;
-      imm_.type2 = rt1;
+      cur_.imm.index2 = depth;
+      cur_.imm.type = rt2;
+      cur_.imm.type2 = rt1;
       if (!IsSubtype(module_, rt2, rt1)) {
         Error(instr_, "type mismatch: " + ToString(rt2) + " is not a sub type of " + ToString(rt1));
         return false;
@@ -385,8 +385,8 @@ bool BodyDecoder::DecodeException(uint8_t opcode) {
   const uint8_t* at = pc_;
   switch (opcode) {
     case 0x06:  // try bt
-      if (!ReadBlockType(&imm_.block) || !PopTypes(imm_.block.params)) return false;
-      PushControl(FrameKind::kTry, imm_.block);
+      if (!ReadBlockType(&cur_.imm.block) || !PopTypes(cur_.imm.block.params)) return false;
+      PushControl(FrameKind::kTry, cur_.imm.block);
       return true;
     case 0x07:    // catch x
     case 0x19: {  // catch_all
@@ -394,7 +394,7 @@ bool BodyDecoder::DecodeException(uint8_t opcode) {
       if (opcode == 0x07) {
         uint32_t tag = ReadU32();
         if (!ok_ || !(params = tag_params(tag, at))) return false;
-        imm_.index = tag;
+        cur_.imm.index = tag;
       }
       ControlFrame& f = control_.back();
       if (f.kind != FrameKind::kTry && f.kind != FrameKind::kCatch) {
@@ -414,14 +414,14 @@ bool BodyDecoder::DecodeException(uint8_t opcode) {
       uint32_t tag = ReadU32();
       const std::vector<ValueType>* params;
       if (!ok_ || !(params = tag_params(tag, at))) return false;
-      imm_.index = tag;
+      cur_.imm.index = tag;
       if (!PopTypes(*params)) return false;
       return Unreachable();
     }
     case 0x09: {  // rethrow l
       uint32_t depth = ReadU32();
       if (!ok_ || !CheckLabel(depth, at)) return false;
-      imm_.index = depth;
+      cur_.imm.index = depth;
       FrameKind k = control_[control_.size() - 1 - depth].kind;
       if (k != FrameKind::kCatch && k != FrameKind::kCatchAll) {
         Error(at, "invalid rethrow label");
@@ -444,7 +444,7 @@ bool BodyDecoder::DecodeException(uint8_t opcode) {
         Error(at, "unknown label");
         return false;
       }
-      imm_.index = depth;
+      cur_.imm.index = depth;
       if (!CheckFrameEnd(f)) return false;
       CloseFrame(f);
       return true;
@@ -454,7 +454,7 @@ bool BodyDecoder::DecodeException(uint8_t opcode) {
 }
 
 bool BodyDecoder::DecodeTryTable() {
-  if (!ReadBlockType(&imm_.block)) return false;
+  if (!ReadBlockType(&cur_.imm.block)) return false;
   const uint8_t* count_at = pc_;
   uint32_t count = ReadU32();
   if (!ok_) return false;
@@ -502,9 +502,9 @@ bool BodyDecoder::DecodeTryTable() {
     }
     catches.push_back(c);
   }
-  imm_.catches = catches;
-  if (!PopTypes(imm_.block.params)) return false;
-  PushControl(FrameKind::kTryTable, imm_.block);
+  cur_.imm.catches = catches;
+  if (!PopTypes(cur_.imm.block.params)) return false;
+  PushControl(FrameKind::kTryTable, cur_.imm.block);
   return true;
 }
 

@@ -1,10 +1,19 @@
 #include "wasm/decoder.h"
 
+#include <cstring>
+
 namespace wasmstream::wasm {
 
 bool IsValidUtf8(std::span<const uint8_t> s) {
   size_t i = 0, n = s.size();
   while (i < n) {
+    // Eight ASCII bytes at a time: names are mostly ASCII, and a module can
+    // carry megabytes of them (mangled export names).
+    uint64_t word;
+    if (n - i >= 8 && (std::memcpy(&word, s.data() + i, 8), (word & 0x8080808080808080) == 0)) {
+      i += 8;
+      continue;
+    }
     uint8_t c = s[i];
     if (c < 0x80) { ++i; continue; }
     int len;

@@ -150,6 +150,24 @@ TEST(DecoderTest, NameMalformedUtf8) {
   }
 }
 
+// IsValidUtf8 skips eight ASCII bytes at a time: what follows a run of them,
+// or straddles a word, is still checked.
+TEST(DecoderTest, Utf8AfterAsciiRuns) {
+  EXPECT_TRUE(IsValidUtf8(std::vector<uint8_t>(64, 'a')));
+  for (size_t ascii : {7u, 8u, 9u, 15u, 16u, 17u}) {
+    std::vector<uint8_t> s(ascii, 'x');
+    for (uint8_t b : {0xC3, 0xA9}) s.push_back(b);  // U+00E9, straddling a word or not
+    EXPECT_TRUE(IsValidUtf8(s)) << ascii;
+    s.push_back(0x80);  // a lone continuation byte
+    EXPECT_FALSE(IsValidUtf8(s)) << ascii;
+    std::vector<uint8_t> t(ascii, 'x');
+    for (uint8_t b : {0xE2, 0x82}) t.push_back(b);  // truncated U+20AC
+    EXPECT_FALSE(IsValidUtf8(t)) << ascii;
+    t.insert(t.end(), 8, 'y');  // the missing byte is not an ASCII one
+    EXPECT_FALSE(IsValidUtf8(t)) << ascii;
+  }
+}
+
 TEST(DecoderTest, FixedWidthLittleEndian) {
   std::vector<uint8_t> b = {0x00, 0x61, 0x73, 0x6D, 0x01};
   Decoder d = Over(b);

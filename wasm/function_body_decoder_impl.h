@@ -253,6 +253,7 @@ class BodyDecoder {
   bool Unreachable() { SetUnreachable(); return true; }
   std::span<const ValueType> OneType(ValueType t);
   bool Emit();  // hands the current instruction to the sink
+  void EmitInline();
 
   const Module& module_;
   const Features& features_;
@@ -295,7 +296,9 @@ class BodyDecoder {
   Opcode op_ = Opcode::kNop;
   uint32_t sp_before_ = 0;
   bool emitted_ = false;  // `end`/`else` emit themselves before changing frames
-  Immediates imm_;
+  // The instruction as the sink gets it: the immediates are decoded into
+  // cur_.imm in place, so Emit() copies nothing; it fills in the rest.
+  Instruction cur_;
   ValueType operand_type_;
 };
 

@@ -4,6 +4,9 @@
 // one-byte length at 9 and its payload from 10.
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "wasm/streaming_compiler.h"
 #include "wasm/testing/module_builder.h"
 
 namespace wasmstream::wasm {
@@ -277,6 +280,33 @@ TEST(ExportSectionTest, DuplicateName) {
   Bytes m = Cat({Preamble(), Section(5, {0x01, 0x00, 0x00}),
                  Section(7, Cat({{0x02}, Name("m"), {0x02, 0x00}, Name("m"), {0x02, 0x00}}))});
   ExpectFailure(m, 20, "duplicate export name");
+}
+
+// Many exports with long, similar names (as C++ modules export mangled ones):
+// all distinct is valid; a duplicate of an early name at the very end is
+// found, at the last export's offset. Compiled whole: ExpectFailure's every
+// split point would be quadratic in the section's size.
+Bytes ManyExports(uint32_t n, int duplicate_of) {
+  Bytes entries = testing::U32Leb(n + (duplicate_of >= 0 ? 1 : 0));
+  auto name = [](uint32_t i) {
+    return "_ZN4core3ptr13drop_in_place17h" + std::to_string(i * 2654435761u) + "E";
+  };
+  for (uint32_t i = 0; i < n; ++i) entries = Cat({entries, Name(name(i)), {0x03, 0x00}});
+  if (duplicate_of >= 0) entries = Cat({entries, Name(name(duplicate_of)), {0x03, 0x00}});
+  Bytes global = Section(6, {0x01, 0x7F, 0x00, 0x41, 0x00, 0x0B});  // (global i32 (i32.const 0))
+  return Cat({Preamble(), global, Section(7, entries)});
+}
+
+TEST(ExportSectionTest, ManyLongNames) {
+  CompileResult ok = CompileModule(ManyExports(5000, -1));
+  ASSERT_TRUE(ok.ok()) << ok.error().Format();
+  EXPECT_EQ(ok.value()->exports.size(), 5000u);
+  Bytes dup = ManyExports(5000, 17);
+  CompileResult bad = CompileModule(dup);
+  ASSERT_FALSE(bad.ok());
+  Bytes last = Name("_ZN4core3ptr13drop_in_place17h" + std::to_string(17 * 2654435761u) + "E");
+  EXPECT_EQ(bad.error().offset, dup.size() - last.size() - 2);
+  EXPECT_EQ(bad.error().message.substr(0, 22), "duplicate export name ");
 }
 
 TEST(ExportSectionTest, UnknownIndexAndKind) {

@@ -1,6 +1,10 @@
 // The export and start sections.
+#include <algorithm>
+#include <bit>
+#include <functional>
 #include <string>
-#include <unordered_set>
+#include <string_view>
+#include <vector>
 
 #include "wasm/limits.h"
 #include "wasm/module_decoder.h"
@@ -35,14 +39,44 @@ const char* SpaceName(uint8_t kind) {
   }
 }
 
+// The export names seen so far, as indices into the module's exports: open
+// addressing in one flat table sized for the section's count. A set of copied
+// strings cost an allocation or two per export, and modules export up to
+// ~75,000 mangled C++ names.
+class ExportNameSet {
+ public:
+  ExportNameSet(const std::vector<Export>& exports, uint32_t count)
+      : exports_(exports),
+        slots_(std::bit_ceil(std::max<size_t>(16, size_t{count} * 2)), kEmpty) {}
+
+  // Adds exports_[index]'s name (at most {count} times); false if an earlier
+  // export has the same name.
+  bool Insert(uint32_t index) {
+    std::string_view name = exports_[index].name;
+    size_t mask = slots_.size() - 1;
+    for (size_t i = std::hash<std::string_view>{}(name) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == kEmpty) {
+        slots_[i] = index;
+        return true;
+      }
+      if (exports_[slots_[i]].name == name) return false;
+    }
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+
+  const std::vector<Export>& exports_;
+  std::vector<uint32_t> slots_;  // load factor <= 1/2
+};
+
 }  // namespace
 
 void ModuleDecoder::DecodeExportSection(Decoder& d) {
   Module& m = *module_;
   uint32_t n = ConsumeCount(d, "exports", kSpecMaxExports);
   m.exports.reserve(n);
-  std::unordered_set<std::string> names;
-  names.reserve(n);
+  ExportNameSet names(m.exports, n);
   for (uint32_t i = 0; i < n && d.ok(); ++i) {
     uint32_t name_at = d.offset();
     Export e;
@@ -62,13 +96,15 @@ void ModuleDecoder::DecodeExportSection(Decoder& d) {
       d.Fail(idx_at, std::string("unknown ") + SpaceName(kind) + " " + std::to_string(e.index));
       break;
     }
-    if (!names.insert(e.name).second) {
-      d.Fail(name_at, "duplicate export name \"" + e.name + "\"");
+    e.kind = static_cast<ExternalKind>(kind);
+    m.exports.push_back(std::move(e));
+    if (!names.Insert(static_cast<uint32_t>(m.exports.size() - 1))) {
+      d.Fail(name_at, "duplicate export name \"" + m.exports.back().name + "\"");
+      m.exports.pop_back();
       break;
     }
-    e.kind = static_cast<ExternalKind>(kind);
-    if (e.kind == ExternalKind::kFunction) m.functions[e.index].declared = true;
-    m.exports.push_back(std::move(e));
+    const Export& added = m.exports.back();
+    if (added.kind == ExternalKind::kFunction) m.functions[added.index].declared = true;
   }
 }
 

@@ -35,6 +35,8 @@ struct StreamingCompiler::State {
   // section started (ModuleDecoder's contract).
   ModuleDecoder decoder;
   // The bytes as received (the decoder's buffer); the module keeps them.
+  // Set before the first batch is posted: it keeps the bodies' bytes alive
+  // for the workers, so a body needs no reference of its own.
   std::shared_ptr<const WireBuffer> buffer;
   std::optional<CompileError> decode_error;
   uint32_t total_length = 0;
@@ -51,19 +53,22 @@ struct StreamingCompiler::State {
   bool completed = false;
   std::function<void(CompileResult)> done;
 
+  // A body's bytes point into {buffer}. Not a Piece: a reference count per
+  // body, raised on the delivering thread and dropped on a worker, bounced
+  // its cache line between the cores for each of pandoc's 620,000 bodies.
   struct Body {
     uint32_t func_index;
-    Piece bytes;
+    std::span<const uint8_t> bytes;
     uint32_t offset;
   };
 
   void ValidateBody(const Body& b) {
     if (aborted.load(std::memory_order_relaxed)) return;
     if (first_error_func.load(std::memory_order_relaxed) < b.func_index) return;
-    std::unique_ptr<CodeSink> sink;
+    CodeSink* sink = nullptr;
     const Module& m = decoder.module();
-    if (options.sink_factory) sink = options.sink_factory->NewSink(m, b.func_index);
-    Status s = DecodeFunctionBody(m, b.func_index, b.bytes.bytes, b.offset, sink.get());
+    if (options.sink_factory) sink = options.sink_factory->SinkFor(m, b.func_index);
+    Status s = DecodeFunctionBody(m, b.func_index, b.bytes, b.offset, sink);
     if (s.ok()) return;
     std::lock_guard<std::mutex> lock(mutex);
     if (b.func_index < first_error_func.load()) {
@@ -135,7 +140,7 @@ class StreamingCompiler::Processor : public StreamingProcessor {
     State& s = *state_;
     uint32_t length = static_cast<uint32_t>(body.bytes.size());
     if (!Check(s.decoder.AddFunctionBody(index, ByteRange{offset, length}))) return false;
-    State::Body b{s.decoder.module().num_imported_functions + index, std::move(body), offset};
+    State::Body b{s.decoder.module().num_imported_functions + index, body.bytes, offset};
     if (s.options.validate_inline) {
       s.ValidateBody(b);
       return true;
@@ -157,6 +162,7 @@ class StreamingCompiler::Processor : public StreamingProcessor {
   // Hands the collected bodies to a worker.
   void Flush() {
     if (batch_.empty()) return;
+    if (!state_->buffer) state_->buffer = decoder_.buffer();
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       ++state_->pending;
@@ -164,7 +170,6 @@ class StreamingCompiler::Processor : public StreamingProcessor {
     std::shared_ptr<State> state = state_;
     state_->pool->Post([state, batch = std::move(batch_)]() mutable {
       for (const State::Body& b : batch) state->ValidateBody(b);
-      batch.clear();  // releases the chunks before the result may take them
       {
         std::lock_guard<std::mutex> lock(state->mutex);
         --state->pending;

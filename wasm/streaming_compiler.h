@@ -37,11 +37,14 @@ class WorkerPool;
 class CodeSinkFactory {
  public:
   virtual ~CodeSinkFactory() = default;
-  // On a worker thread, once per defined function about to be decoded; the
-  // sink lives until that body's DecodeFunctionBody() returns. May return null.
-  virtual std::unique_ptr<CodeSink> NewSink(const Module& module, uint32_t func_index) = 0;
+  // On a worker thread, once per defined function about to be decoded: the
+  // sink for that body, used until its DecodeFunctionBody() returns, or null.
+  // The sink stays the factory's: it may hand each thread one sink to reuse
+  // body after body (one allocation per body was measurable on modules of
+  // 600,000 small functions).
+  virtual CodeSink* SinkFor(const Module& module, uint32_t func_index) = 0;
   // Once, after every body validated and before the Module is frozen (any
-  // thread; never concurrently with NewSink). An error fails the compile.
+  // thread; never concurrently with SinkFor). An error fails the compile.
   virtual Status Finish(Module& module) { (void)module; return Ok{}; }
 };
 

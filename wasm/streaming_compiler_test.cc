@@ -140,9 +140,9 @@ class CountingFactory : public CodeSinkFactory {
    private:
     CountingFactory* f_;
   };
-  std::unique_ptr<CodeSink> NewSink(const Module&, uint32_t) override {
+  CodeSink* SinkFor(const Module&, uint32_t) override {
     ++sinks;
-    return std::make_unique<Sink>(this);
+    return &sink_;  // stateless: the workers may share it
   }
   Status Finish(Module& m) override {
     ++finishes;
@@ -151,6 +151,9 @@ class CountingFactory : public CodeSinkFactory {
   }
   std::atomic<int> sinks{0}, starts{0}, instructions{0}, ends{0}, finishes{0};
   size_t finished_functions = 0;
+
+ private:
+  Sink sink_{this};
 };
 
 TEST(StreamingCompilerTest, CodeSinkFactorySeesEveryBody) {
@@ -189,7 +192,7 @@ TEST(StreamingCompilerTest, DestroyWithoutFinish) {
 
 class FailingFactory : public CodeSinkFactory {
  public:
-  std::unique_ptr<CodeSink> NewSink(const Module&, uint32_t) override { return nullptr; }
+  CodeSink* SinkFor(const Module&, uint32_t) override { return nullptr; }
   Status Finish(Module&) override { return CompileError{0, "code space exhausted"}; }
 };
 

@@ -189,7 +189,13 @@ bool StreamingDecoder::Step(size_t& pos) {
     }
     case State::kBodySize: {
       uint32_t size;
-      if (!LebByte(data[pos++], &size)) return !stopped_;
+      if (leb_.empty() && data[pos] < 0x80) {
+        // A one-byte size (most bodies are under 128 bytes), read in place.
+        leb_offset_ = static_cast<uint32_t>(consumed_++);
+        size = data[pos++];
+      } else if (!LebByte(data[pos++], &size)) {
+        return !stopped_;
+      }
       if (size > kSpecMaxFunctionSize) {
         Fail(leb_offset_, "size of function body #" + std::to_string(body_index_) + " (" +
                               std::to_string(size) + " bytes) exceeds internal limit of " +

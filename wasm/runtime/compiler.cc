@@ -15,40 +15,6 @@ using namespace compiler_internal;
 
 // ---- emission and the compile-time operand stack ----
 
-void Compiler::Op(IOp op) {
-  last_dst_pos_ = UINT32_MAX;
-  code_.push_back(static_cast<uint32_t>(op));
-}
-
-void Compiler::Slot(uint32_t s) {
-  if (s & kTagMask) slot_fixups_.push_back(pc());
-  code_.push_back(s);
-}
-
-uint32_t Compiler::NextHome() const {
-  if (stack_.empty()) return kTempTag;
-  return stack_.back().home + stack_.back().width;
-}
-
-uint32_t Compiler::Push(uint8_t width) {
-  uint32_t home = NextHome();
-  stack_.push_back({home, home, width});
-  uint32_t end = (home & ~kTempTag) + width;
-  if (end > max_temp_) max_temp_ = end;
-  return home;
-}
-
-void Compiler::PushLazy(uint32_t src, uint8_t width) {
-  Push(width);
-  stack_.back().src = src;
-}
-
-Compiler::Entry Compiler::Pop() {
-  Entry e = stack_.back();
-  stack_.pop_back();
-  return e;
-}
-
 void Compiler::Materialize(Entry& e) {
   if (e.src == e.home) return;
   Op(e.width == 2 ? IOp::kCopy2 : IOp::kCopy);
@@ -81,7 +47,7 @@ uint32_t Compiler::Const(uint64_t lo, uint64_t hi, uint8_t width) {
 // ---- function ----
 
 void Compiler::OnFunctionStart(const FunctionStart& start) {
-  out_ = std::make_unique<FunctionCode>();
+  out_ = FunctionCode{};
   code_.clear();
   slot_fixups_.clear();
   consts_.clear();
@@ -96,6 +62,7 @@ void Compiler::OnFunctionStart(const FunctionStart& start) {
   max_temp_ = 0;
   reachable_ = true;
   last_dst_pos_ = UINT32_MAX;
+  last_op_pos_ = UINT32_MAX;
   too_big_ = false;
   func_index_ = start.func_index;
 
@@ -108,20 +75,37 @@ void Compiler::OnFunctionStart(const FunctionStart& start) {
   num_local_slots_ = slot;
   uint32_t param_slots = 0;
   for (ValueType t : start.type->params) param_slots += WidthOf(t);
-  result_widths_ = Widths(start.type->results);
+  result_widths_.clear();
+  for (ValueType t : start.type->results) result_widths_.push_back(WidthOf(t));
   result_slots_ = 0;
   for (uint8_t w : result_widths_) result_slots_ += w;
 
-  out_->func_index = start.func_index;
-  out_->num_param_slots = param_slots;
-  out_->num_result_slots = result_slots_;
-  out_->num_local_slots = num_local_slots_;
+  out_.func_index = start.func_index;
+  out_.num_param_slots = param_slots;
+  out_.num_result_slots = result_slots_;
+  out_.num_local_slots = num_local_slots_;
 
-  Ctrl f;
-  f.kind = FrameKind::kFunction;
+  Ctrl& f = ctrl_.Push(FrameKind::kFunction);
   f.result_widths = result_widths_;
   f.base_home = kTempTag;
-  ctrl_.push_back(std::move(f));
+}
+
+void Compiler::Ctrl::Reset(FrameKind k) {
+  kind = k;
+  dead = false;
+  height = 0;
+  base_home = 0;
+  param_widths.clear();
+  result_widths.clear();
+  fixups.clear();
+  handler_fixups.clear();
+  loop_pc = 0;
+  else_fixup = UINT32_MAX;
+  try_region = UINT32_MAX;
+  saved_params.clear();
+  in_catch = false;
+  try_height = 0;
+  legacy_handlers.clear();
 }
 
 Status Compiler::OnFunctionEnd(uint32_t end_offset) {
@@ -129,25 +113,27 @@ Status Compiler::OnFunctionEnd(uint32_t end_offset) {
     return CompileError{end_offset, "function too big for the interpreter"};
   }
   uint32_t nconsts = static_cast<uint32_t>(consts_.size());
-  auto fix = [&](uint32_t w) {
-    if (w & kTempTag) return num_local_slots_ + nconsts + (w & ~kTempTag);
-    if (w & kConstTag) return num_local_slots_ + (w & ~kConstTag);
+  // Locals, not members, in the loops: a store into code_ could otherwise
+  // alias them and force a reload per word.
+  const uint32_t const_base = num_local_slots_;
+  const uint32_t temp_base = num_local_slots_ + nconsts;
+  auto fix = [const_base, temp_base](uint32_t w) {
+    if (w & kTempTag) return temp_base + (w & ~kTempTag);
+    if (w & kConstTag) return const_base + (w & ~kConstTag);
     return w;
   };
-  for (uint32_t pos : slot_fixups_) code_[pos] = fix(code_[pos]);
+  uint32_t* code = code_.data();
+  for (uint32_t pos : slot_fixups_) code[pos] = fix(code[pos]);
   for (CatchHandler& h : handlers_) h.dst_slot = fix(h.dst_slot);
   // The results come back in slots 0..: a frame holds them even when the
   // function needs fewer slots (its body never returns, say), so every slot
   // the function writes is its own.
-  out_->frame_slots = std::max(num_local_slots_ + nconsts + max_temp_, result_slots_);
-  out_->code = std::move(code_);
-  out_->consts = std::move(consts_);
-  out_->try_regions = std::move(regions_);
-  out_->handlers = std::move(handlers_);
-  code_ = {};
-  consts_ = {};
-  regions_ = {};
-  handlers_ = {};
+  out_.frame_slots = std::max(num_local_slots_ + nconsts + max_temp_, result_slots_);
+  // Copies of exactly the right size: the buffers stay for the next function.
+  out_.code.assign(code_.begin(), code_.end());
+  out_.consts.assign(consts_.begin(), consts_.end());
+  out_.try_regions.assign(regions_.begin(), regions_.end());
+  out_.handlers.assign(handlers_.begin(), handlers_.end());
   return Ok{};
 }
 

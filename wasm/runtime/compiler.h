@@ -3,7 +3,9 @@
 // the one validation walk. See interpreter.h for the design.
 //
 // One Compiler compiles one function at a time; it may be reused for the
-// next function after Take(). Not thread-safe: use one per worker.
+// next function after Take(), also of another module (set_module): its
+// buffers keep their capacity, so a reused Compiler allocates little more
+// than the code it hands out. Not thread-safe: use one per worker.
 #ifndef WASMSTREAM_WASM_RUNTIME_COMPILER_H_
 #define WASMSTREAM_WASM_RUNTIME_COMPILER_H_
 
@@ -18,18 +20,35 @@
 
 namespace wasmstream::wasm {
 
-class Compiler final : public CodeSink {
+class Compiler : public CodeSink {
  public:
-  explicit Compiler(const Module& module) : module_(module) {}
+  explicit Compiler(const Module& module) : module_(&module) {}
+  // The module of the next function (before OnFunctionStart).
+  void set_module(const Module& module) { module_ = &module; }
 
-  void OnFunctionStart(const FunctionStart& start) override;
-  void OnInstruction(const Instruction& instr, const ValidatorState& state) override;
+  void OnFunctionStart(const FunctionStart& start) final;
+  void OnInstruction(const Instruction& instr, const ValidatorState& state) final;
+  // A subclass may add what happens to the code (sink_factory.cc hands it on).
   Status OnFunctionEnd(uint32_t end_offset) override;
 
   // The code of the function just finished (after OnFunctionEnd returned ok).
-  std::unique_ptr<FunctionCode> Take() { return std::move(out_); }
+  std::unique_ptr<FunctionCode> Take() {
+    return std::make_unique<FunctionCode>(std::move(out_));
+  }
+  // The same in one allocation with its shared_ptr control block, as a
+  // Module keeps it.
+  std::shared_ptr<const FunctionCode> TakeShared() {
+    return std::make_shared<const FunctionCode>(std::move(out_));
+  }
 
  private:
+  // Slot operands are emitted before the frame layout is known (constants and
+  // temporaries are counted as the body goes), so they carry a tag that
+  // OnFunctionEnd() replaces with the final slot index.
+  static constexpr uint32_t kTempTag = 0x8000'0000;
+  static constexpr uint32_t kConstTag = 0x4000'0000;
+  static constexpr uint32_t kTagMask = kTempTag | kConstTag;
+
   struct Entry {
     uint32_t src;   // where the value is now: a local slot, a const or its home
     uint32_t home;  // the temporary slot of its stack position
@@ -56,6 +75,31 @@ class Compiler final : public CodeSink {
     const std::vector<uint8_t>& label_widths() const {
       return kind == FrameKind::kLoop ? param_widths : result_widths;
     }
+    // As a new frame of {kind}, keeping the vectors' capacity.
+    void Reset(FrameKind k);
+  };
+  // The control stack. Popped frames stay allocated and are reused by the
+  // next push, so a block costs no allocation once a function of the same
+  // depth was compiled.
+  class CtrlStack {
+   public:
+    Ctrl& Push(FrameKind kind) {
+      if (size_ == frames_.size()) frames_.emplace_back();
+      Ctrl& c = frames_[size_++];
+      c.Reset(kind);
+      return c;
+    }
+    void pop_back() { --size_; }
+    void clear() { size_ = 0; }
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    Ctrl& back() { return frames_[size_ - 1]; }
+    Ctrl& operator[](size_t i) { return frames_[i]; }
+    const Ctrl& operator[](size_t i) const { return frames_[i]; }
+
+   private:
+    std::vector<Ctrl> frames_;
+    size_t size_ = 0;
   };
 
   void OnLegacyCatch(const Instruction& in);
@@ -63,18 +107,40 @@ class Compiler final : public CodeSink {
   void FinishLegacyTry(Ctrl& f);
 
   // Emission.
-  void Op(IOp op);
+  [[gnu::always_inline]] void Op(IOp op) {
+    last_dst_pos_ = UINT32_MAX;
+    code_.push_back(static_cast<uint32_t>(op));
+  }
   void Word(uint32_t w) { code_.push_back(w); }
-  void Slot(uint32_t s);
+  [[gnu::always_inline]] void Slot(uint32_t s) {
+    if (s & kTagMask) slot_fixups_.push_back(pc());
+    code_.push_back(s);
+  }
   uint32_t pc() const { return static_cast<uint32_t>(code_.size()); }
   void Bind(uint32_t at_word) { code_[at_word] = pc(); }
   void LabelHere() { last_dst_pos_ = UINT32_MAX; }
 
   // The compile-time operand stack.
-  uint32_t NextHome() const;
-  uint32_t Push(uint8_t width);
-  void PushLazy(uint32_t src, uint8_t width);
-  Entry Pop();
+  uint32_t NextHome() const {
+    if (stack_.empty()) return kTempTag;
+    return stack_.back().home + stack_.back().width;
+  }
+  [[gnu::always_inline]] uint32_t Push(uint8_t width) {
+    uint32_t home = NextHome();
+    stack_.push_back({home, home, width});
+    uint32_t end = (home & ~kTempTag) + width;
+    if (end > max_temp_) max_temp_ = end;
+    return home;
+  }
+  void PushLazy(uint32_t src, uint8_t width) {
+    Push(width);
+    stack_.back().src = src;
+  }
+  [[gnu::always_inline]] Entry Pop() {
+    Entry e = stack_.back();
+    stack_.pop_back();
+    return e;
+  }
   void Materialize(Entry& e);
   void MaterializeAll();
   void MaterializeTop(uint32_t n);
@@ -109,8 +175,8 @@ class Compiler final : public CodeSink {
   // produced {cond} just before. Returns the position of the target word.
   uint32_t EmitCondBranch(const Entry& cond, bool negate);
 
-  const Module& module_;
-  std::unique_ptr<FunctionCode> out_;
+  const Module* module_;
+  FunctionCode out_;  // the code's header, then its code (OnFunctionEnd)
   std::vector<uint32_t> code_;
   std::vector<uint32_t> slot_fixups_;  // words holding tagged slots
   std::vector<uint64_t> consts_;
@@ -122,7 +188,8 @@ class Compiler final : public CodeSink {
   uint32_t num_local_slots_ = 0;
   uint32_t max_temp_ = 0;
   std::vector<Entry> stack_;
-  std::vector<Ctrl> ctrl_;
+  std::vector<Entry> return_scratch_;  // EmitReturn's copy of the results
+  CtrlStack ctrl_;
   std::vector<TryRegion> regions_;
   std::vector<CatchHandler> handlers_;
   std::vector<uint32_t> return_handler_fixups_;  // handlers whose label is the function

@@ -12,13 +12,11 @@ using namespace compiler_internal;
 // ---- control ----
 
 void Compiler::PushCtrl(FrameKind kind, const BlockSig& sig) {
-  Ctrl c;
-  c.kind = kind;
-  c.param_widths = Widths(sig.params);
-  c.result_widths = Widths(sig.results);
+  Ctrl& c = ctrl_.Push(kind);
+  for (ValueType t : sig.params) c.param_widths.push_back(WidthOf(t));
+  for (ValueType t : sig.results) c.result_widths.push_back(WidthOf(t));
   c.height = static_cast<uint32_t>(stack_.size() - sig.params.size());
   c.base_home = c.height < stack_.size() ? stack_[c.height].home : NextHome();
-  ctrl_.push_back(std::move(c));
 }
 
 bool Compiler::NeedsCopies(const Ctrl& target) const {
@@ -72,7 +70,8 @@ void Compiler::EmitBranchTo(Ctrl& target) {
 void Compiler::EmitReturn() {
   uint32_t n = static_cast<uint32_t>(result_widths_.size());
   size_t base = stack_.size() - n;
-  std::vector<Entry> results(stack_.begin() + base, stack_.end());
+  std::vector<Entry>& results = return_scratch_;
+  results.assign(stack_.begin() + base, stack_.end());
   for (Entry& e : results) {
     if (e.src == e.home) continue;
     uint32_t real = (e.src & kConstTag) ? num_local_slots_ + (e.src & ~kConstTag) : e.src;
@@ -198,7 +197,7 @@ void Compiler::OnLegacyCatch(const Instruction& in) {
   if (in.opcode == Opcode::kCatch) {
     h.kind = kHandlerLegacyCatch;
     h.tag = in.imm.index;
-    const FuncType& ft = module_.types[module_.tags[h.tag].type_index].func;
+    const FuncType& ft = module_->types[module_->tags[h.tag].type_index].func;
     for (ValueType t : ft.params) Push(WidthOf(t));
   } else {
     h.kind = kHandlerLegacyCatchAll;

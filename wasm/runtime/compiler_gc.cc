@@ -16,7 +16,7 @@ bool Compiler::EmitGc(const Instruction& in) {
   bool has_result = true;
   uint8_t width = 1;
   auto elem_width = [&](uint32_t type, uint32_t field) -> uint8_t {
-    return module_.types[type].fields[field].type.kind == ValueKind::kV128 ? 2 : 1;
+    return module_->types[type].fields[field].type.kind == ValueKind::kV128 ? 2 : 1;
   };
   switch (in.opcode) {
     case Opcode::kRefEq:

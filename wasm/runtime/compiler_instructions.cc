@@ -19,7 +19,7 @@ uint8_t Compiler::TopResultWidth(const ValidatorState& st) const {
 }
 
 bool Compiler::IsMemory64(uint32_t memory) const {
-  return memory < module_.memories.size() && module_.memories[memory].limits.is64;
+  return memory < module_->memories.size() && module_->memories[memory].limits.is64;
 }
 
 void Compiler::EmitUnary(IOp op, uint8_t width) {
@@ -137,9 +137,7 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
       case Opcode::kIf:
       case Opcode::kTry:
       case Opcode::kTryTable: {
-        Ctrl c;
-        c.dead = true;
-        ctrl_.push_back(std::move(c));
+        ctrl_.Push(FrameKind::kBlock).dead = true;
         return;
       }
       case Opcode::kElse:
@@ -157,6 +155,17 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
         return;
       default:
         return;
+    }
+  }
+  if (static_cast<uint32_t>(op) < 256) {
+    const OneByteNumeric& n = kOneByteNumeric[static_cast<uint32_t>(op)];
+    if (n.params == 1) {
+      EmitUnary(n.iop, n.result_width);
+      return;
+    }
+    if (n.params == 2) {
+      EmitBinary(n.iop, n.result_width);
+      return;
     }
   }
   IOp iop;
@@ -319,24 +328,24 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
       MakeUnreachable();
       return;
     case Opcode::kCall:
-      EmitCall(IOp::kCall, module_.func_type(imm.index), imm.index, 0, false, false);
+      EmitCall(IOp::kCall, module_->func_type(imm.index), imm.index, 0, false, false);
       return;
     case Opcode::kCallIndirect:
-      EmitCall(IOp::kCallIndirect, module_.types[imm.index].func, imm.index, imm.index2, true,
+      EmitCall(IOp::kCallIndirect, module_->types[imm.index].func, imm.index, imm.index2, true,
                true);
       return;
     case Opcode::kCallRef:
-      EmitCall(IOp::kCallRef, module_.types[imm.index].func, 0, 0, false, true);
+      EmitCall(IOp::kCallRef, module_->types[imm.index].func, 0, 0, false, true);
       return;
     case Opcode::kReturnCall:
-      EmitReturnCall(IOp::kReturnCall, module_.func_type(imm.index), imm.index, 0, false, false);
+      EmitReturnCall(IOp::kReturnCall, module_->func_type(imm.index), imm.index, 0, false, false);
       return;
     case Opcode::kReturnCallIndirect:
-      EmitReturnCall(IOp::kReturnCallIndirect, module_.types[imm.index].func, imm.index,
+      EmitReturnCall(IOp::kReturnCallIndirect, module_->types[imm.index].func, imm.index,
                      imm.index2, true, true);
       return;
     case Opcode::kReturnCallRef:
-      EmitReturnCall(IOp::kReturnCallRef, module_.types[imm.index].func, 0, 0, false, true);
+      EmitReturnCall(IOp::kReturnCallRef, module_->types[imm.index].func, 0, 0, false, true);
       return;
     case Opcode::kDrop:
       Pop();
@@ -367,7 +376,7 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
       EmitLocalSet(imm.index, true);
       return;
     case Opcode::kGlobalGet: {
-      uint8_t w = WidthOf(module_.globals[imm.index].type);
+      uint8_t w = WidthOf(module_->globals[imm.index].type);
       uint32_t dst = Push(w);
       Op(w == 2 ? IOp::kGlobalGet2 : IOp::kGlobalGet);
       uint32_t dpos = pc();
@@ -444,7 +453,7 @@ void Compiler::OnInstruction(const Instruction& in, const ValidatorState& st) {
       return;
     }
     case Opcode::kThrow: {
-      const FuncType& t = module_.types[module_.tags[imm.index].type_index].func;
+      const FuncType& t = module_->types[module_->tags[imm.index].type_index].func;
       uint32_t n = static_cast<uint32_t>(t.params.size());
       MaterializeTop(n);
       uint32_t arg_base = n ? stack_[stack_.size() - n].home : NextHome();

@@ -3,38 +3,24 @@
 #ifndef WASMSTREAM_WASM_RUNTIME_COMPILER_INTERNAL_H_
 #define WASMSTREAM_WASM_RUNTIME_COMPILER_INTERNAL_H_
 
+#include <array>
 #include <cstdint>
-#include <span>
-#include <vector>
 
 #include "wasm/opcodes.h"
+#include "wasm/opcodes_impl.h"
 #include "wasm/runtime/code.h"
 #include "wasm/types.h"
 
 namespace wasmstream::wasm::compiler_internal {
 
-// Slot operands are emitted before the frame layout is known (constants and
-// temporaries are counted as the body goes), so they carry a tag that
-// OnFunctionEnd() replaces with the final slot index.
-constexpr uint32_t kTempTag = 0x8000'0000;
-constexpr uint32_t kConstTag = 0x4000'0000;
-constexpr uint32_t kTagMask = kTempTag | kConstTag;
-
-inline uint8_t WidthOf(ValueType t) { return t.kind == ValueKind::kV128 ? 2 : 1; }
-
-inline std::vector<uint8_t> Widths(std::span<const ValueType> types) {
-  std::vector<uint8_t> w;
-  w.reserve(types.size());
-  for (ValueType t : types) w.push_back(WidthOf(t));
-  return w;
-}
+constexpr uint8_t WidthOf(ValueType t) { return t.kind == ValueKind::kV128 ? 2 : 1; }
 
 // The IOp of an opcode that maps one to one (numeric, load, store).
 #define WASMSTREAM_IOP_CASE(name) \
   case Opcode::k##name:           \
     *out = IOp::k##name;          \
     return true;
-inline bool IsNumericIOp(Opcode op, IOp* out) {
+constexpr bool IsNumericIOp(Opcode op, IOp* out) {
   switch (op) {
     WASMSTREAM_FOREACH_NUMERIC_IOP(WASMSTREAM_IOP_CASE)
     default: return false;
@@ -53,6 +39,29 @@ inline bool IsStoreIOp(Opcode op, IOp* out) {
   }
 }
 #undef WASMSTREAM_IOP_CASE
+
+// The one-byte numeric opcodes as the compiler emits them, folded at compile
+// time: OnInstruction's first test, instead of the switch, the opcode-table
+// lookup and the signature for every arithmetic instruction.
+struct OneByteNumeric {
+  IOp iop = IOp::kUnreachable;
+  uint8_t params = 0;  // 0: not a numeric opcode
+  uint8_t result_width = 0;
+};
+constexpr std::array<OneByteNumeric, 256> BuildOneByteNumeric() {
+  std::array<OneByteNumeric, 256> table{};
+  for (size_t b = 0; b < 256; ++b) {
+    uint16_t row = opcode_tables::kOneByteIndex[b];
+    if (row == 0) continue;
+    const OpcodeInfo& info = opcode_tables::kRows[row - 1];
+    IOp iop = IOp::kUnreachable;
+    if (!IsNumericIOp(info.opcode, &iop)) continue;
+    const SigRow& sig = opcode_tables::kSigRows[static_cast<size_t>(info.sig)];
+    table[b] = {iop, static_cast<uint8_t>(sig.num_params), WidthOf(sig.results[0])};
+  }
+  return table;
+}
+inline constexpr std::array<OneByteNumeric, 256> kOneByteNumeric = BuildOneByteNumeric();
 
 }  // namespace wasmstream::wasm::compiler_internal
 

@@ -5,45 +5,55 @@
 namespace wasmstream::wasm {
 namespace {
 
-class CompilingSink final : public CodeSink {
+// The Compiler itself is the decoder's sink, so each instruction costs one
+// virtual call; the end of a function also hands the code to the factory.
+class CompilingSink final : public Compiler {
  public:
-  CompilingSink(const Module& module, InterpreterSinkFactory* factory, uint32_t func_index)
-      : compiler_(module), factory_(factory), func_index_(func_index) {}
-  void OnFunctionStart(const FunctionStart& start) override { compiler_.OnFunctionStart(start); }
-  void OnInstruction(const Instruction& instr, const ValidatorState& state) override {
-    compiler_.OnInstruction(instr, state);
+  explicit CompilingSink(const Module& module) : Compiler(module) {}
+
+  // Before each body.
+  void Prepare(const Module& module, InterpreterSinkFactory* factory, uint32_t func_index) {
+    set_module(module);
+    factory_ = factory;
+    func_index_ = func_index;
   }
+
   Status OnFunctionEnd(uint32_t end_offset) override {
-    Status s = compiler_.OnFunctionEnd(end_offset);
-    if (s.ok()) factory_->Deliver(func_index_, compiler_.Take());
+    Status s = Compiler::OnFunctionEnd(end_offset);
+    if (s.ok()) factory_->Deliver(func_index_, TakeShared());
     return s;
   }
 
  private:
-  Compiler compiler_;
-  InterpreterSinkFactory* factory_;
-  uint32_t func_index_;
+  InterpreterSinkFactory* factory_ = nullptr;
+  uint32_t func_index_ = 0;
 };
+
+// This thread's sink, reused from body to body (and module to module): a
+// thread decodes one body at a time, and its Compiler's buffers keep their
+// capacity (compiler.h).
+thread_local std::unique_ptr<CompilingSink> t_sink;
 
 }  // namespace
 
-std::unique_ptr<CodeSink> InterpreterSinkFactory::NewSink(const Module& module,
-                                                          uint32_t func_index) {
-  return std::make_unique<CompilingSink>(module, this, func_index);
+CodeSink* InterpreterSinkFactory::SinkFor(const Module& module, uint32_t func_index) {
+  // The function section is complete before the first body, so its size is final.
+  std::call_once(sized_, [&] { code_.resize(module.functions.size()); });
+  if (!t_sink) t_sink = std::make_unique<CompilingSink>(module);
+  t_sink->Prepare(module, this, func_index);
+  return t_sink.get();
 }
 
-void InterpreterSinkFactory::Deliver(uint32_t func_index, std::unique_ptr<FunctionCode> code) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  done_.emplace_back(func_index, std::move(code));
+void InterpreterSinkFactory::Deliver(uint32_t func_index,
+                                     std::shared_ptr<const FunctionCode> code) {
+  // Each index is written once, by the one worker compiling that body.
+  if (func_index < code_.size()) code_[func_index] = std::move(code);
 }
 
 Status InterpreterSinkFactory::Finish(Module& module) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  module.code.resize(module.functions.size());
-  for (auto& [index, code] : done_) {
-    if (index < module.code.size()) module.code[index] = std::move(code);
-  }
-  done_.clear();
+  code_.resize(module.functions.size());
+  module.code = std::move(code_);
+  code_ = {};
   for (uint32_t i = module.num_imported_functions; i < module.functions.size(); ++i) {
     if (!module.code[i]) {
       return CompileError{module.functions[i].body.offset, "function was not compiled"};

@@ -1,6 +1,7 @@
 // Plugs the interpreter compiler into the StreamingCompiler: each function
 // body is compiled on the worker thread that validates it, and Finish() hands
-// the code to the Module (module.code). CompileRunnable() is the one-call form.
+// the code to the Module (module.code). One factory per compile. CompileRunnable()
+// is the one-call form.
 #ifndef WASMSTREAM_WASM_RUNTIME_SINK_FACTORY_H_
 #define WASMSTREAM_WASM_RUNTIME_SINK_FACTORY_H_
 
@@ -18,16 +19,18 @@ namespace wasmstream::wasm {
 
 class InterpreterSinkFactory final : public CodeSinkFactory {
  public:
-  std::unique_ptr<CodeSink> NewSink(const Module& module, uint32_t func_index) override;
+  CodeSink* SinkFor(const Module& module, uint32_t func_index) override;
   Status Finish(Module& module) override;
 
-  // Called by the sinks (any worker thread).
-  void Deliver(uint32_t func_index, std::unique_ptr<FunctionCode> code);
+  // Called by the sinks (any worker thread), once per function index.
+  void Deliver(uint32_t func_index, std::shared_ptr<const FunctionCode> code);
 
  private:
-  std::mutex mutex_;
-  // Protected by {mutex_}:
-  std::vector<std::pair<uint32_t, std::unique_ptr<FunctionCode>>> done_;
+  std::once_flag sized_;
+  // Code per function index (module.functions.size() entries from the first
+  // SinkFor on); workers write distinct entries, so no lock is needed, and
+  // StreamingCompiler orders every write before Finish().
+  std::vector<std::shared_ptr<const FunctionCode>> code_;
 };
 
 // Validates and compiles {bytes} into a Module that Instance can run.
