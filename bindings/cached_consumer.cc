@@ -278,6 +278,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
     store->CountPreloadHit(key_);
     AbortInner();
     ModulePtr module = std::move(loaded).value();
+    cache_->TrackForWriteBack(module, key_, fp_.ToString(), digest_);
     if (producing_.exchange(false)) cache_->map().Publish(key_, module);
     Hit(std::move(module), "sqlite, read while streaming");
     return true;
@@ -305,6 +306,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
       if (loaded.ok()) {
         AbortInner();
         ModulePtr module = std::move(loaded).value();
+        cache_->TrackForWriteBack(module, key_, fp_.ToString(), digest_);
         if (producing_.exchange(false)) cache_->map().Publish(key_, module);
         Hit(std::move(module), where);
         return;
@@ -364,6 +366,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
         // before the task runs (a CodeCache released inside its own I/O task
         // shuts down without joining itself).
         std::shared_ptr<CodeCache> cache = cache_;
+        cache_->TrackForWriteBack(module, key_, fp_.ToString(), digest_);
         cache_->PostIo([cache, module, key = key_, fp = fp_.ToString(), digest = digest_] {
           cache->Store(key, fp, digest, wasm::SerializeModule(*module, {.omit_wire_bytes = true}));
         });

@@ -44,6 +44,7 @@
 #include <string_view>
 #include <thread>
 
+#include "bindings/cache_write_back.h"
 #include "bindings/module_stream_consumer.h"
 #include "cache/cache_key.h"
 #include "cache/module_map.h"
@@ -112,6 +113,18 @@ class CodeCache {
   void Shutdown(std::chrono::milliseconds max_wait =
                     std::chrono::milliseconds(cache::kDefaultShutdownWaitMs));
 
+  // Write-back (bindings/cache_write_back.h), off unless enabled: call before
+  // any stream. Then every module this cache stores or loads from the SQLite
+  // tier is tracked, and WriteBack() (the embedder's call, on any thread but
+  // the I/O thread, before Shutdown()) queues a replacement of each entry
+  // whose module compiled functions since; Flush() or Shutdown() writes them.
+  void EnableWriteBack();
+  bool write_back_enabled() const { return write_back_ != nullptr; }
+  void TrackForWriteBack(const std::shared_ptr<const wasm::Module>& module,
+                         const cache::CacheKey& key, const std::string& fingerprint,
+                         const cache::ContentDigest& content);
+  WriteBackOutcome WriteBack();
+
  private:
   // The I/O thread's queue, shared with the thread: it may outlive the
   // CodeCache when the cache is destroyed on that thread.
@@ -126,6 +139,7 @@ class CodeCache {
   std::unique_ptr<cache::SqliteStore> store_;
   std::unique_ptr<cache::RemoteTier> remote_;  // declared after {store_}: goes first
   cache::ModuleMap<wasm::Module> map_;
+  std::unique_ptr<WriteBackList> write_back_;  // null: write-back off
   const std::shared_ptr<IoQueue> queue_ = std::make_shared<IoQueue>();
   std::mutex join_mutex_;  // one Shutdown() joins {io_}
   std::thread io_;

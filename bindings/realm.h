@@ -54,6 +54,9 @@ struct CodeCacheOptions {
   // HMAC-SHA256 key (cache::LoadSigningKey reads a key file): entries are
   // signed, and unsigned or wrongly signed ones are refused. Empty: unsigned.
   std::vector<uint8_t> signing_key;
+  // Write-back (bindings/cache_write_back.h): CodeCache::WriteBack() then
+  // stores the code compiled on first call so far in each module's entry.
+  bool write_back = false;
   // Gets the cache's one warning (the file cannot be opened: the SQLite tier
   // is then off and every compile still works); default: stderr.
   std::function<void(const std::string&)> warn;

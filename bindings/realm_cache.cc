@@ -17,6 +17,7 @@ std::shared_ptr<CodeCache> MakeCodeCache(const CodeCacheOptions& options) {
   o.signing_key = options.signing_key;
   if (options.warn) o.warn = options.warn;
   auto code_cache = std::make_shared<CodeCache>(cache::SqliteStore::Open(std::move(o)));
+  if (options.write_back) code_cache->EnableWriteBack();
   if (options.remote) {
     cache::RemoteOptions r = *options.remote;
     if (!r.warn && options.warn) r.warn = options.warn;

@@ -103,6 +103,7 @@ constexpr CounterName kCounterNames[] = {
     {"skipped_too_large", &Counters::skipped_too_large},
     {"evicted", &Counters::evicted},
     {"bad_signature", &Counters::bad_signature},
+    {"write_backs", &Counters::write_backs},
 };
 
 // SQLite stores integers signed; the prefix digest round-trips bit for bit.
@@ -159,6 +160,7 @@ struct SqliteStore::Job {
   ContentDigest content;             // kStore
   std::vector<uint8_t> payload;      // kStore
   std::vector<uint8_t> signature;    // kStore of an imported entry (already checked)
+  bool replace = false;              // kStore of a write-back (ReplaceAsync)
   std::string url, validators;       // kHint
   Counters delta;
   std::unique_ptr<Written> written;  // kStore of ImportEntry
@@ -492,9 +494,15 @@ bool SqliteStore::StoreAsync(const CacheKey& key, std::string fingerprint,
                     nullptr);
 }
 
+bool SqliteStore::ReplaceAsync(const CacheKey& key, std::string fingerprint,
+                               const ContentDigest& content, std::vector<uint8_t> payload) {
+  return QueueStore(key, std::move(fingerprint), content, std::move(payload), {}, nullptr, true);
+}
+
 bool SqliteStore::QueueStore(const CacheKey& key, std::string fingerprint,
                              const ContentDigest& content, std::vector<uint8_t> payload,
-                             std::vector<uint8_t> signature, std::unique_ptr<Written> written) {
+                             std::vector<uint8_t> signature, std::unique_ptr<Written> written,
+                             bool replace) {
   if (!usable()) return false;
   uint64_t size = payload.size();  // the bytes the entry takes on disk
   if (content.size < options_.min_module_bytes) {
@@ -523,6 +531,7 @@ bool SqliteStore::QueueStore(const CacheKey& key, std::string fingerprint,
   job->payload = std::move(payload);
   job->signature = std::move(signature);
   job->written = std::move(written);
+  job->replace = replace;
   Enqueue(std::move(job), size);
   return true;
 }
@@ -741,6 +750,14 @@ bool SqliteStore::RunJob(Job& job) {
                                   job.payload);
         job.signature.assign(mac.begin(), mac.end());
       }
+      if (job.replace) {
+        bool done = false;
+        if ((rc = ReplacePayload(db, job, &delta, &done)) != SQLITE_OK) {
+          finish(rc, "write back");
+          return false;
+        }
+        if (done) break;
+      }
       Stmt ins(db,
                "INSERT INTO entries(key, fingerprint, wire_size, payload_size, checksum, created_ms,"
                " last_used_ms, use_seq, sha256, prefix, signature) VALUES(?, ?, ?, ?, ?, ?, ?,"
@@ -836,7 +853,33 @@ bool SqliteStore::RunJob(Job& job) {
   std::lock_guard<std::mutex> lock(counters_mutex_);
   session_.stores += delta.stores;
   session_.evicted += delta.evicted;
+  session_.write_backs += delta.write_backs;
   return true;
+}
+
+int SqliteStore::ReplacePayload(sqlite3* db, const Job& job, Counters* delta, bool* done) {
+  *done = false;
+  Stmt cur(db, "SELECT id, payload_size FROM entries WHERE key = ?");
+  cur.BindBlob(1, KeySpan(job.key));
+  int rc = cur.Step();
+  if (rc == SQLITE_DONE) return SQLITE_OK;  // absent: stored as a new entry
+  if (rc != SQLITE_ROW) return rc;
+  *done = true;
+  const int64_t id = cur.Int(0);
+  // A damaged size (negative, not a number) counts as smaller: replaced.
+  if (cur.Int(1) > static_cast<int64_t>(job.payload.size())) return SQLITE_OK;  // kept
+  Stmt entry(db, "UPDATE entries SET payload_size = ?, checksum = ?, signature = ? WHERE id = ?");
+  entry.Bind(1, static_cast<int64_t>(job.payload.size()))
+      .Bind(2, static_cast<int64_t>(PayloadChecksum(job.payload)))
+      .BindBlob(3, job.signature)
+      .Bind(4, id);
+  if ((rc = entry.Step()) != SQLITE_DONE) return rc;
+  Stmt blob(db, "INSERT OR REPLACE INTO blobs(id, payload, wire) VALUES(?, ?, x'')");
+  blob.Bind(1, id).BindBlob(2, job.payload);
+  if ((rc = blob.Step()) != SQLITE_DONE) return rc;
+  delta->write_backs += 1;
+  // The payload grew: the budget may need older entries to go.
+  return EvictLru(db, options_.max_total_bytes, id, &delta->evicted);
 }
 
 int SqliteStore::EvictLru(sqlite3* db, uint64_t max_bytes, int64_t keep_id, uint64_t* evicted) {

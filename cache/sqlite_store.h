@@ -83,6 +83,7 @@ struct Counters {
   uint64_t skipped_too_large = 0;  // above max_entry_bytes
   uint64_t evicted = 0;
   uint64_t bad_signature = 0;      // unsigned or wrongly signed, with a key set (also in rejected)
+  uint64_t write_backs = 0;        // entries whose payload a write-back replaced (ReplaceAsync)
 };
 
 struct EntryInfo {
@@ -180,6 +181,16 @@ class SqliteStore {
   bool StoreAsync(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
                   std::vector<uint8_t> payload, std::vector<uint8_t> signature = {});
 
+  // A write-back (bindings/cache_write_back.h): queues {payload} to replace
+  // the payload of {key}'s entry, in one transaction (a process that dies
+  // mid-write leaves the old entry whole). The entry keeps its hits and use
+  // order; it is signed like a new one. A stored payload larger than
+  // {payload} is kept: it is another process's write-back of more code, and
+  // an older, smaller one must not undo it. An absent entry is stored anew.
+  // Refused at once for the reasons StoreAsync() refuses.
+  bool ReplaceAsync(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
+                    std::vector<uint8_t> payload);
+
   // The key of an entry of {fingerprint} whose content had {prefix}
   // (ContentDigest::prefix) and, when {size} is given, that size: the stream
   // is probably that module. A prediction only; Lookup() confirms. Cheap
@@ -242,14 +253,17 @@ class SqliteStore {
   void Disable(const std::string& why);
   void Warn(const std::string& message);
   void Enqueue(std::unique_ptr<Job> job, uint64_t bytes);
+  // The replace step of a write-back job, in its transaction: {*done} when
+  // the entry existed (its payload now replaced or kept). An SQLite code.
+  int ReplacePayload(sqlite3* db, const Job& job, Counters* delta, bool* done);
   void WriterLoop();
   void DropQueued(std::unique_lock<std::mutex>& lock);
   bool RunJob(Job& job);
   // StoreAsync's checks and queueing; {written}, when given, learns whether
-  // the write committed.
+  // the write committed; {replace}: a write-back (ReplaceAsync).
   bool QueueStore(const CacheKey& key, std::string fingerprint, const ContentDigest& content,
                   std::vector<uint8_t> payload, std::vector<uint8_t> signature,
-                  std::unique_ptr<Written> written);
+                  std::unique_ptr<Written> written, bool replace = false);
   // Deletes least recently used entries (never {keep_id}) until the payloads
   // total at most {max_bytes}; {*evicted} gets their number. In the caller's
   // transaction; returns an SQLite result code.

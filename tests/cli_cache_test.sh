@@ -4,7 +4,8 @@
 # with a real cache file. First run: a miss that stores. Second: a hit. The
 # same bytes sent with Content-Encoding: gzip: a hit (the key is the decoded
 # bytes). The entry's bytes overwritten in the middle of the file: a miss
-# with a warning, exit 0 and a correct module; then a hit again.
+# with a warning, exit 0 and a correct module; then a hit again. Then
+# --cache-write-back on run and compile.
 #   cli_cache_test.sh WASMSTREAM MODULE.wasm
 set -uo pipefail
 bin="$1"
@@ -131,6 +132,32 @@ check CorruptAgain 0 corrupt
 check CorruptedRunInvoke 0 "$bin" run "${cache[@]}" "$url" --invoke crc_of_counting 1000 \
   && expect CorruptedRunInvokeResult '^(i32:)?1961098049$' "$out" \
   && expect CorruptedRunInvokeWarns 'rejected entry' "$err"
+
+# Write-back: a run with --cache-write-back stores the code of the functions
+# it called in the entry; the next run loads them from it (the report line on
+# stderr counts them) and, compiling nothing new, writes nothing; a run of
+# another export adds its functions. `compile --cache-write-back` compiles
+# every function, so a later run compiles none.
+wb=(--cache "$tmp/cache/wb.db" --cache-min-bytes 0)
+check WriteBackFirst 0 "$bin" run "${wb[@]}" --cache-write-back "$url" --invoke crc_of_counting 1000 \
+  && expect WriteBackFirstResult '^(i32:)?1961098049$' "$out" \
+  && expect WriteBackFirstQueued 'write-back: 1 entry queued \([1-9][0-9]* functions? compiled in [0-9.]+ ms, 0 loaded' "$err"
+check WriteBackSecond 0 "$bin" run "${wb[@]}" --cache-write-back "$url" --invoke crc_of_counting 1000 \
+  && expect WriteBackSecondResult '^(i32:)?1961098049$' "$out" \
+  && expect WriteBackSecondLoaded 'write-back: 0 entries queued, 1 unchanged \(0 functions compiled in 0.0 ms, [1-9][0-9]* loaded' "$err"
+check WriteBackOther 0 "$bin" run "${wb[@]}" --cache-write-back "$url" --invoke median_of_random 101 7 \
+  && expect WriteBackOtherQueued 'write-back: 1 entry queued \([1-9][0-9]* functions? compiled' "$err"
+check WriteBackStats 0 "$bin" cache --cache "$tmp/cache/wb.db" stats \
+  && expect WriteBackStatsCount 'write-backs 2' "$out"
+check WriteBackBoth 0 "$bin" run "${wb[@]}" --cache-write-back "$url" --invoke median_of_random 101 7 \
+  && expect WriteBackBothLoaded '\(0 functions compiled in 0.0 ms, [1-9][0-9]* loaded' "$err"
+check PlainRunSaysNothing 0 "$bin" run "${wb[@]}" "$url" --invoke crc_of_counting 1000 \
+  && expect_not PlainRunQuiet 'write-back' "$err"
+full=(--cache "$tmp/cache/full.db" --cache-min-bytes 0)
+check CompileWriteBack 0 "$bin" compile "${full[@]}" --cache-write-back "$url" \
+  && expect CompileWriteBackQueued 'write-back: 1 entry queued \([1-9][0-9]* functions? compiled' "$err"
+check RunAfterCompileWriteBack 0 "$bin" run "${full[@]}" --cache-write-back "$url" --invoke median_of_random 101 7 \
+  && expect RunAfterCompileWriteBackLoaded '\(0 functions compiled in 0.0 ms, [1-9][0-9]* loaded' "$err"
 
 echo "$passes passed, $fails failed"
 [[ $fails -eq 0 ]]

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,6 +120,41 @@ class DeferredCode {
  public:
   virtual ~DeferredCode() = default;
   virtual std::unique_ptr<FunctionCode> Load(const Module& module, uint32_t func_index) const = 0;
+  // The payload holds code for {func_index} (Load may still refuse it).
+  virtual bool Has(uint32_t func_index) const = 0;
+};
+
+// The code a module's functions get on their first call, shared by every
+// instance of the module on any thread (wasm/runtime/module_code_table.h).
+class ModuleCodeTable;
+
+// Where a Module keeps its ModuleCodeTable: made by the runtime the first
+// time it is asked for. The table is derived state, not part of what the
+// Module is, so a copy of a Module starts without one.
+class LazyCodeHome {
+ public:
+  LazyCodeHome() = default;
+  LazyCodeHome(const LazyCodeHome&) {}
+  LazyCodeHome& operator=(const LazyCodeHome&) { return *this; }
+
+  // The table, or null when none was made yet.
+  std::shared_ptr<ModuleCodeTable> Get() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return table_;
+  }
+  // The table, made by {make} if there is none yet (once, whatever the
+  // number of threads asking).
+  template <typename Make>
+  std::shared_ptr<ModuleCodeTable> GetOrMake(Make&& make) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!table_) table_ = make();
+    return table_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  // Protected by {mutex_}:
+  mutable std::shared_ptr<ModuleCodeTable> table_;
 };
 
 struct Module {
@@ -151,6 +187,8 @@ struct Module {
   // {deferred_code}) on its first call.
   std::vector<std::shared_ptr<const FunctionCode>> code;
   std::shared_ptr<const DeferredCode> deferred_code;
+  // The code of functions without code above, made on their first call.
+  LazyCodeHome lazy_code;
 
   const FuncType& func_type(uint32_t func_index) const {
     return types[functions[func_index].type_index].func;

@@ -27,6 +27,7 @@ std::shared_ptr<bindings::CodeCache> ProcessCache(const CacheFlags& flags) {
     o.remote->url = remote;
   }
   o.signing_key = flags.signing_key;
+  o.write_back = flags.write_back;
   return bindings::MakeCodeCache(o);
 }
 
@@ -44,6 +45,10 @@ bool ParseCacheFlag(const std::vector<std::string>& args, size_t& i, CacheFlags&
   };
   if (a == "--no-cache") {
     flags.no_cache = true;
+    return true;
+  }
+  if (a == "--cache-write-back") {
+    flags.write_back = true;
     return true;
   }
   if (a == "--cache") {

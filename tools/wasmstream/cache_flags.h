@@ -7,6 +7,9 @@
 //                         $WASMSTREAM_CACHE_REMOTE), and its --cache-remote-*
 //                         options (kCacheFlagsHelp; docs/fleet-cache.md)
 //   --cache-signing-key PATH  sign entries; refuse unsigned or wrongly signed ones
+//   --cache-write-back    at the end of the command, store the code compiled
+//                         on first call in the module's entry
+//                         (bindings/cache_write_back.h)
 // cmd_compile.cc calls ParseCacheFlag() for each argument it does not know,
 // then MakeCacheConsumerFactory() and puts the result in Realm::consumer_factory.
 #ifndef WASMSTREAM_TOOLS_WASMSTREAM_CACHE_FLAGS_H_
@@ -33,6 +36,7 @@ struct CacheFlags {
   std::optional<std::string> remote;
   cache::RemoteOptions remote_options;  // everything but the URL
   std::vector<uint8_t> signing_key;  // read from --cache-signing-key's file
+  bool write_back = false;           // --cache-write-back
 };
 
 inline constexpr char kCacheRemoteEnv[] = "WASMSTREAM_CACHE_REMOTE";
@@ -52,7 +56,9 @@ inline constexpr char kCacheFlagsHelp[] =
     "  --cache-remote-prefix P           key prefix (default wasmstream:)\n"
     "  --cache-remote-compress zstd|none entries published (default zstd)\n"
     "  --cache-signing-key PATH  HMAC-SHA256 key file (owner-only, 16+ bytes): sign\n"
-    "                        entries, refuse unsigned or wrongly signed ones\n";
+    "                        entries, refuse unsigned or wrongly signed ones\n"
+    "  --cache-write-back    at exit, store the code of the functions compiled on their\n"
+    "                        first call in the module's entry (next run loads it)\n";
 
 // If args[i] is a cache flag, consumes it (and its value: i advances) and
 // returns true; *error is set when its value is missing or bad.

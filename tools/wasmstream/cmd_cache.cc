@@ -42,12 +42,12 @@ std::string Time(int64_t ms) {
 void PrintCounters(const char* title, const cache::Counters& c) {
   std::printf(
       "%s: hits %llu, misses %llu, stores %llu, store failures %llu, rejected %llu, "
-      "skipped (too small) %llu, skipped (too large) %llu, evicted %llu, bad signature %llu\n",
+      "skipped (too small) %llu, skipped (too large) %llu, evicted %llu, bad signature %llu, write-backs %llu\n",
       title, (unsigned long long)c.hits, (unsigned long long)c.misses,
       (unsigned long long)c.stores, (unsigned long long)c.store_failures,
       (unsigned long long)c.rejected, (unsigned long long)c.skipped_too_small,
       (unsigned long long)c.skipped_too_large, (unsigned long long)c.evicted,
-      (unsigned long long)c.bad_signature);
+      (unsigned long long)c.bad_signature, (unsigned long long)c.write_backs);
 }
 
 // The shared tier's part of `cache stats`; false when it cannot be read.

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/wasmstream/cache_flags.h"
+#include "wasm/runtime/module_code_table.h"
 #include "tools/wasmstream/command.h"
 #include "tools/wasmstream/feature_flags.h"
 #include "tools/wasmstream/json_text.h"
@@ -187,6 +188,18 @@ int RunCompile(const std::vector<std::string>& args) {
 
   const Module& m = *result.module;
   const StreamRecord& r = record ? *record : *m.record();
+  if (result.write_back_cache) {
+    // compile runs no code: with --cache-write-back it compiles every
+    // function now, so the entry a later lazy run loads has all their code.
+    const wasm::Module& wm = *m.module();
+    std::shared_ptr<wasm::ModuleCodeTable> table = wasm::ModuleCodeTable::Of(wm);
+    for (uint32_t i = wm.num_imported_functions; i < wm.functions.size(); ++i) {
+      if (i < wm.code.size() && wm.code[i]) continue;  // compiled while streaming
+      wasm::Error error;  // a validated body compiles; if not, it compiles on its call
+      table->GetOrMake(wm, i, &error);
+    }
+    FinishWriteBack(result);
+  }
   if (o.json) {
     // The import and export lists are written as text: a DOM of one object
     // per name costs more than a lazy compile on modules with 75k exports.

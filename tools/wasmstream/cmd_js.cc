@@ -122,7 +122,9 @@ int RunJs(const std::vector<std::string>& args) {
     if (base.ok()) realm.base_url = base.value();
   }
   for (const std::string& p : csp) realm.csp.AddHeader(p, bindings::CspDisposition::kEnforce);
-  realm.consumer_factory = MakeCacheConsumerFactory(cache, &bindings::DefaultConsumerFactory());
+  std::shared_ptr<bindings::CodeCache> code_cache;
+  realm.consumer_factory =
+      MakeCacheConsumerFactory(cache, &bindings::DefaultConsumerFactory(), &code_cache);
 
   int status = 0;
   {
@@ -132,7 +134,12 @@ int RunJs(const std::vector<std::string>& args) {
       runtime.RunUntilIdle();
     }
     if (runtime.uncaught_errors() > 0) status = 1;
+    // While the scripts' modules are alive: their code goes with them.
+    if (code_cache && cache.write_back) {
+      std::fprintf(stderr, "wasmstream: %s\n", bindings::Describe(code_cache->WriteBack()).c_str());
+    }
   }
+  if (code_cache) code_cache->Shutdown();  // the shutdown order: before the loop goes
   return status;
 }
 

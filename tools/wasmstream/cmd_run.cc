@@ -135,6 +135,12 @@ int RunRun(const std::vector<std::string>& args) {
     std::fprintf(stderr, "%s\n", inst.error().Format().c_str());
     return 1;
   }
+  // --cache-write-back: after the call, whatever its outcome (the code
+  // compiled for it is as good when it trapped).
+  struct WriteBackAtExit {
+    StreamModuleResult& streamed;
+    ~WriteBackAtExit() { FinishWriteBack(streamed); }
+  } write_back{streamed};
   if (name.empty()) return 0;
   auto ext = inst.value()->GetExport(name);
   if (!ext || ext->kind != wasm::ExternalKind::kFunction) {

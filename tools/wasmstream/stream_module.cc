@@ -1,6 +1,7 @@
 #include "tools/wasmstream/stream_module.h"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -89,10 +90,24 @@ StreamModuleResult StreamModule(const std::string& href, const StreamModuleOptio
     result.module = promise.value();
   }
   // The compile's store (or a hit's bookkeeping) is queued by now: write it
-  // before the caller reports and exits.
-  if (cache) cache->Shutdown();
+  // before the caller reports and exits. With write-back the cache stays open
+  // for FinishWriteBack(); its I/O tasks (which may post to {loop}) are done.
+  if (cache && o.cache.write_back && result.module) {
+    cache->Flush();
+    result.write_back_cache = cache;
+  } else if (cache) {
+    cache->Shutdown();
+  }
   if (cache && cache->remote()) result.remote = cache->remote()->counters();
   return result;
+}
+
+void FinishWriteBack(StreamModuleResult& result) {
+  if (!result.write_back_cache) return;
+  std::fprintf(stderr, "wasmstream: %s\n",
+               bindings::Describe(result.write_back_cache->WriteBack()).c_str());
+  result.write_back_cache->Shutdown();
+  result.write_back_cache = nullptr;
 }
 
 }  // namespace wasmstream::cli

@@ -40,6 +40,9 @@ struct StreamModuleResult {
   std::vector<bindings::CspViolation> violations;
   // The shared cache tier's counters for this run, when there was one.
   std::optional<cache::RemoteCounters> remote;
+  // With --cache-write-back: the code cache, still open so the command can
+  // run the module first; the command ends with FinishWriteBack().
+  std::shared_ptr<bindings::CodeCache> write_back_cache;
 };
 
 // What to fetch for {target}: the target itself when it starts with a URL
@@ -53,6 +56,11 @@ std::optional<std::string> TargetUrl(const std::string& target);
 // empty when an option is unusable (a bad origin).
 StreamModuleResult StreamModule(const std::string& url, const StreamModuleOptions& options,
                                 std::string* usage_error);
+
+// With --cache-write-back, once the command has run the module: writes back
+// the code compiled so far (CodeCache::WriteBack), then shuts the cache down
+// so the entry is on disk before the command reports. Nothing otherwise.
+void FinishWriteBack(StreamModuleResult& result);
 
 }  // namespace wasmstream::cli
 

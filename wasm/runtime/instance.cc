@@ -3,7 +3,6 @@
 #include <cstring>
 #include <optional>
 
-#include "wasm/runtime/compiler.h"
 #include "wasm/runtime/gc_heap.h"
 #include "wasm/runtime/interpreter.h"
 
@@ -96,20 +95,8 @@ Outcome<std::vector<Value>> Instance::CallExport(std::string_view name,
 const FunctionCode* Instance::CompileLazily(uint32_t func_index, Error* error) {
   FuncInstance* f = funcs[func_index];
   if (f->code) return f->code;
-  // Code kept in a cache payload, checked as it loads; else compile.
-  std::unique_ptr<FunctionCode> code;
-  if (module_->deferred_code) code = module_->deferred_code->Load(*module_, func_index);
-  if (!code) {
-    auto compiled = CompileFunction(*module_, func_index);
-    if (!compiled.ok()) {
-      *error = Error{ErrorKind::kCompileError, "Compiling function #" + std::to_string(func_index) +
-                                                   " failed: " + compiled.error().Format()};
-      return nullptr;
-    }
-    code = std::move(compiled.value());
-  }
-  lazy_code_.push_back(std::move(code));
-  f->code = lazy_code_.back().get();
+  if (!code_table_) code_table_ = ModuleCodeTable::Of(*module_);
+  f->code = code_table_->GetOrMake(*module_, func_index, error);
   return f->code;
 }
 
@@ -211,7 +198,9 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     }
   }
 
-  // Definitions. Code the module lacks is compiled on first call (null here).
+  // Definitions. Code the module lacks is compiled on first call (null here)
+  // unless an instance of the module made it already.
+  inst.code_table_ = ModuleCodeTable::Find(m);
   for (uint32_t i = m.num_imported_functions; i < m.functions.size(); ++i) {
     FuncInstance* f = OwnedByInstance(store.NewFunction());
     f->type = m.func_type(i);
@@ -219,6 +208,7 @@ Outcome<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mod
     f->instance = &inst;
     f->func_index = i;
     f->code = i < m.code.size() ? m.code[i].get() : nullptr;
+    if (!f->code && inst.code_table_) f->code = inst.code_table_->Get(i);
     inst.funcs[i] = f;
   }
   for (uint32_t i = m.num_imported_globals; i < m.globals.size(); ++i) {

@@ -20,6 +20,7 @@
 #include "wasm/module.h"
 #include "wasm/runtime/code.h"
 #include "wasm/runtime/error.h"
+#include "wasm/runtime/module_code_table.h"
 #include "wasm/runtime/store.h"
 #include "wasm/runtime/value.h"
 
@@ -110,7 +111,9 @@ class Instance : public StoreObject {
   // The code of function {func_index} (defined here), loaded now from the
   // module's deferred code or else compiled now if the module has none; null
   // with {*error} set when compiling fails (only a module that was never
-  // validated, or an implementation limit).
+  // validated, or an implementation limit). The code belongs to the module
+  // (ModuleCodeTable): an instance that calls the function later, in any
+  // Store, gets the same code without compiling again.
   const FunctionCode* CompileLazily(uint32_t func_index, Error* error);
 
  private:
@@ -121,7 +124,9 @@ class Instance : public StoreObject {
   Store* store_;
   std::shared_ptr<const Module> module_;
   std::map<std::string, Extern, std::less<>> exports_;
-  std::vector<std::unique_ptr<FunctionCode>> lazy_code_;  // compiled on first call
+  // The module's code made on first call (null until this instance needs
+  // it or when the module had a table at instantiation).
+  std::shared_ptr<ModuleCodeTable> code_table_;
 };
 
 // Evaluates a validated constant expression of {module} in {instance}'s

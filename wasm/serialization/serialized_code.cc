@@ -112,6 +112,8 @@ class ChunkedCode final : public DeferredCode {
     return c;
   }
 
+  bool Has(uint32_t i) const override { return i < chunk_of_.size() && chunk_of_[i] != kNoChunk; }
+
  private:
   std::shared_ptr<const std::vector<uint8_t>> Raw(uint32_t chunk) const {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -146,6 +148,12 @@ std::optional<std::string> CheckFunctionCode(const Module& m, size_t i, const Fu
 }
 
 void WriteCodeArea(Writer& w, const Module& m) {
+  std::vector<const FunctionCode*> code(m.code.size());
+  for (size_t i = 0; i < code.size(); ++i) code[i] = m.code[i].get();
+  WriteCodeArea(w, m, code);
+}
+
+void WriteCodeArea(Writer& w, const Module& m, const std::vector<const FunctionCode*>& code) {
   const uint32_t n = static_cast<uint32_t>(m.functions.size());
   std::vector<uint32_t> chunk_of(n, kNoChunk), offset(n, 0);
   std::vector<std::vector<uint8_t>> compressed;
@@ -165,8 +173,8 @@ void WriteCodeArea(Writer& w, const Module& m) {
     compressed.push_back(std::move(out));
     raw_sizes.push_back(raw_size);
   };
-  for (uint32_t i = 0; i < n && i < m.code.size(); ++i) {
-    const FunctionCode* c = m.code[i].get();
+  for (uint32_t i = 0; i < n && i < code.size(); ++i) {
+    const FunctionCode* c = code[i];
     if (!c) continue;
     Writer one;
     WriteFunctionCode(one, *c);

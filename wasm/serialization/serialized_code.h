@@ -48,6 +48,8 @@ inline constexpr uint32_t kMaxCompressionRatio = 64;
 
 // Writes the code area of {m} (whose code is compiled).
 void WriteCodeArea(Writer& w, const Module& m);
+// The same with {code} (one per function of {m}, null: none) instead of m.code.
+void WriteCodeArea(Writer& w, const Module& m, const std::vector<const FunctionCode*>& code);
 
 // Reads the code area at {r}'s position into {m}, whose function table is
 // loaded. With {payload} (the bytes {r} reads), the code stays there and each

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "wasm/function_body_decoder.h"
+#include "wasm/serialization/code_so_far.h"
 #include "wasm/serialization/serialized_code.h"
 #include "wasm/serialization/serializer_io.h"
 #include "wasm/type_relations.h"
@@ -36,8 +37,12 @@ constexpr size_t kLimitsBytes = 19;
 
 std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) {
   Writer w;
+  std::optional<serialization::CodeSoFar> so_far;
+  if (options.with_code_so_far) so_far = serialization::CollectCodeSoFar(m);
   // A lazily compiled module has a code vector of nulls: no code area.
-  const bool has_code = std::any_of(m.code.begin(), m.code.end(), [](const auto& c) { return c != nullptr; });
+  const bool has_code =
+      so_far ? so_far->functions_with_code > 0
+             : std::any_of(m.code.begin(), m.code.end(), [](const auto& c) { return c != nullptr; });
   uint32_t flags = (options.omit_wire_bytes ? 0 : kHasWireBytes) | (has_code ? kHasCode : 0);
   w.U32(kSerializedMagic);
   w.U32(kSerializationFormatVersion);
@@ -135,7 +140,13 @@ std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) 
   w.U32(m.num_imported_memories);
   w.U32(m.num_imported_globals);
   w.U32(m.num_imported_tags);
-  if (flags & kHasCode) serialization::WriteCodeArea(w, m);
+  if (flags & kHasCode) {
+    if (so_far) {
+      serialization::WriteCodeArea(w, m, so_far->code);
+    } else {
+      serialization::WriteCodeArea(w, m);
+    }
+  }
   return w.Take();
 }
 

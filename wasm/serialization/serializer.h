@@ -44,6 +44,10 @@ struct SerializeOptions {
   // Leave the wire bytes out (the cache stores them beside the payload and
   // compares them with the streamed bytes); the loader then needs them.
   bool omit_wire_bytes = false;
+  // A code-cache write-back: besides Module::code, the code made on first
+  // call so far (ModuleCodeTable) and the code the module's own payload held
+  // for functions not called yet; functions with none of these have none.
+  bool with_code_so_far = false;
 };
 
 std::vector<uint8_t> SerializeModule(const Module& module, SerializeOptions options = {});
