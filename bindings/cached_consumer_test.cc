@@ -145,6 +145,23 @@ class CachedConsumerTest : public ::testing::Test {
     return FinishAsync(*c).get();
   }
 
+  // An earlier process streamed {bytes} through the cache: they are stored.
+  void StoreFromEarlierProcess(const std::vector<uint8_t>& bytes) {
+    auto cache = NewCache();
+    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
+    ASSERT_TRUE(Run(f, bytes).ok);
+    cache->Shutdown();
+  }
+
+  // Runs {statement} on the cache file through a connection of its own, as
+  // another program with write access could.
+  void Sql(const char* statement) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, statement, nullptr, nullptr, nullptr), SQLITE_OK) << statement;
+    sqlite3_close(db);
+  }
+
   void TearDown() override {
     // The stand-in's threads use {inner_}: wait until every one has exited.
     while (inner_.counts.exited < inner_.counts.finished) std::this_thread::yield();
@@ -216,21 +233,13 @@ TEST_F(CachedConsumerTest, PrefixDecidesBeforeTheEndWhetherToCompile) {
 // stream still ends in a hit, confirmed by its SHA-256.
 TEST_F(CachedConsumerTest, PredictedEntryIsReadBeforeTheLastByte) {
   auto bytes = ModuleBytes(3 * cache::kPrefixBytes, 4);
-  {
-    auto cache = NewCache();
-    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
-    ASSERT_TRUE(Run(f, bytes).ok);
-    cache->Flush();
-  }
+  StoreFromEarlierProcess(bytes);
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
   auto c = f.Create({});
   c->OnBytes(std::span(bytes).first(cache::kPrefixBytes + 10));
   cache->Flush();  // the preload has run
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM entries", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  Sql("DELETE FROM entries");
   c->OnBytes(std::span(bytes).subspan(cache::kPrefixBytes + 10));
   Outcome hit = FinishAsync(*c).get();
   ASSERT_TRUE(hit.ok);
@@ -244,20 +253,8 @@ TEST_F(CachedConsumerTest, PredictedEntryIsReadBeforeTheLastByte) {
 // counted once; the stream compiles from its retained bytes.
 TEST_F(CachedConsumerTest, DamagedPredictedEntryIsRefusedAndTheModuleCompiled) {
   auto bytes = ModuleBytes(2 * cache::kPrefixBytes, 5);
-  {
-    auto cache = NewCache();
-    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
-    ASSERT_TRUE(Run(f, bytes).ok);
-    cache->Flush();
-  }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE blobs SET payload = substr(payload, 1, 10) ||"
-                         " x'ff' || substr(payload, 12)",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  StoreFromEarlierProcess(bytes);
+  Sql("UPDATE blobs SET payload = substr(payload, 1, 10) || x'ff' || substr(payload, 12)");
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
   Outcome o = Run(f, bytes);
@@ -281,12 +278,7 @@ TEST_F(CachedConsumerTest, MispredictedPrefixCompilesTheRetainedBytes) {
   auto first = ModuleBytes(2 * cache::kPrefixBytes, 1);
   auto second = first;
   second.back() ^= 0xff;
-  {
-    auto cache = NewCache();
-    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
-    ASSERT_TRUE(Run(f, first).ok);
-    cache->Shutdown();
-  }
+  StoreFromEarlierProcess(first);
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
   StreamInfo info;
@@ -304,12 +296,7 @@ TEST_F(CachedConsumerTest, MispredictedPrefixCompilesTheRetainedBytes) {
 TEST_F(CachedConsumerTest, AnnouncedLengthMustMatchTheEntry) {
   auto first = ModuleBytes(2 * cache::kPrefixBytes, 1);
   auto longer = ModuleBytes(2 * cache::kPrefixBytes + 10, 1);  // same prefix
-  {
-    auto cache = NewCache();
-    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
-    ASSERT_TRUE(Run(f, first).ok);
-    cache->Shutdown();
-  }
+  StoreFromEarlierProcess(first);
   auto cache = NewCache();
   CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
   StreamInfo info;
@@ -357,12 +344,7 @@ TEST_F(CachedConsumerTest, ConcurrentIdenticalStreamsCompileOnce) {
 
 TEST_F(CachedConsumerTest, CorruptEntryIsAMissWithAWarningAndTheModuleIsStillRight) {
   auto bytes = ModuleBytes(5000, 4);
-  {
-    auto cache = NewCache();
-    CachedConsumerFactory f(cache, CachePolicy::kContent, &inner_);
-    ASSERT_TRUE(Run(f, bytes).ok);
-    cache->Flush();
-  }
+  StoreFromEarlierProcess(bytes);
   // Replace the payload with a valid-checksum but unloadable one: the store's
   // checks pass, the serializer's must catch it.
   {

@@ -50,6 +50,21 @@ class SqliteStoreTest : public ::testing::Test {
     return k;
   }
 
+  // An earlier process stored {wire}; its store is closed again.
+  CacheKey PutInEarlierProcess(const std::vector<uint8_t>& wire) {
+    auto s = OpenStore();
+    return Put(*s, wire);
+  }
+
+  // Runs {statement} on the file through a connection of its own, as another
+  // program with write access could.
+  void Sql(const char* statement) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, statement, nullptr, nullptr, nullptr), SQLITE_OK) << statement;
+    sqlite3_close(db);
+  }
+
   std::string dir_, path_;
   std::vector<std::string> warnings_;
 };
@@ -155,16 +170,8 @@ TEST_F(SqliteStoreTest, AnEntryHoldsNoCopyOfTheWireBytes) {
 // under the same key) is a miss, and goes.
 TEST_F(SqliteStoreTest, AnEditedDigestIsAMissAndTheEntryIsRemoved) {
   auto wire = Module(400, 9);
-  CacheKey k;
-  {
-    auto s = OpenStore();
-    k = Put(*s, wire);
-  }
-  sqlite3* db;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE entries SET sha256 = zeroblob(32)", nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  CacheKey k = PutInEarlierProcess(wire);
+  Sql("UPDATE entries SET sha256 = zeroblob(32)");
   auto s = OpenStore();
   EXPECT_EQ(s->Lookup(k, DigestOf(wire)).reason, MissReason::kWireMismatch);
   s->Flush();
@@ -173,19 +180,8 @@ TEST_F(SqliteStoreTest, AnEditedDigestIsAMissAndTheEntryIsRemoved) {
 
 TEST_F(SqliteStoreTest, FlippedPayloadByteIsAChecksumMissAndTheEntryIsRemoved) {
   auto wire = Module(400, 6);
-  CacheKey k;
-  {
-    auto s = OpenStore();
-    k = Put(*s, wire);
-  }
-  sqlite3* db;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE blobs SET payload = substr(payload, 1, 10) ||"
-                         " x'ff' || substr(payload, 12)",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  CacheKey k = PutInEarlierProcess(wire);
+  Sql("UPDATE blobs SET payload = substr(payload, 1, 10) || x'ff' || substr(payload, 12)");
   auto s = OpenStore();
   EXPECT_EQ(s->Lookup(k, DigestOf(wire)).reason, MissReason::kChecksum);
   s->Flush();
@@ -236,19 +232,8 @@ TEST_F(SqliteStoreTest, PreloadReturnsThePayloadAndTheStoredDigest) {
 
 TEST_F(SqliteStoreTest, PreloadRejectsAndRemovesADamagedEntry) {
   auto wire = Module(400, 5);
-  CacheKey k;
-  {
-    auto s = OpenStore();
-    k = Put(*s, wire);
-  }
-  sqlite3* db;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE blobs SET payload = substr(payload, 1, 10) ||"
-                         " x'ff' || substr(payload, 12)",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  CacheKey k = PutInEarlierProcess(wire);
+  Sql("UPDATE blobs SET payload = substr(payload, 1, 10) || x'ff' || substr(payload, 12)");
   auto s = OpenStore();
   ContentDigest stored;
   LookupResult r = s->Preload(k, &stored);
