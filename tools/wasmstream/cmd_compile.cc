@@ -203,37 +203,19 @@ int RunCompile(const std::vector<std::string>& args) {
   if (o.json) {
     // The import and export lists are written as text: a DOM of one object
     // per name costs more than a lazy compile on modules with 75k exports.
-    const auto imports = m.Imports();
-    const auto exports = m.Exports();
-    // One allocation: a 9 MB record grown by doubling faults fresh pages
-    // and copies at every step.
-    size_t estimate = r.url.size() + 512;
-    for (const auto& i : imports) estimate += i.kind.size() + i.module.size() + i.name.size() + 40;
-    for (const auto& e : exports) estimate += e.kind.size() + e.name.size() + 30;
-    std::string out;
-    out.reserve(estimate + estimate / 8);  // room for escapes
-    out += "{\"ok\":true,\"url\":" + nlohmann::ordered_json(r.url).dump() + ",\"imports\":[";
+    std::string out = "{\"ok\":true,\"url\":" + nlohmann::ordered_json(r.url).dump() +
+                      ",\"imports\":[";
     const char* sep = "";
-    for (const auto& i : imports) {
+    for (const auto& i : m.Imports()) {
       out += sep;
-      out += "{\"kind\":";
-      AppendJsonString(out, i.kind);
-      out += ",\"module\":";
-      AppendJsonString(out, i.module);
-      out += ",\"name\":";
-      AppendJsonString(out, i.name);
-      out += "}";
+      AppendJsonObject(out, {{"kind", i.kind}, {"module", i.module}, {"name", i.name}});
       sep = ",";
     }
     out += "],\"exports\":[";
     sep = "";
-    for (const auto& e : exports) {
+    for (const auto& e : m.Exports()) {
       out += sep;
-      out += "{\"kind\":";
-      AppendJsonString(out, e.kind);
-      out += ",\"name\":";
-      AppendJsonString(out, e.name);
-      out += "}";
+      AppendJsonObject(out, {{"kind", e.kind}, {"name", e.name}});
       sep = ",";
     }
     out += "],";

@@ -29,4 +29,18 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+void AppendJsonObject(std::string& out,
+                      std::initializer_list<std::pair<std::string_view, std::string_view>> members) {
+  out.push_back('{');
+  const char* sep = "";
+  for (const auto& [name, value] : members) {
+    out += sep;
+    AppendJsonString(out, name);
+    out.push_back(':');
+    AppendJsonString(out, value);
+    sep = ",";
+  }
+  out.push_back('}');
+}
+
 }  // namespace wasmstream::cli

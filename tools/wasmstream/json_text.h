@@ -5,8 +5,10 @@
 #ifndef WASMSTREAM_TOOLS_WASMSTREAM_JSON_TEXT_H_
 #define WASMSTREAM_TOOLS_WASMSTREAM_JSON_TEXT_H_
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace wasmstream::cli {
 
@@ -15,6 +17,10 @@ namespace wasmstream::cli {
 // has them, else \u00xx); other bytes pass through. {s} must be UTF-8, as
 // every name a validated module holds is.
 void AppendJsonString(std::string& out, std::string_view s);
+
+// Appends an object of string members, in order: {"k1":"v1","k2":"v2"}.
+void AppendJsonObject(std::string& out,
+                      std::initializer_list<std::pair<std::string_view, std::string_view>> members);
 
 }  // namespace wasmstream::cli
 

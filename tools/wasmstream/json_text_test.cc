@@ -47,5 +47,16 @@ TEST(JsonTextTest, AppendsAfterExistingText) {
   EXPECT_EQ(out, "[\"a\",\"b\\n\"]");
 }
 
+TEST(JsonTextTest, ObjectsOfStringMembersInOrder) {
+  std::string out;
+  AppendJsonObject(out, {{"kind", "function"}, {"name", "a\"b"}});
+  EXPECT_EQ(out, "{\"kind\":\"function\",\"name\":\"a\\\"b\"}");
+  nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(out);
+  EXPECT_EQ(parsed.dump(), out);
+  out.clear();
+  AppendJsonObject(out, {});
+  EXPECT_EQ(out, "{}");
+}
+
 }  // namespace
 }  // namespace wasmstream::cli
