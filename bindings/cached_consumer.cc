@@ -239,9 +239,9 @@ class Stream : public std::enable_shared_from_this<Stream> {
     }
     auto prepared = wasm::PrepareModuleDeferred(
         std::make_shared<const std::vector<uint8_t>>(std::move(r.payload)), stored.size);
+    if (!prepared.ok()) store->Reject(candidate, prepared.error().Format());
     std::lock_guard<std::mutex> lock(preload_mutex_);
     if (!prepared.ok()) {
-      store->Reject(candidate, prepared.error().Format());
       preload_refusal_ = {candidate, "cached entry rejected: " + prepared.error().message};
       return;
     }
@@ -267,27 +267,16 @@ class Stream : public std::enable_shared_from_this<Stream> {
         p->content.sha256 != digest_.sha256) {
       return false;  // the lookup of the bytes' own key decides
     }
-    cache::SqliteStore* store = cache_->store();
     auto loaded = wasm::FinishPreparedModule(std::move(p->module),
                                              wasm::WireBytes(buffer_, buffer_->size()));
-    if (!loaded.ok()) {
-      store->Reject(key_, loaded.error().Format());
-      CompileInner("cached entry rejected: " + loaded.error().message);
-      return true;
-    }
-    store->CountPreloadHit(key_);
-    AbortInner();
-    ModulePtr module = std::move(loaded).value();
-    cache_->TrackForWriteBack(module, key_, fp_.ToString(), digest_);
-    if (producing_.exchange(false)) cache_->map().Publish(key_, module);
-    Hit(std::move(module), "sqlite, read while streaming");
+    if (loaded.ok()) cache_->store()->CountPreloadHit(key_);
+    TakeLoaded(std::move(loaded), "sqlite, read while streaming");
     return true;
   }
 
   // I/O thread: the SQLite tier.
   void LookupStore() {
     if (ConfirmPreloaded()) return;
-    cache::SqliteStore* store = cache_->store();
     // An entry of these bytes exists: stop compiling now, so the load does not
     // share the cores with a compile a hit makes useless. If the entry then
     // fails its checks, CompileInner starts over from the retained bytes.
@@ -303,19 +292,25 @@ class Stream : public std::enable_shared_from_this<Stream> {
       auto loaded = wasm::DeserializeModuleDeferred(
           std::make_shared<const std::vector<uint8_t>>(std::move(r.payload)),
           wasm::WireBytes(buffer_, buffer_->size()));
-      if (loaded.ok()) {
-        AbortInner();
-        ModulePtr module = std::move(loaded).value();
-        cache_->TrackForWriteBack(module, key_, fp_.ToString(), digest_);
-        if (producing_.exchange(false)) cache_->map().Publish(key_, module);
-        Hit(std::move(module), where);
-        return;
-      }
-      store->Reject(key_, loaded.error().Format());
-      CompileInner("cached entry rejected: " + loaded.error().message);
+      TakeLoaded(std::move(loaded), where);
       return;
     }
     CompileInner(cache::ToString(r.reason));
+  }
+
+  // I/O thread: an entry of these bytes was loaded ({loaded}: the Module, or
+  // why the loader refused the entry, which then goes).
+  void TakeLoaded(wasm::Result<ModulePtr> loaded, const std::string& where) {
+    if (!loaded.ok()) {
+      cache_->store()->Reject(key_, loaded.error().Format());
+      CompileInner("cached entry rejected: " + loaded.error().message);
+      return;
+    }
+    AbortInner();
+    ModulePtr module = std::move(loaded).value();
+    cache_->TrackForWriteBack(module, key_, fp_.ToString(), digest_);
+    if (producing_.exchange(false)) cache_->map().Publish(key_, module);
+    Hit(std::move(module), where);
   }
 
   // Producer's thread: a concurrent identical stream finished.
