@@ -94,7 +94,8 @@ void TreeHash::CloseLeaf() {
       if (--in_flight->count == 0) in_flight->cv.notify_all();
     });
   } else {
-    ctx_->Peek(&leaf->digest);
+    unsigned int n = 0;  // the context is reset when the next leaf opens
+    EVP_DigestFinal_ex(ctx_->md, leaf->digest.data(), &n);
   }
   open_fill_ = 0;
   borrowing_ = false;
