@@ -87,6 +87,8 @@ class ModuleDecoder {
   Table ReadTableType(Decoder& d);
   Memory ReadMemoryType(Decoder& d);
   uint32_t ReadFuncTypeIndex(Decoder& d);
+  // Fails {d} at {at} unless {idx} names a function type.
+  bool CheckFuncTypeIndex(Decoder& d, uint32_t idx, uint32_t at);
   uint32_t ReadTagType(Decoder& d);
   // A constant expression of type {expected} at the decoder's position.
   ConstExpr ReadConstExpr(Decoder& d, ValueType expected, uint32_t num_globals);
