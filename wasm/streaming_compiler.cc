@@ -138,7 +138,11 @@ class StreamingCompiler::Processor : public StreamingProcessor {
   }
   bool ProcessSection(uint8_t id, Piece payload, uint32_t payload_offset,
                       uint32_t id_offset) override {
-    return Check(state_->decoder.DecodeSection(id, payload.bytes, payload_offset, id_offset));
+    if (!Check(state_->decoder.DecodeSection(id, payload.bytes, payload_offset, id_offset))) {
+      return false;
+    }
+    if (id == static_cast<uint8_t>(SectionId::kFunction)) PrepareSinks();
+    return true;
   }
   bool ProcessCodeSectionHeader(uint32_t count, uint32_t count_offset, uint32_t,
                                 uint32_t) override {
@@ -168,6 +172,16 @@ class StreamingCompiler::Processor : public StreamingProcessor {
   void OnFinishedStream(uint32_t total_length) override { state_->total_length = total_length; }
   void OnError(CompileError error) override {
     if (!state_->decode_error) state_->decode_error = std::move(error);
+  }
+
+  // The sink factory's per-function tables are made on a worker, which is
+  // idle until the first body: the element section that usually comes
+  // between (pandoc.wasm: 2 MB) decodes meanwhile on this thread.
+  void PrepareSinks() {
+    const std::shared_ptr<CodeSinkFactory>& factory = state_->options.sink_factory;
+    if (!factory || state_->options.validate_inline) return;
+    uint32_t n = static_cast<uint32_t>(state_->decoder.module().functions.size());
+    state_->pool->Post([factory, n] { factory->Prepare(n); });
   }
 
   // Hands the collected bodies to a worker.

@@ -43,6 +43,12 @@ class CodeSinkFactory {
   // body after body (one allocation per body was measurable on modules of
   // 600,000 small functions).
   virtual CodeSink* SinkFor(const Module& module, uint32_t func_index) = 0;
+  // Once the function section is decoded, on a worker thread, while the
+  // thread delivering the bytes goes on with the sections between it and the
+  // code section: {num_functions} (imports included) is final, so per-function
+  // tables can be sized here rather than by the first SinkFor, which the
+  // first bodies would wait for. May run concurrently with SinkFor.
+  virtual void Prepare(uint32_t num_functions) { (void)num_functions; }
   // Once, after every body validated and before the Module is frozen (any
   // thread; never concurrently with SinkFor). An error fails the compile.
   virtual Status Finish(Module& module) { (void)module; return Ok{}; }
