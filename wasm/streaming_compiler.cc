@@ -87,6 +87,27 @@ struct StreamingCompiler::State {
     }
   }
 
+  // Bytes received so far, for the prefaulting worker.
+  std::atomic<size_t> received{0};
+
+  // One step (one huge page) of faulting in the wire buffer ahead of the
+  // bytes, then the next as a new task, for as long as no body batch is
+  // queued or running: it only uses a worker that would wait anyway, and a
+  // first body waits for at most one step.
+  static void PrefaultStep(const std::shared_ptr<State>& self, size_t from, size_t end) {
+    {
+      std::lock_guard<std::mutex> lock(self->mutex);
+      if (self->pending > 0 || self->stream_done) return;
+    }
+    if (self->aborted.load(std::memory_order_relaxed)) return;
+    size_t limit = std::min(end, self->received.load(std::memory_order_relaxed) + kMaxPrefaultAhead);
+    if (from >= limit) return;
+    constexpr size_t kStep = size_t{2} << 20;
+    size_t to = std::min(limit, (from / kStep + 1) * kStep);
+    if (!self->buffer->Prefault(from, to)) return;
+    self->pool->Post([self, to, end] { PrefaultStep(self, to, end); });
+  }
+
   // Completes once the stream ended and no batch is pending.
   static void MaybeComplete(const std::shared_ptr<State>& self) {
     std::function<void(CompileResult)> done;
@@ -244,7 +265,16 @@ void StreamingCompiler::OnBytesReceived(std::span<const uint8_t> bytes) {
   if (s.aborted.load() || processor_->decoder().stopped()) return;
   if (bytes.empty()) return;
   processor_->decoder().OnBytesReceived(bytes);
-  if (!s.buffer) s.buffer = processor_->decoder().buffer();
+  s.received.store(processor_->decoder().total_received(), std::memory_order_relaxed);
+  if (!s.buffer && processor_->decoder().buffer()) {
+    s.buffer = processor_->decoder().buffer();
+    uint64_t end = std::min<uint64_t>(s.options.expected_size, s.buffer->capacity());
+    if (end > s.buffer->size() && !s.options.validate_inline) {
+      std::shared_ptr<State> state = state_;
+      size_t from = s.buffer->size();
+      s.pool->Post([state, from, end] { State::PrefaultStep(state, from, end); });
+    }
+  }
   // Bodies completed by this chunk go to the workers now, not at the next one.
   processor_->Flush();
 }

@@ -67,7 +67,17 @@ struct StreamingOptions {
   // copies nothing (the cache hashes and keeps the same bytes). Null: the
   // compiler makes its own and copies each chunk into it once.
   std::shared_ptr<WireBuffer> wire_buffer;
+  // The module's size when known before its bytes (Content-Length), or 0.
+  // Until the first body reaches the pool its workers are idle (the sections
+  // before the code decode on the delivering thread): meanwhile one of them
+  // faults in the pages the next bytes will be copied to (up to this size and
+  // kMaxPrefaultAhead past the bytes received), page zeroing the delivering
+  // thread then skips. Only a hint: a wrong size costs at most those pages.
+  uint64_t expected_size = 0;
 };
+
+// How far past the bytes received the idle workers fault in the wire buffer.
+constexpr size_t kMaxPrefaultAhead = 32u << 20;
 
 using CompileResult = Result<std::shared_ptr<const Module>>;
 
