@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "base/huge_pages.h"
+
 #include "wasm/function_body_decoder.h"
 #include "wasm/serialization/code_so_far.h"
 #include "wasm/serialization/serialized_code.h"
@@ -393,7 +395,7 @@ Result<std::shared_ptr<Module>> Load(std::span<const uint8_t> bytes,
   {
     uint32_t n = 0;
     std::span<const uint8_t> rec = r.Records("functions", kFunctionRecordBytes, &n);
-    m->functions.resize(n);
+    base::ResizeForFill(m->functions, n);
     bool flags_ok = true;
     for (uint32_t i = 0; i < n; ++i, rec = rec.subspan(kFunctionRecordBytes)) {
       Function& f = m->functions[i];
