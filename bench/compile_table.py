@@ -8,8 +8,9 @@ Every figure is one first call in a fresh process, the median of --runs:
                       (--no-wasm-lazy-compilation --liftoff-only --single-threaded)
   V8 20/26 validate   `WebAssembly.validate`
   validator 1t / Nt   wasmstream's validator alone (bench:validate_bench), on one
-                      thread (as V8's validate runs: its CPU time equals its wall
-                      time, bench/validate_node.js) and on the worker pool
+                      thread and on the worker pool (one thread per core: V8's
+                      validate checks bodies on its worker threads too, on a quiet
+                      machine its CPU time is about twice its wall time)
   default             `wasmstream compile --json --no-cache FILE` module_ms (lazy:
                       bodies validated while streaming, code made on first call),
                       with its process's user and sys CPU and peak RSS
