@@ -116,7 +116,7 @@ std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) 
     w.Range(e.offset.bytes);
     w.Type(e.elem_type);
     w.Vec(e.exprs, [&](const ConstExpr& c) { w.Range(c.bytes); });
-    w.Vec(e.func_indices, [&](uint32_t f) { w.U32(f); });
+    w.Array(e.func_indices);
     w.Bool(e.uses_exprs);
   });
   w.U32(static_cast<uint32_t>(m.data.size()));
@@ -444,7 +444,7 @@ Result<std::shared_ptr<Module>> Load(std::span<const uint8_t> bytes,
     e.offset.bytes = r.Range("elem offset");
     e.elem_type = r.Type("elem type");
     vec(e.exprs, "elem exprs", kRangeBytes, [&](ConstExpr& c) { c.bytes = r.Range("elem expr"); });
-    vec(e.func_indices, "elem functions", 4, [&](uint32_t& f) { f = r.U32("elem function"); });
+    r.Array(e.func_indices, "elem functions");
     e.uses_exprs = r.Bool("elem uses exprs");
   });
   {
