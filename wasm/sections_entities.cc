@@ -1,6 +1,8 @@
 // Sections that declare entities: import, function, table, memory, tag, global.
 #include <string>
 
+#include "base/huge_pages.h"
+
 #include "wasm/function_body_decoder.h"
 #include "wasm/limits.h"
 #include "wasm/module_decoder.h"
@@ -196,7 +198,7 @@ void ModuleDecoder::DecodeImportSection(Decoder& d) {
 void ModuleDecoder::DecodeFunctionSection(Decoder& d) {
   Module& m = *module_;
   uint32_t n = ConsumeCount(d, "functions", kSpecMaxFunctions, m.num_imported_functions);
-  m.functions.reserve(m.functions.size() + n);
+  base::ReserveForFill(m.functions, m.functions.size() + n);
   // Which type indices name function types, so the common entry costs a
   // LEB and a table lookup (pandoc.wasm: 620,000 entries, decoded before any
   // body can go to a worker).
