@@ -152,7 +152,9 @@ class StreamingCompiler::Processor : public StreamingProcessor {
   StreamingDecoder& decoder() { return decoder_; }
 
   bool ProcessModuleHeader(std::span<const uint8_t> bytes) override {
-    return Check(state_->decoder.DecodePreamble(bytes));
+    if (!Check(state_->decoder.DecodePreamble(bytes))) return false;
+    StartPrefault();
+    return true;
   }
   bool ProcessSectionId(uint8_t id, uint32_t offset) override {
     return Check(state_->decoder.CheckSectionId(id, offset));
@@ -203,6 +205,19 @@ class StreamingCompiler::Processor : public StreamingProcessor {
     if (!factory || state_->options.validate_inline) return;
     uint32_t n = static_cast<uint32_t>(state_->decoder.module().functions.size());
     state_->pool->Post([factory, n] { factory->Prepare(n); });
+  }
+
+  // Once the preamble is in: with the module's size known, an idle worker
+  // starts faulting in the buffer's pages ahead of the bytes.
+  void StartPrefault() {
+    State& s = *state_;
+    if (!decoder_.buffer()) return;
+    if (!s.buffer) s.buffer = decoder_.buffer();
+    uint64_t end = std::min<uint64_t>(s.options.expected_size, s.buffer->capacity());
+    size_t from = decoder_.total_received();
+    if (end <= from || s.options.validate_inline) return;
+    std::shared_ptr<State> state = state_;
+    s.pool->Post([state, from, end] { State::PrefaultStep(state, from, end); });
   }
 
   // Hands the collected bodies to a worker.
@@ -266,15 +281,7 @@ void StreamingCompiler::OnBytesReceived(std::span<const uint8_t> bytes) {
   if (bytes.empty()) return;
   processor_->decoder().OnBytesReceived(bytes);
   s.received.store(processor_->decoder().total_received(), std::memory_order_relaxed);
-  if (!s.buffer && processor_->decoder().buffer()) {
-    s.buffer = processor_->decoder().buffer();
-    uint64_t end = std::min<uint64_t>(s.options.expected_size, s.buffer->capacity());
-    if (end > s.buffer->size() && !s.options.validate_inline) {
-      std::shared_ptr<State> state = state_;
-      size_t from = s.buffer->size();
-      s.pool->Post([state, from, end] { State::PrefaultStep(state, from, end); });
-    }
-  }
+  if (!s.buffer) s.buffer = processor_->decoder().buffer();
   // Bodies completed by this chunk go to the workers now, not at the next one.
   processor_->Flush();
 }
