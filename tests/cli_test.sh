@@ -90,4 +90,8 @@ check CompileCspBlocks 1 "$bin" compile --no-cache --csp "script-src 'self'" "$t
 check Demo 0 "$bin" demo && expect DemoImport 'imported_func called with 42'
 check UnknownCommand 2 "$bin" no-such-command
 
+# Every shared library the program names is one it uses: each is mapped and
+# relocated at every start of every command (docs/startup.md).
+check LinksOnlyUsedLibraries 0 ldd -u "$bin"
+
 finish
