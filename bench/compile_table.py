@@ -7,7 +7,10 @@ Every figure is one first call in a fresh process, the median of --runs:
   V8 26 Liftoff 1t    node 26 eager Liftoff on one thread
                       (--no-wasm-lazy-compilation --liftoff-only --single-threaded)
   V8 20/26 validate   `WebAssembly.validate`
-  validator           wasmstream's validator alone, one thread (bench:validate_bench)
+  validator 1t / Nt   wasmstream's validator alone (bench:validate_bench), on one
+                      thread and on the worker pool (one thread per core: V8's
+                      validate checks bodies on its worker threads too, on a quiet
+                      machine its CPU time is about twice its wall time)
   default             `wasmstream compile --json --no-cache FILE` module_ms (lazy:
                       bodies validated while streaming, code made on first call),
                       with its process's user and sys CPU and peak RSS
@@ -60,11 +63,12 @@ def main():
                                   text=True).stdout.split()[0]) for _ in range(runs)])
 
     def validator_ms(f):
+        """(one thread, all threads) in ms."""
         size = os.path.getsize(f)
         out = [subprocess.run([vbench, "--runs", "1", f], check=True, capture_output=True,
-                              text=True).stdout for _ in range(runs)]
-        mbs = [float(o.splitlines()[1].split()[2]) for o in out]
-        return statistics.median([size / 1e3 / m for m in mbs])
+                              text=True).stdout.splitlines()[1].split() for _ in range(runs)]
+        return tuple(statistics.median([size / 1e3 / float(o[col]) for o in out])
+                     for col in (2, 6))
 
     def ws_compile(f, extra, workers=None):
         env = dict(os.environ)
@@ -79,7 +83,7 @@ def main():
         return rows[len(rows) // 2]
 
     head = ("module", "MB", "V8-26 Module", "V8-26 Liftoff 1t", "V8-20 validate",
-            "V8-26 validate", "validator", "default", "user s", "sys s", "RSS MB",
+            "V8-26 validate", "validator 1t", "validator Nt", "default", "user s", "sys s", "RSS MB",
             "eager 2w", "eager 1w")
     print(f"runs: median of {runs}, one first call per fresh process, ms")
     print("\t".join(head))
@@ -91,22 +95,24 @@ def main():
                                 "--single-threaded"], "module", f)
         v20 = node_ms("node", [], "validate", f)
         v26 = node_ms(node26, [], "validate", f)
-        val = validator_ms(f)
+        val, val_n = validator_ms(f)
         d_ms, d_user, d_sys, d_rss = ws_compile(f, [])
         e2 = ws_compile(f, ["--eager"])[0]
         e1 = ws_compile(f, ["--eager"], workers=1)[0]
         name = os.path.basename(f)
-        print("\t".join([name, f"{mb:.1f}"] + [f"{x:.0f}" for x in (v8m, lift, v20, v26, val, d_ms)]
+        print("\t".join([name, f"{mb:.1f}"] + [f"{x:.0f}" for x in (v8m, lift, v20, v26, val, val_n, d_ms)]
                         + [f"{d_user:.2f}", f"{d_sys:.2f}", f"{d_rss / 1024:.0f}",
                            f"{e2:.0f}", f"{e1:.0f}"]))
-        ratios.append((name, d_ms / val, d_sys / max(d_user, 1e-9), v20 / val, v26 / val,
+        ratios.append((name, d_ms / val, d_sys / max(d_user, 1e-9),
+                       f"{v20 / val:.2f} / {v26 / val:.2f}", f"{v20 / val_n:.2f} / {v26 / val_n:.2f}",
                        lift / e1, e2 / e1, d_rss / 1024 / (2 * mb + 64)))
     print()
     print("module\tdefault/validator (goal<=1.2)\tsys/user (goal<0.1)\t"
-          "validator speed vs V8-20 / V8-26 validate (goal>1)\tLiftoff-1t / eager-1w (goal>=2)\t"
+          "validator 1t vs V8-20 / V8-26 validate (goal>1)\tvalidator Nt vs V8-20 / V8-26\t"
+          "Liftoff-1t / eager-1w (goal>=2)\t"
           "eager 2w/1w (goal<=0.6)\tRSS/(2*wire+64MB) (goal<=1)")
     for r in ratios:
-        print(f"{r[0]}\t{r[1]:.2f}\t{r[2]:.2f}\t{r[3]:.2f} / {r[4]:.2f}\t{r[5]:.2f}\t{r[6]:.2f}\t{r[7]:.2f}")
+        print(f"{r[0]}\t{r[1]:.2f}\t{r[2]:.2f}\t{r[3]}\t{r[4]}\t{r[5]:.2f}\t{r[6]:.2f}\t{r[7]:.2f}")
 
 
 if __name__ == "__main__":

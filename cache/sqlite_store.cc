@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/huge_pages.h"
+
 #include "cache/cache_file.h"
 #include "cache/entry_rows.h"
 #include "cache/entry_signature.h"
@@ -393,7 +395,7 @@ int SqliteStore::ReadEntry(const CacheKey& key, const ContentDigest* expected,
   BlobReader payload(db, "blobs", "payload", id);
   if (payload.open_rc() != SQLITE_OK) return done(MissReason::kError, payload.open_rc());
   if (payload.size() != payload_size) return done(MissReason::kChecksum, SQLITE_OK);
-  result->payload.resize(payload_size);
+  base::ResizeForFill(result->payload, payload_size);
   rc = payload.Read(result->payload, 0);
   if (rc != SQLITE_OK) {
     result->payload.clear();

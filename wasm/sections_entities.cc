@@ -1,6 +1,8 @@
 // Sections that declare entities: import, function, table, memory, tag, global.
 #include <string>
 
+#include "base/huge_pages.h"
+
 #include "wasm/function_body_decoder.h"
 #include "wasm/limits.h"
 #include "wasm/module_decoder.h"
@@ -192,7 +194,7 @@ void ModuleDecoder::DecodeImportSection(Decoder& d) {
 void ModuleDecoder::DecodeFunctionSection(Decoder& d) {
   Module& m = *module_;
   uint32_t n = ConsumeCount(d, "functions", kSpecMaxFunctions, m.num_imported_functions);
-  m.functions.reserve(m.functions.size() + n);
+  base::ReserveForFill(m.functions, m.functions.size() + n);
   for (uint32_t i = 0; i < n && d.ok(); ++i) {
     Function fn;
     fn.type_index = ReadFuncTypeIndex(d);

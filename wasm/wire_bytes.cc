@@ -6,10 +6,12 @@
 #include <cstring>
 #include <mutex>
 
+#include "base/huge_pages.h"
+
 namespace wasmstream::wasm {
 namespace {
 
-constexpr size_t kHugePage = size_t{2} << 20;
+constexpr size_t kHugePage = base::kHugePageBytes;
 // Address space smaller than this is not worth a mapping of its own.
 constexpr uint64_t kMinReservation = uint64_t{1} << 20;
 // Released buffers kept for reuse, and the touched bytes each may keep
@@ -65,12 +67,10 @@ std::shared_ptr<WireBuffer> WireBuffer::Create(uint64_t capacity) {
       if (lead) ::munmap(base, lead);
       auto* data = static_cast<uint8_t*>(base) + lead;
       mapped -= lead;
-#ifdef MADV_HUGEPAGE
       // Not the first huge page: a small module would cost 2 MiB of RSS
       // (not 4 KiB) for as long as it lives, and an instance keeps its module
       // until the runtime store collects (48 small modules: 96 MB in the soak).
-      if (mapped > kHugePage) ::madvise(data + kHugePage, mapped - kHugePage, MADV_HUGEPAGE);
-#endif
+      if (mapped > kHugePage) base::AdviseHugePages(data + kHugePage, mapped - kHugePage);
       return std::shared_ptr<WireBuffer>(new WireBuffer(data, want, mapped, 0));
     }
     if (want / 2 < kMinReservation) return nullptr;

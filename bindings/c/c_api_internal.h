@@ -127,6 +127,7 @@ struct Settings {
   std::string cache_path;  // empty: the default path
   uint64_t cache_max_bytes = 0;
   uint64_t cache_min_module_bytes = 0;
+  bool cache_write_back = false;
 };
 
 struct EngineCtx {

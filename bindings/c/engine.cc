@@ -135,6 +135,11 @@ void wasmstream_config_set_cache(wasm_config_t* c, const char* path,
   c->settings.cache_min_module_bytes = min_module_bytes;
 }
 
+void wasmstream_config_set_cache_write_back(wasm_config_t* c, bool enabled) {
+  WASMSTREAM_CAPI_REQUIRE(c, "null config", );
+  c->settings.cache_write_back = enabled;
+}
+
 // ---- Engine.
 
 wasm_engine_t* wasm_engine_new(void) { return wasm_engine_new_with_config(wasm_config_new()); }
@@ -154,6 +159,7 @@ wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) {
     }
     o.min_module_bytes = s.cache_min_module_bytes;
     ctx->code_cache = std::make_shared<bindings::CodeCache>(cache::SqliteStore::Open(std::move(o)));
+    if (s.cache_write_back) ctx->code_cache->EnableWriteBack();
     ctx->cache_factory = std::make_shared<bindings::CachedConsumerFactory>(
         ctx->code_cache,
         s.cache_policy == WASMSTREAM_CACHE_URL_HINT ? bindings::CachePolicy::kUrlHint
@@ -181,6 +187,22 @@ void wasmstream_engine_cache_stats(wasm_engine_t* e, wasmstream_cache_stats_t* o
   out->rejected = st.session.rejected;
   out->entries = st.entries;
   out->total_bytes = st.total_bytes;
+}
+
+void wasmstream_engine_cache_write_back(wasm_engine_t* e, wasmstream_write_back_t* out) {
+  WASMSTREAM_CAPI_REQUIRE(e, "null engine", );
+  if (out) *out = wasmstream_write_back_t{};
+  EngineCtx& ctx = *e->ctx;
+  if (!ctx.code_cache || !ctx.code_cache->write_back_enabled()) return;
+  bindings::WriteBackOutcome o = ctx.code_cache->WriteBack();
+  ctx.code_cache->Flush();
+  if (!out) return;
+  out->queued = o.queued;
+  out->unchanged = o.unchanged;
+  out->gone = o.gone;
+  out->refused = o.refused;
+  out->functions_compiled = o.functions_compiled;
+  out->functions_loaded = o.functions_loaded;
 }
 
 // ---- Store.

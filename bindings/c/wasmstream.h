@@ -63,6 +63,13 @@ WASM_API_EXTERN void wasmstream_config_set_cache(wasm_config_t*, const char* pat
                                                  wasmstream_cache_policy_t policy,
                                                  uint64_t max_bytes, uint64_t min_module_bytes);
 
+/* Write-back, off by default: with it on, wasmstream_engine_cache_write_back
+ * replaces the entry of each module the engine stored or loaded from the
+ * cache file with one that also holds the code compiled since (on first
+ * calls), so the next process starts with those functions compiled. Needs a
+ * cache set with wasmstream_config_set_cache. */
+WASM_API_EXTERN void wasmstream_config_set_cache_write_back(wasm_config_t*, bool enabled);
+
 /* ------------------------------------------------------------------------
  * Code cache statistics of an engine. */
 
@@ -79,6 +86,23 @@ typedef struct wasmstream_cache_stats_t {
 
 /* Waits for queued cache writes, then fills {out}. */
 WASM_API_EXTERN void wasmstream_engine_cache_stats(wasm_engine_t*, wasmstream_cache_stats_t* out);
+
+typedef struct wasmstream_write_back_t {
+  uint64_t queued;     /* entries handed to the file with their module's newer
+                        * code (a write the disk refuses warns, as every write) */
+  uint64_t unchanged;  /* nothing compiled since the entry was written */
+  uint64_t gone;       /* the module was deleted first */
+  uint64_t refused;    /* the cache refused the write (too large, unusable, ...) */
+  uint64_t functions_compiled;  /* in this engine, over the modules still alive */
+  uint64_t functions_loaded;    /* ... and loaded from their entries instead */
+} wasmstream_write_back_t;
+
+/* Writes back (see wasmstream_config_set_cache_write_back) and waits for the
+ * writes; {out} may be NULL. Call it when the modules have run a while, e.g.
+ * before the engine is deleted; again later writes what was compiled since.
+ * Without write-back on, it writes nothing and {out} is all zero. */
+WASM_API_EXTERN void wasmstream_engine_cache_write_back(wasm_engine_t*,
+                                                        wasmstream_write_back_t* out);
 
 /* ------------------------------------------------------------------------
  * compileStreaming(fetch(url)) */

@@ -1,5 +1,6 @@
 /* wasmstream.h: compileStreaming from a URL with the Web's checks (status,
- * MIME type, CORS, CSP), the code cache and its statistics, feature flags.
+ * MIME type, CORS, CSP), the code cache, its statistics and write-back,
+ * feature flags.
  *   streaming BASE_URL CACHE_FILE SIMD_WASM
  * BASE_URL serves add.wasm, add.bin (same bytes, another MIME type) and
  * garbage.wasm (not a module) from a loopback server. */
@@ -106,6 +107,40 @@ int main(int argc, char** argv) {
   compile(store, "new engine, same file", base, "add.wasm", NULL);
   print_stats("stats", engine);
   wasm_store_delete(store);
+  wasm_engine_delete(engine);
+
+  /* Write-back: add's code, compiled on its first call, goes into the entry;
+   * the next engine loads it from there instead of compiling it. */
+  for (int round = 1; round <= 2; ++round) {
+    config = wasm_config_new();
+    wasmstream_config_set_cache(config, argv[2], WASMSTREAM_CACHE_CONTENT, 0, 0);
+    wasmstream_config_set_cache_write_back(config, true);
+    engine = wasm_engine_new_with_config(config);
+    store = wasm_store_new(engine);
+    char url[512];
+    snprintf(url, sizeof url, "%sadd.wasm", base);
+    struct outcome o = {0};
+    wasmstream_module_compile_streaming(store, url, NULL, on_compiled, &o);
+    CHECK(o.module != NULL);
+    printf("write-back engine %d: add(40, 2) = %d\n", round, call_add(store, o.module));
+    wasmstream_write_back_t wb;
+    wasmstream_engine_cache_write_back(engine, &wb);
+    printf("write-back %d: queued %llu, unchanged %llu, functions compiled %llu, loaded %llu\n",
+           round, (unsigned long long)wb.queued, (unsigned long long)wb.unchanged,
+           (unsigned long long)wb.functions_compiled, (unsigned long long)wb.functions_loaded);
+    wasmstream_engine_cache_write_back(engine, &wb);  /* nothing compiled since */
+    printf("write-back %d again: queued %llu, unchanged %llu\n", round,
+           (unsigned long long)wb.queued, (unsigned long long)wb.unchanged);
+    wasm_module_delete(o.module);
+    wasm_store_delete(store);
+    wasm_engine_delete(engine);
+  }
+  /* Without write-back on, the call writes nothing. */
+  engine = wasm_engine_new();
+  wasmstream_write_back_t none;
+  wasmstream_engine_cache_write_back(engine, &none);
+  wasmstream_engine_cache_write_back(engine, NULL);
+  printf("write-back off: queued %llu\n", (unsigned long long)none.queued);
   wasm_engine_delete(engine);
 
   /* Feature flags. */

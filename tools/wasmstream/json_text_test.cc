@@ -34,8 +34,26 @@ TEST(JsonTextTest, QuotesBackslashesAndEveryControlCharacter) {
   ExpectSameAsNlohmann("\x7f");
 }
 
+// Plain bytes are skipped eight at a time: an escape at every offset of
+// strings that span several words, next to bytes just above and below the
+// escaped ranges, must still be found.
+TEST(JsonTextTest, EscapeAtEveryOffsetOfLongNames) {
+  const std::string kSpecial[] = {"\"", "\\", std::string(1, '\0'), "\x1f", "\n"};
+  for (size_t len = 1; len <= 25; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      for (const std::string& special : kSpecial) {
+        std::string s;  // bytes just outside the escaped ranges: ' ' is 0x20
+        for (size_t i = 0; i < len; ++i) s += "! #[]\x7f"[i % 6];
+        s.replace(at, 1, special);
+        ExpectSameAsNlohmann(s);
+      }
+    }
+  }
+}
+
 TEST(JsonTextTest, Utf8PassesThrough) {
   ExpectSameAsNlohmann("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  ExpectSameAsNlohmann("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n");
 }
 
 TEST(JsonTextTest, AppendsAfterExistingText) {

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "base/huge_pages.h"
+
 #include "wasm/function_body_decoder.h"
 #include "wasm/serialization/code_so_far.h"
 #include "wasm/serialization/serialized_code.h"
@@ -114,7 +116,7 @@ std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) 
     w.Range(e.offset.bytes);
     w.Type(e.elem_type);
     w.Vec(e.exprs, [&](const ConstExpr& c) { w.Range(c.bytes); });
-    w.Vec(e.func_indices, [&](uint32_t f) { w.U32(f); });
+    w.Array(e.func_indices);
     w.Bool(e.uses_exprs);
   });
   w.U32(static_cast<uint32_t>(m.data.size()));
@@ -393,7 +395,7 @@ Result<std::shared_ptr<Module>> Load(std::span<const uint8_t> bytes,
   {
     uint32_t n = 0;
     std::span<const uint8_t> rec = r.Records("functions", kFunctionRecordBytes, &n);
-    m->functions.resize(n);
+    base::ResizeForFill(m->functions, n);
     bool flags_ok = true;
     for (uint32_t i = 0; i < n; ++i, rec = rec.subspan(kFunctionRecordBytes)) {
       Function& f = m->functions[i];
@@ -442,7 +444,7 @@ Result<std::shared_ptr<Module>> Load(std::span<const uint8_t> bytes,
     e.offset.bytes = r.Range("elem offset");
     e.elem_type = r.Type("elem type");
     vec(e.exprs, "elem exprs", kRangeBytes, [&](ConstExpr& c) { c.bytes = r.Range("elem expr"); });
-    vec(e.func_indices, "elem functions", 4, [&](uint32_t& f) { f = r.U32("elem function"); });
+    r.Array(e.func_indices, "elem functions");
     e.uses_exprs = r.Bool("elem uses exprs");
   });
   {

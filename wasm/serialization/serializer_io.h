@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/huge_pages.h"
 #include "wasm/module.h"
 #include "wasm/result.h"
 
@@ -154,7 +155,7 @@ class Reader {
   void Array(std::vector<T>& out, const char* what) {
     uint32_t n = Count(what, sizeof(T));
     if (!Need(size_t{n} * sizeof(T), what)) return;
-    out.resize(n);
+    base::ResizeForFill(out, n);
     if constexpr (std::endian::native == std::endian::little) {
       if (n) std::memcpy(out.data(), b_.data() + pos_, size_t{n} * sizeof(T));
       pos_ += size_t{n} * sizeof(T);
