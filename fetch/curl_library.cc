@@ -51,6 +51,8 @@ Loaded Load() {
              Resolve(handle, "curl_slist_append", &c.slist_append, &e) &&
              Resolve(handle, "curl_slist_free_all", &c.slist_free_all, &e);
   if (!all) return out;
+  // Runs on whichever thread fetches first, with others running: libcurl
+  // 7.84 and later make this thread-safe (curl --version lists "threadsafe").
   if (CURLcode code = c.global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK) {
     out.error = std::string("curl_global_init failed (code ") + std::to_string(code) + ")";
     return out;
