@@ -4,7 +4,6 @@
 #define WASMSTREAM_WASM_MODULE_H_
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -103,11 +102,6 @@ struct CustomSection {
   ByteRange payload;  // excluding the name
 };
 
-struct Names {
-  std::string module;
-  std::map<uint32_t, std::string> functions;
-};
-
 struct Module;
 
 // Compiled code kept in serialized form (a code-cache payload) and loaded a
@@ -174,7 +168,6 @@ struct Module {
   std::vector<DataSegment> data;
   std::optional<uint32_t> data_count;
   std::vector<CustomSection> custom_sections;
-  Names names;
 
   uint32_t num_imported_functions = 0;
   uint32_t num_imported_tables = 0;

@@ -169,7 +169,6 @@ Status ModuleDecoder::Finish(uint32_t end_offset) {
   }
   m.data = std::move(late_data_);
   for (CustomSection& c : late_custom_) m.custom_sections.push_back(std::move(c));
-  m.names = std::move(late_names_);
   // m.code stays empty: a compiling sink sizes it; a lazy module compiles
   // each function on its first call.
   return Ok{};

@@ -58,8 +58,8 @@ class ModuleDecoder {
   Module& module() { return *module_; }
   std::shared_ptr<Module> TakeModule() { return std::move(module_); }
   bool failed() const { return failed_; }
-  // The name section's names so far (merged into the module by Finish()).
-  const Names& names() const { return late_names_; }
+  // The custom sections so far (merged into the module by Finish()).
+  const std::vector<CustomSection>& custom_sections() const { return late_custom_; }
   const CompileError& error() const { return error_; }
 
  private:
@@ -104,7 +104,6 @@ class ModuleDecoder {
   // Sections after the code section, merged into the module by Finish().
   std::vector<DataSegment> late_data_;
   std::vector<CustomSection> late_custom_;
-  Names late_names_;
   bool saw_data_section_ = false;
 };
 

@@ -11,15 +11,15 @@
 #include "wasm/code_sink.h"
 #include "wasm/function_body_decoder.h"
 #include "wasm/module_decoder.h"
+#include "wasm/name_section.h"
 #include "wasm/streaming_decoder.h"
 #include "wasm/worker_pool.h"
 
 namespace wasmstream::wasm {
 
-std::string FunctionErrorPrefix(uint32_t func_index, const Names& names) {
+std::string FunctionErrorPrefix(uint32_t func_index, const std::optional<std::string>& name) {
   std::string s = "Compiling function #" + std::to_string(func_index);
-  auto it = names.functions.find(func_index);
-  if (it != names.functions.end()) s += " \"" + it->second + "\"";
+  if (name) s += " \"" + *name + "\"";
   return s + " failed: ";
 }
 
@@ -94,8 +94,9 @@ struct StreamingCompiler::State {
   CompileResult BuildResult() {
     if (body_error) {
       uint32_t f = first_error_func.load();
-      return CompileError{body_error->offset,
-                          FunctionErrorPrefix(f, decoder.names()) + body_error->message};
+      std::optional<std::string> name;
+      if (buffer) name = FindFunctionName(buffer->span(), decoder.custom_sections(), f);
+      return CompileError{body_error->offset, FunctionErrorPrefix(f, name) + body_error->message};
     }
     if (decode_error) return *decode_error;
     Status s = decoder.Finish(total_length);

@@ -19,7 +19,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string>
 
 #include "wasm/features.h"
 #include "wasm/limits.h"
@@ -102,8 +104,8 @@ CompileResult CompileModule(std::span<const uint8_t> bytes,
 CompileResult CompileModule(std::span<const uint8_t> bytes, StreamingOptions options);
 
 // "Compiling function #3 "add" failed: <message>" (without a name when the
-// name section has none).
-std::string FunctionErrorPrefix(uint32_t func_index, const Names& names);
+// name section gives none).
+std::string FunctionErrorPrefix(uint32_t func_index, const std::optional<std::string>& name);
 
 }  // namespace wasmstream::wasm
 

@@ -131,12 +131,6 @@ std::vector<uint8_t> SerializeModule(const Module& m, SerializeOptions options) 
     w.Str(c.name);
     w.Range(c.payload);
   });
-  w.Str(m.names.module);
-  w.U32(static_cast<uint32_t>(m.names.functions.size()));
-  for (const auto& [index, name] : m.names.functions) {
-    w.U32(index);
-    w.Str(name);
-  }
   w.U32(m.num_imported_functions);
   w.U32(m.num_imported_tables);
   w.U32(m.num_imported_memories);
@@ -296,10 +290,6 @@ std::optional<std::string> CheckConsistency(const Module& m, uint64_t wire) {
   if (m.data_count && *m.data_count != m.data.size()) return "data count does not match";
   for (const CustomSection& c : m.custom_sections) {
     if (!range_ok(c.payload)) return "custom section outside the wire bytes";
-  }
-  for (const auto& [index, name] : m.names.functions) {
-    (void)name;
-    if (index >= m.functions.size()) return "function name index out of range";
   }
   if (!m.code.empty() && m.code.size() != m.functions.size()) return "code count does not match";
   // The frame layout, exception tables and instructions of compiled code.
@@ -467,13 +457,6 @@ Result<std::shared_ptr<Module>> Load(std::span<const uint8_t> bytes,
     c.name = r.Str("custom section name");
     c.payload = r.Range("custom section payload");
   });
-  m->names.module = r.Str("module name");
-  uint32_t nnames = r.Count("function names", 8);
-  for (uint32_t i = 0; i < nnames && r.ok(); ++i) {
-    uint32_t index = r.U32("function name index");
-    std::string name = r.Str("function name");
-    if (!m->names.functions.emplace(index, std::move(name)).second) r.Fail("duplicate function name");
-  }
   m->num_imported_functions = r.U32("imported functions");
   m->num_imported_tables = r.U32("imported tables");
   m->num_imported_memories = r.U32("imported memories");

@@ -33,7 +33,7 @@ namespace wasmstream::wasm {
 
 // Bump on any change of the format or of what a Module holds: it is part of
 // the cache's engine fingerprint, so old entries are never read.
-inline constexpr uint32_t kSerializationFormatVersion = 2;
+inline constexpr uint32_t kSerializationFormatVersion = 3;
 inline constexpr uint32_t kSerializedMagic = 0x434d5357;  // "WSMC"
 
 // Largest serialized module the loader accepts (a sanity bound; the cache's

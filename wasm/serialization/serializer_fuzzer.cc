@@ -62,7 +62,6 @@ std::vector<uint8_t> ValidSample() {
   m.elems = {e};
   m.data = {{SegmentMode::kActive, 0, ConstExpr{{40, 3}}, {44, 8}}};
   m.custom_sections = {{"c", {52, 4}}};
-  m.names.functions = {{1, "f"}};
   auto c = std::make_shared<FunctionCode>();
   c->func_index = 1;
   c->num_param_slots = 1;

@@ -62,8 +62,6 @@ Module SampleModule() {
             {SegmentMode::kPassive, 0, {}, {70, 5}}};
   m.data_count = 2;
   m.custom_sections = {{"name", {150, 20}}, {"producers", {180, 10}}};
-  m.names.module = "sample";
-  m.names.functions = {{1, "helper"}, {2, "run"}};
   return m;
 }
 
@@ -98,8 +96,6 @@ void ExpectSameModule(const Module& a, const Module& b) {
   EXPECT_EQ(a.data_count, b.data_count);
   ASSERT_EQ(a.custom_sections.size(), b.custom_sections.size());
   EXPECT_EQ(a.custom_sections[1].name, b.custom_sections[1].name);
-  EXPECT_EQ(a.names.functions, b.names.functions);
-  EXPECT_EQ(a.names.module, b.names.module);
   EXPECT_EQ(a.tables[0].init.has_value(), b.tables[0].init.has_value());
   EXPECT_EQ(a.memories[0].limits, b.memories[0].limits);
   EXPECT_EQ(a.elems[1].exprs.size(), b.elems[1].exprs.size());
