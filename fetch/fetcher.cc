@@ -1,7 +1,9 @@
 // The Fetcher's network thread: libcurl's multi interface, one easy handle per
 // redirect hop, the Fetch standard's main fetch / HTTP fetch / HTTP-redirect
 // fetch steps around it. Everything touching curl runs on the network thread;
-// other threads only Post() commands (and wake the thread).
+// other threads only Post() commands (and wake the thread). libcurl is loaded
+// by the first http(s) fetch (curl_library.h); until then the thread waits on
+// a condition variable instead of in curl_multi_poll.
 #include "fetch/fetcher.h"
 
 #include <curl/curl.h>
@@ -13,6 +15,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <future>
 #include <mutex>
@@ -23,6 +26,7 @@
 #include "fetch/chunk_pool.h"
 #include "fetch/content_decoder.h"
 #include "fetch/cors.h"
+#include "fetch/curl_library.h"
 #include "fetch/data_url.h"
 
 namespace wasmstream::fetch {
@@ -67,11 +71,6 @@ std::string PercentDecodePath(const std::string& in) {
   return out;
 }
 
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 struct Transfer;
 
 // One fetch, across its redirect hops. Lives on the network thread.
@@ -111,6 +110,7 @@ enum class Phase { kHeaders, kBody, kRedirect, kDiscard };
 // One easy handle: one hop of a Job.
 struct Transfer {
   void* core = nullptr;  // the Fetcher::Core running it (outlives it)
+  const CurlLibrary* curl = nullptr;
   CURL* easy = nullptr;
   curl_slist* header_list = nullptr;
   std::shared_ptr<Job> job;
@@ -132,7 +132,7 @@ struct Transfer {
   char errbuf[CURL_ERROR_SIZE] = {};
 
   ~Transfer() {
-    if (header_list) curl_slist_free_all(header_list);
+    if (header_list) curl->slist_free_all(header_list);
   }
 };
 
@@ -142,14 +142,10 @@ class Fetcher::Core : public std::enable_shared_from_this<Core> {
  public:
   explicit Core(FetcherOptions options)
       : options_(std::move(options)),
-        chunk_pool_(ChunkPool::Create(kMaxBodyChunkBytes, kMaxIdleChunkBuffers)) {
-    GlobalInit();
-    multi_ = curl_multi_init();
-    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, kMaxConnectionsPerHost);
-    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, kMaxTotalConnections);
-    curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+        chunk_pool_(ChunkPool::Create(kMaxBodyChunkBytes, kMaxIdleChunkBuffers)) {}
+  ~Core() {
+    if (multi_) curl_->multi_cleanup(multi_);
   }
-  ~Core() { curl_multi_cleanup(multi_); }
 
   void Start() {
     thread_ = std::thread([self = shared_from_this()] { self->Run(); });
@@ -161,12 +157,18 @@ class Fetcher::Core : public std::enable_shared_from_this<Core> {
 
   // Thread-safe: queue {command} for the network thread and wake it.
   void Post(std::function<void()> command) {
+    CURLM* multi;
+    const CurlLibrary* curl;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (command) commands_.push_back(std::move(command));
       else stop_requested_ = true;
+      multi = multi_;
+      curl = curl_;
     }
-    curl_multi_wakeup(multi_);
+    // The thread waits in curl_multi_poll once curl is loaded, on {idle_} before.
+    if (multi) curl->multi_wakeup(multi);
+    else idle_.notify_one();
   }
 
   bool OnNetworkThread() const { return std::this_thread::get_id() == thread_.get_id(); }
@@ -198,6 +200,9 @@ class Fetcher::Core : public std::enable_shared_from_this<Core> {
   void Run();
   void RunCommands(std::vector<std::function<void()>>* commands);
   void MainFetch(const std::shared_ptr<Job>& job);
+  // Loads libcurl and makes the multi handle, the first time; false with
+  // {*error} set if libcurl cannot be loaded.
+  bool EnsureCurl(std::string* error);
   void StartCurl(const std::shared_ptr<Job>& job);
   void StartFile(const std::shared_ptr<Job>& job);
   void ReadFile(const std::shared_ptr<Job>& job);
@@ -229,10 +234,15 @@ class Fetcher::Core : public std::enable_shared_from_this<Core> {
   const FetcherOptions options_;
   // Buffers of network and file chunks (the readers give them back).
   const std::shared_ptr<ChunkPool> chunk_pool_;
-  CURLM* multi_;
   std::thread thread_;
   std::atomic<size_t> active_{0};
   std::mutex mutex_;
+  // Wakes the network thread while libcurl is not loaded.
+  std::condition_variable idle_;
+  // Protected by {mutex_}; set once, together, by the network thread, which
+  // reads them without the lock (it is their only writer):
+  const CurlLibrary* curl_ = nullptr;
+  CURLM* multi_ = nullptr;
   // Protected by {mutex_}:
   std::vector<std::function<void()>> commands_;
   bool stop_requested_ = false;
@@ -273,18 +283,24 @@ void Fetcher::Core::Run() {
       }
       break;
     }
-    int running = 0;
-    curl_multi_perform(multi_, &running);
-    PushAllPending();
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
-      if (msg->msg == CURLMSG_DONE) OnDone(msg->easy_handle, msg->data.result);
+    if (multi_) {
+      int running = 0;
+      curl_->multi_perform(multi_, &running);
+      PushAllPending();
+      int left = 0;
+      while (CURLMsg* msg = curl_->multi_info_read(multi_, &left)) {
+        if (msg->msg == CURLMSG_DONE) OnDone(msg->easy_handle, msg->data.result);
+      }
     }
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::unique_lock<std::mutex> lock(mutex_);
       if (!commands_.empty() || stop_requested_) continue;
+      if (!multi_) {
+        idle_.wait(lock, [this] { return !commands_.empty() || stop_requested_; });
+        continue;
+      }
     }
-    curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+    curl_->multi_poll(multi_, nullptr, 0, 1000, nullptr);
   }
   // Shutting down: every job still running ends with an error.
   std::vector<std::shared_ptr<Job>> left;
@@ -328,8 +344,8 @@ void Fetcher::Core::Abort(const std::shared_ptr<Job>& job, const FetchError& rea
 
 void Fetcher::Core::RemoveTransfer(const std::shared_ptr<Transfer>& t) {
   if (!t->easy) return;
-  curl_multi_remove_handle(multi_, t->easy);
-  curl_easy_cleanup(t->easy);
+  curl_->multi_remove_handle(multi_, t->easy);
+  curl_->easy_cleanup(t->easy);
   transfers_.erase(t->easy);
   t->easy = nullptr;
   if (t->job->transfer == t) t->job->transfer = nullptr;
@@ -397,71 +413,93 @@ void Fetcher::Core::MainFetch(const std::shared_ptr<Job>& job) {
   StartCurl(job);
 }
 
+bool Fetcher::Core::EnsureCurl(std::string* error) {
+  if (multi_) return true;
+  const CurlLibrary* curl = LoadCurl(error);
+  if (!curl) return false;
+  CURLM* multi = curl->multi_init();
+  if (!multi) {
+    *error = "curl_multi_init failed";
+    return false;
+  }
+  curl->multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, kMaxConnectionsPerHost);
+  curl->multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, kMaxTotalConnections);
+  curl->multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  std::lock_guard<std::mutex> lock(mutex_);
+  curl_ = curl;
+  multi_ = multi;  // from now on Post() wakes curl_multi_poll
+  return true;
+}
+
 void Fetcher::Core::StartCurl(const std::shared_ptr<Job>& job) {
   Request& req = job->request;
   const Url& url = job->current_url();
+  if (std::string error; !EnsureCurl(&error)) {
+    return Fail(job, FetchError::Type("Failed to fetch " + url.href() + ": " + error));
+  }
   auto t = std::make_shared<Transfer>();
   t->job = job;
   t->core = this;
-  CURL* e = curl_easy_init();
+  t->curl = curl_;
+  CURL* e = curl_->easy_init();
   t->easy = e;
-  curl_easy_setopt(e, CURLOPT_URL, url.WithoutFragment().c_str());
-  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_BUFFERSIZE, static_cast<long>(kCurlReceiveBufferBytes));
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Core::WriteCallback);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_->easy_setopt(e, CURLOPT_URL, url.WithoutFragment().c_str());
+  curl_->easy_setopt(e, CURLOPT_PRIVATE, t.get());
+  curl_->easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+  curl_->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_->easy_setopt(e, CURLOPT_BUFFERSIZE, static_cast<long>(kCurlReceiveBufferBytes));
+  curl_->easy_setopt(e, CURLOPT_WRITEFUNCTION, &Core::WriteCallback);
+  curl_->easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+  curl_->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 
   {
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Core::HeaderCallback);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+    curl_->easy_setopt(e, CURLOPT_HEADERFUNCTION, &Core::HeaderCallback);
+    curl_->easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     // Decoded here, not by curl, so decoding follows backpressure.
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, kAcceptEncoding);
-    curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);   // redirects are ours
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
+    curl_->easy_setopt(e, CURLOPT_ACCEPT_ENCODING, kAcceptEncoding);
+    curl_->easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+    curl_->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);   // redirects are ours
+    curl_->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
     long idle_s = std::max(1L, (options_.idle_timeout_ms + 999) / 1000);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, idle_s);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_->easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_->easy_setopt(e, CURLOPT_LOW_SPEED_TIME, idle_s);
+    curl_->easy_setopt(e, CURLOPT_USERAGENT, options_.user_agent.c_str());
     long version = CURL_HTTP_VERSION_2TLS;
     if (options_.http_version == HttpVersion::kHttp1Only) version = CURL_HTTP_VERSION_1_1;
     if (options_.http_version == HttpVersion::kHttp2PriorKnowledge)
       version = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, version);
+    curl_->easy_setopt(e, CURLOPT_HTTP_VERSION, version);
     if (!options_.extra_ca_file.empty()) {
-      curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &Core::SslContextCallback);
-      curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, this);
+      curl_->easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &Core::SslContextCallback);
+      curl_->easy_setopt(e, CURLOPT_SSL_CTX_DATA, this);
     }
     if (req.method == "HEAD") {
-      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+      curl_->easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (req.method != "GET") {
-      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+      curl_->easy_setopt(e, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     }
     if (req.body) {
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body->size()));
-      curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, reinterpret_cast<const char*>(req.body->data()));
-      if (req.method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+      curl_->easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body->size()));
+      curl_->easy_setopt(e, CURLOPT_COPYPOSTFIELDS, reinterpret_cast<const char*>(req.body->data()));
+      if (req.method != "POST") curl_->easy_setopt(e, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     }
     bool send_origin = job->tainting == Tainting::kCors ||
                        (req.origin && req.method != "GET" && req.method != "HEAD");
     if (send_origin) {
       std::string line = "Origin: " + job->SerializedOrigin();
-      t->header_list = curl_slist_append(t->header_list, line.c_str());
+      t->header_list = curl_->slist_append(t->header_list, line.c_str());
     }
     for (const auto& [n, v] : req.headers.entries()) {
       std::string line = v.empty() ? n + ";" : n + ": " + v;  // "Name;" sends an empty value
-      t->header_list = curl_slist_append(t->header_list, line.c_str());
+      t->header_list = curl_->slist_append(t->header_list, line.c_str());
     }
     if (req.body && !req.headers.Has("Content-Type"))
-      t->header_list = curl_slist_append(t->header_list, "Content-Type: text/plain;charset=UTF-8");
-    if (t->header_list) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
+      t->header_list = curl_->slist_append(t->header_list, "Content-Type: text/plain;charset=UTF-8");
+    if (t->header_list) curl_->easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
   }
   transfers_[e] = t;
   job->transfer = t;
-  curl_multi_add_handle(multi_, e);
+  curl_->multi_add_handle(multi_, e);
 }
 
 // file: URLs. Headers come from stat(): 200 with Content-Length and a
@@ -557,7 +595,7 @@ void Fetcher::Core::OnResume(const std::shared_ptr<Job>& job) {
   }
   if (job->transfer && job->transfer->easy) {
     job->transfer->paused = false;
-    curl_easy_pause(job->transfer->easy, CURLPAUSE_CONT);
+    curl_->easy_pause(job->transfer->easy, CURLPAUSE_CONT);
   }
 }
 
@@ -828,7 +866,7 @@ void Fetcher::Core::OnDone(CURL* easy, CURLcode code) {
   }
   if (t->failure) return Fail(job, *t->failure);
   if (code != CURLE_OK) {
-    std::string why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
+    std::string why = t->errbuf[0] ? t->errbuf : curl_->easy_strerror(code);
     std::string what = job->responded ? "Error reading the body of " : "Failed to fetch ";
     return Fail(job, FetchError::Type(what + job->current_url().href() + ": " + why));
   }

@@ -1,6 +1,8 @@
 // Fetcher: runs fetches on one network thread with libcurl's multi interface
 // (many transfers at once, HTTP/1.1 and HTTP/2, TLS with the system trust
 // store plus an optional extra CA file), and serves file: and data: URLs.
+// libcurl is loaded by the first http: or https: fetch (curl_library.h); if
+// it cannot be, those fetches are network errors that say why.
 //
 // Fetch(request, callback) may be called from any thread. The callback runs
 // exactly once, on the network thread, when the final response's headers

@@ -90,4 +90,12 @@ check CompileCspBlocks 1 "$bin" compile --no-cache --csp "script-src 'self'" "$t
 check Demo 0 "$bin" demo && expect DemoImport 'imported_func called with 42'
 check UnknownCommand 2 "$bin" no-such-command
 
+# Every shared library the program names is one it uses: each is mapped and
+# relocated at every start of every command (docs/startup.md).
+check LinksOnlyUsedLibraries 0 ldd -u "$bin"
+# libcurl and the libraries under it are loaded by the first http(s) fetch
+# (fetch/curl_library.h), not at every start; --version loads it to name it.
+check Ldd 0 ldd "$bin" && lacks NoLibcurlAtStart 'libcurl'
+check Version 0 "$bin" --version && expect VersionNamesLibcurl 'libcurl [0-9]'
+
 finish

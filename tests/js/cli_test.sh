@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `wasmstream js` end to end: MDN's compileStreaming example through --serve,
 # exit statuses, errors printed with their stack, --csp, --location, the
-# file: base without either.
+# file: base without either. Every check runs through the exec of the
+# wasmstream-js program beside wasmstream; the last ones check that split.
 #   cli_test.sh WASMSTREAM EXAMPLE_DIR
 set -uo pipefail
 bin="$(realpath "$1")"
@@ -67,6 +68,31 @@ check "--serve serves nothing outside DIR" 0 "status 404" "" -- "$bin" js --serv
 check "a missing file exits 1" 1 "" "cannot read" -- "$bin" js "$tmp/none.js"
 check "no file is a usage error" 2 "" "usage" -- "$bin" js
 check "an unknown option is a usage error" 2 "" "unknown option" -- "$bin" js --nope "$tmp/a.js"
+
+# JavaScriptCore (and ICU, glib, ... under it) is loaded by wasmstream-js only,
+# not at the start of every wasmstream command.
+if ldd "$bin" | grep -q javascriptcore; then
+  echo "FAIL wasmstream does not load JavaScriptCore:"
+  ldd "$bin" | grep javascriptcore
+  failures=$((failures + 1))
+else
+  echo "PASS wasmstream does not load JavaScriptCore"
+fi
+if ldd "$(dirname "$bin")/wasmstream-js" | grep -q javascriptcore; then
+  echo "PASS wasmstream-js loads JavaScriptCore"
+else
+  echo "FAIL wasmstream-js loads JavaScriptCore (is the check above able to fail?)"
+  failures=$((failures + 1))
+fi
+
+mkdir -p "$tmp/linked" "$tmp/alone"
+ln -sf "$bin" "$tmp/linked/wasmstream"
+check "a symlink to wasmstream finds wasmstream-js" 0 "shared 2" "" -- \
+  "$tmp/linked/wasmstream" js "$tmp/a.js" "$tmp/b.js"
+cp "$bin" "$tmp/alone/wasmstream"
+check "without wasmstream-js beside it, js says so" 1 "" \
+  "cannot run $(realpath "$tmp/alone")/wasmstream-js: No such file or directory" -- \
+  "$tmp/alone/wasmstream" js "$tmp/a.js"
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures failed"

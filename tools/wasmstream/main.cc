@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include <curl/curl.h>
 #include <sqlite3.h>
 
+#include "fetch/curl_library.h"
 #include "tools/wasmstream/command.h"
 
 namespace wasmstream::cli {
@@ -38,8 +38,12 @@ void PrintHelp(FILE* out) {
 }
 
 void PrintVersion() {
-  std::printf("wasmstream %s (libcurl %s, SQLite %s)\n", kVersion,
-              curl_version_info(CURLVERSION_NOW)->version, sqlite3_libversion());
+  // libcurl is loaded on demand (fetch/curl_library.h): here, to name it.
+  std::string error;
+  const fetch::CurlLibrary* curl = fetch::LoadCurl(&error);
+  std::string libcurl = curl ? std::string("libcurl ") + curl->version_info(CURLVERSION_NOW)->version
+                             : "no libcurl: " + error;
+  std::printf("wasmstream %s (%s, SQLite %s)\n", kVersion, libcurl.c_str(), sqlite3_libversion());
 }
 
 }  // namespace
