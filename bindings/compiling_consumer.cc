@@ -15,6 +15,7 @@ class CompilingConsumer final : public ModuleStreamConsumer {
     options.pool = pool;
     options.sink_factory = info.sink_factory;
     options.wire_buffer = info.wire_buffer;
+    options.expected_size = info.body_size.value_or(0);
     compiler_ = std::make_unique<wasm::StreamingCompiler>(std::move(options));
   }
 

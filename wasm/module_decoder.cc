@@ -141,18 +141,9 @@ Status ModuleDecoder::StartCodeSection(uint32_t count, uint32_t count_offset) {
   return Ok{};
 }
 
-// Straight into the function table (sized by the function section, so it
-// never moves now): workers validating other bodies read only type indices,
-// another field. A side table copied at the end cost 8 bytes a function of
-// fresh memory (pandoc.wasm: 620k functions).
-Status ModuleDecoder::AddFunctionBody(uint32_t index, ByteRange range) {
+Status ModuleDecoder::BodyOutOfOrder(ByteRange range) {
   if (failed_) return error_;
-  if (index != bodies_added_ || index >= declared_functions_) {
-    return Fail({range.offset, "internal error: body out of order"});
-  }
-  module_->functions[module_->num_imported_functions + index].body = range;
-  ++bodies_added_;
-  return Ok{};
+  return Fail({range.offset, "internal error: body out of order"});
 }
 
 Status ModuleDecoder::Finish(uint32_t end_offset) {

@@ -224,6 +224,54 @@ TEST(CodeSectionTest, BodiesAndTrailingBytes) {
   ExpectFailure(m, 11, "section size mismatch");
 }
 
+// Body sizes in every LEB length the format allows (padded ones too) and a
+// body over 127 bytes: the splitter reads whole bodies in place and falls
+// back to reading byte by byte for a size or body that is not all there; both
+// must find the same bodies at every split point.
+TEST(CodeSectionTest, BodySizesOfEveryLebLength) {
+  Bytes long_body = {0x00};  // no locals, 198 nops, end: 200 bytes
+  long_body.insert(long_body.end(), 198, 0x01);
+  long_body.push_back(0x0B);
+  const std::vector<Bytes> sizes = {{0x02}, {0x82, 0x00}, {0x82, 0x80, 0x00},
+                                    {0x82, 0x80, 0x80, 0x00}, {0x82, 0x80, 0x80, 0x80, 0x00},
+                                    {0xC8, 0x01}};
+  Bytes funcs = {0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+  Bytes code = {0x06};
+  std::vector<ByteRange> expected;
+  const uint32_t code_payload = 8 + 6 + 9 + 3;  // preamble, type, function sections, code id+len
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    const Bytes& body = i + 1 == sizes.size() ? long_body : kEmptyBody;
+    code = Cat({code, sizes[i]});
+    expected.push_back({code_payload + static_cast<uint32_t>(code.size()),
+                        static_cast<uint32_t>(body.size())});
+    code = Cat({code, body});
+  }
+  ASSERT_EQ(code.size(), 228u);  // a two-byte section length, as code_payload assumes
+  Bytes m = Cat({Preamble(), Section(1, {0x01, 0x60, 0x00, 0x00}), Section(3, funcs),
+                 Section(10, code)});
+  ExpectVerifies(m);
+  for (size_t chunk : {size_t{0}, size_t{1}, size_t{3}}) {
+    CompileResult r = testing::CompileInChunks(m, chunk, Features::Wasm20());
+    ASSERT_TRUE(r.ok()) << r.error().Format();
+    ASSERT_EQ(r.value()->functions.size(), expected.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(r.value()->functions[i].body.offset, expected[i].offset) << i;
+      EXPECT_EQ(r.value()->functions[i].body.length, expected[i].length) << i;
+    }
+  }
+}
+
+// A body size whose LEB runs past the end of the code section, with more
+// bytes after it (so the whole size looks readable) or without.
+TEST(CodeSectionTest, BodySizeLebPastSectionEnd) {
+  Bytes code_section = Section(10, {0x02, 0x02, 0x00, 0x0B, 0x80});
+  Bytes head = Cat({Preamble(), Section(1, {0x01, 0x60, 0x00, 0x00}), Section(3, {0x02, 0x00, 0x00})});
+  uint32_t section_end = static_cast<uint32_t>(head.size() + code_section.size());
+  ExpectFailure(Cat({head, code_section, Section(0, Name("after"))}), section_end,
+                "unexpected end of section or function");
+  ExpectFailure(Cat({head, code_section}), section_end, "unexpected end of section or function");
+}
+
 TEST(CodeSectionTest, BodyPastSectionEnd) {
   // type, func, code section of 3 bytes: count 1, body size 5.
   Bytes m = Cat({Preamble(), Section(1, {0x01, 0x60, 0x00, 0x00}), Section(3, {0x01, 0x00}),

@@ -68,7 +68,7 @@ void ModuleDecoder::DecodeElementSection(Decoder& d) {
       s.func_indices.reserve(count);
       for (uint32_t k = 0; k < count && d.ok(); ++k) {
         uint32_t f_at = d.offset();
-        uint32_t f = d.u32v();
+        uint32_t f = d.u32v_short();
         if (!d.ok()) break;
         if (f >= m.functions.size()) {
           d.Fail(f_at, "unknown function " + std::to_string(f));

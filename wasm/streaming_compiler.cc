@@ -53,28 +53,59 @@ struct StreamingCompiler::State {
   bool completed = false;
   std::function<void(CompileResult)> done;
 
-  // A body's bytes point into {buffer}. Not a Piece: a reference count per
-  // body, raised on the delivering thread and dropped on a worker, bounced
-  // its cache line between the cores for each of pandoc's 620,000 bodies.
-  struct Body {
-    uint32_t func_index;
-    std::span<const uint8_t> bytes;
-    uint32_t offset;
-  };
-
-  void ValidateBody(const Body& b) {
+  // Validates (and compiles) body {func_index}, whose bytes are {bytes} at
+  // module offset {offset}.
+  void ValidateBody(uint32_t func_index, std::span<const uint8_t> bytes, uint32_t offset) {
     if (aborted.load(std::memory_order_relaxed)) return;
-    if (first_error_func.load(std::memory_order_relaxed) < b.func_index) return;
+    if (first_error_func.load(std::memory_order_relaxed) < func_index) return;
     CodeSink* sink = nullptr;
     const Module& m = decoder.module();
-    if (options.sink_factory) sink = options.sink_factory->SinkFor(m, b.func_index);
-    Status s = DecodeFunctionBody(m, b.func_index, b.bytes, b.offset, sink);
+    if (options.sink_factory) sink = options.sink_factory->SinkFor(m, func_index);
+    Status s = DecodeFunctionBody(m, func_index, bytes, offset, sink);
     if (s.ok()) return;
     std::lock_guard<std::mutex> lock(mutex);
-    if (b.func_index < first_error_func.load()) {
-      first_error_func.store(b.func_index);
+    if (func_index < first_error_func.load()) {
+      first_error_func.store(func_index);
       body_error = s.error();
     }
+  }
+
+  // A batch is a run of consecutive functions: each one's bytes are found
+  // through the body range the decoder recorded (module.functions[i].body,
+  // written before the batch was posted and never again) in {buffer}, which
+  // keeps them alive. So the delivering thread records nothing per body for
+  // the workers but that range.
+  void ValidateBodies(uint32_t first_func, uint32_t count) {
+    if (aborted.load(std::memory_order_relaxed)) return;
+    const Module& m = decoder.module();
+    const uint8_t* data = buffer->data();
+    for (uint32_t f = first_func; f < first_func + count; ++f) {
+      const ByteRange& r = m.functions[f].body;
+      std::span<const uint8_t> bytes;
+      if (r.length > 0) bytes = std::span<const uint8_t>(data + r.offset, r.length);
+      ValidateBody(f, bytes, r.offset);
+    }
+  }
+
+  // Bytes received so far, for the prefaulting worker.
+  std::atomic<size_t> received{0};
+
+  // One step (one huge page) of faulting in the wire buffer ahead of the
+  // bytes, then the next as a new task, for as long as no body batch is
+  // queued or running: it only uses a worker that would wait anyway, and a
+  // first body waits for at most one step.
+  static void PrefaultStep(const std::shared_ptr<State>& self, size_t from, size_t end) {
+    {
+      std::lock_guard<std::mutex> lock(self->mutex);
+      if (self->pending > 0 || self->stream_done) return;
+    }
+    if (self->aborted.load(std::memory_order_relaxed)) return;
+    size_t limit = std::min(end, self->received.load(std::memory_order_relaxed) + kMaxPrefaultAhead);
+    if (from >= limit) return;
+    constexpr size_t kStep = size_t{2} << 20;
+    size_t to = std::min(limit, (from / kStep + 1) * kStep);
+    if (!self->buffer->Prefault(from, to)) return;
+    self->pool->Post([self, to, end] { PrefaultStep(self, to, end); });
   }
 
   // Completes once the stream ended and no batch is pending.
@@ -117,37 +148,44 @@ class StreamingCompiler::Processor : public StreamingProcessor {
  public:
   explicit Processor(std::shared_ptr<State> state)
       : state_(std::move(state)),
-        decoder_(this, state_->options.max_module_size, state_->options.wire_buffer) {
-    batch_.reserve(kBatchReserve);
-  }
+        decoder_(this, state_->options.max_module_size, state_->options.wire_buffer) {}
 
   StreamingDecoder& decoder() { return decoder_; }
 
   bool ProcessModuleHeader(std::span<const uint8_t> bytes) override {
-    return Check(state_->decoder.DecodePreamble(bytes));
+    if (!Check(state_->decoder.DecodePreamble(bytes))) return false;
+    StartPrefault();
+    return true;
   }
   bool ProcessSectionId(uint8_t id, uint32_t offset) override {
     return Check(state_->decoder.CheckSectionId(id, offset));
   }
   bool ProcessSection(uint8_t id, Piece payload, uint32_t payload_offset,
                       uint32_t id_offset) override {
-    return Check(state_->decoder.DecodeSection(id, payload.bytes, payload_offset, id_offset));
+    if (!Check(state_->decoder.DecodeSection(id, payload.bytes, payload_offset, id_offset))) {
+      return false;
+    }
+    if (id == static_cast<uint8_t>(SectionId::kFunction)) PrepareSinks();
+    return true;
   }
   bool ProcessCodeSectionHeader(uint32_t count, uint32_t count_offset, uint32_t,
                                 uint32_t) override {
+    num_imported_ = state_->decoder.module().num_imported_functions;
     return Check(state_->decoder.StartCodeSection(count, count_offset));
   }
-  bool ProcessFunctionBody(uint32_t index, Piece body, uint32_t offset) override {
+  bool ProcessFunctionBody(uint32_t index, std::span<const uint8_t> body,
+                           uint32_t offset) override {
     State& s = *state_;
-    uint32_t length = static_cast<uint32_t>(body.bytes.size());
+    uint32_t length = static_cast<uint32_t>(body.size());
     if (!Check(s.decoder.AddFunctionBody(index, ByteRange{offset, length}))) return false;
-    State::Body b{s.decoder.module().num_imported_functions + index, body.bytes, offset};
+    uint32_t func_index = num_imported_ + index;
     if (s.options.validate_inline) {
-      s.ValidateBody(b);
+      s.ValidateBody(func_index, body, offset);
       return true;
     }
+    if (batch_count_ == 0) batch_first_ = func_index;
+    ++batch_count_;
     batch_bytes_ += length;
-    batch_.push_back(std::move(b));
     if (batch_bytes_ >= kBodyBatchBytes) Flush();
     return true;
   }
@@ -160,25 +198,47 @@ class StreamingCompiler::Processor : public StreamingProcessor {
     if (!state_->decode_error) state_->decode_error = std::move(error);
   }
 
+  // The sink factory's per-function tables are made on a worker, which is
+  // idle until the first body: the element section that usually comes
+  // between (pandoc.wasm: 2 MB) decodes meanwhile on this thread.
+  void PrepareSinks() {
+    const std::shared_ptr<CodeSinkFactory>& factory = state_->options.sink_factory;
+    if (!factory || state_->options.validate_inline) return;
+    uint32_t n = static_cast<uint32_t>(state_->decoder.module().functions.size());
+    state_->pool->Post([factory, n] { factory->Prepare(n); });
+  }
+
+  // Once the preamble is in: with the module's size known, an idle worker
+  // starts faulting in the buffer's pages ahead of the bytes.
+  void StartPrefault() {
+    State& s = *state_;
+    if (!decoder_.buffer()) return;
+    if (!s.buffer) s.buffer = decoder_.buffer();
+    uint64_t end = std::min<uint64_t>(s.options.expected_size, s.buffer->capacity());
+    size_t from = decoder_.total_received();
+    if (end <= from || s.options.validate_inline) return;
+    std::shared_ptr<State> state = state_;
+    s.pool->Post([state, from, end] { State::PrefaultStep(state, from, end); });
+  }
+
   // Hands the collected bodies to a worker.
   void Flush() {
-    if (batch_.empty()) return;
+    if (batch_count_ == 0) return;
     if (!state_->buffer) state_->buffer = decoder_.buffer();
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       ++state_->pending;
     }
     std::shared_ptr<State> state = state_;
-    state_->pool->Post([state, batch = std::move(batch_)]() mutable {
-      for (const State::Body& b : batch) state->ValidateBody(b);
+    state_->pool->Post([state, first = batch_first_, count = batch_count_] {
+      state->ValidateBodies(first, count);
       {
         std::lock_guard<std::mutex> lock(state->mutex);
         --state->pending;
       }
       State::MaybeComplete(state);
     });
-    batch_ = {};
-    batch_.reserve(kBatchReserve);
+    batch_count_ = 0;
     batch_bytes_ = 0;
   }
 
@@ -189,12 +249,12 @@ class StreamingCompiler::Processor : public StreamingProcessor {
     return false;
   }
 
-  // Bodies a batch usually holds (bodies of ~100 bytes in a 64 KiB batch).
-  static constexpr size_t kBatchReserve = 512;
-
   std::shared_ptr<State> state_;
   StreamingDecoder decoder_;
-  std::vector<State::Body> batch_;
+  uint32_t num_imported_ = 0;
+  // The batch being collected: functions batch_first_ .. + batch_count_.
+  uint32_t batch_first_ = 0;
+  uint32_t batch_count_ = 0;
   size_t batch_bytes_ = 0;
 };
 
@@ -221,6 +281,7 @@ void StreamingCompiler::OnBytesReceived(std::span<const uint8_t> bytes) {
   if (s.aborted.load() || processor_->decoder().stopped()) return;
   if (bytes.empty()) return;
   processor_->decoder().OnBytesReceived(bytes);
+  s.received.store(processor_->decoder().total_received(), std::memory_order_relaxed);
   if (!s.buffer) s.buffer = processor_->decoder().buffer();
   // Bodies completed by this chunk go to the workers now, not at the next one.
   processor_->Flush();

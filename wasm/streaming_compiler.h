@@ -45,6 +45,12 @@ class CodeSinkFactory {
   // body after body (one allocation per body was measurable on modules of
   // 600,000 small functions).
   virtual CodeSink* SinkFor(const Module& module, uint32_t func_index) = 0;
+  // Once the function section is decoded, on a worker thread, while the
+  // thread delivering the bytes goes on with the sections between it and the
+  // code section: {num_functions} (imports included) is final, so per-function
+  // tables can be sized here rather than by the first SinkFor, which the
+  // first bodies would wait for. May run concurrently with SinkFor.
+  virtual void Prepare(uint32_t num_functions) { (void)num_functions; }
   // Once, after every body validated and before the Module is frozen (any
   // thread; never concurrently with SinkFor). An error fails the compile.
   virtual Status Finish(Module& module) { (void)module; return Ok{}; }
@@ -63,7 +69,17 @@ struct StreamingOptions {
   // copies nothing (the cache hashes and keeps the same bytes). Null: the
   // compiler makes its own and copies each chunk into it once.
   std::shared_ptr<WireBuffer> wire_buffer;
+  // The module's size when known before its bytes (Content-Length), or 0.
+  // Until the first body reaches the pool its workers are idle (the sections
+  // before the code decode on the delivering thread): meanwhile one of them
+  // faults in the pages the next bytes will be copied to (up to this size and
+  // kMaxPrefaultAhead past the bytes received), page zeroing the delivering
+  // thread then skips. Only a hint: a wrong size costs at most those pages.
+  uint64_t expected_size = 0;
 };
+
+// How far past the bytes received the idle workers fault in the wire buffer.
+constexpr size_t kMaxPrefaultAhead = 32u << 20;
 
 using CompileResult = Result<std::shared_ptr<const Module>>;
 

@@ -144,12 +144,17 @@ class CountingFactory : public CodeSinkFactory {
     ++sinks;
     return &sink_;  // stateless: the workers may share it
   }
+  void Prepare(uint32_t num_functions) override {
+    ++prepares;
+    prepared_functions = num_functions;
+  }
   Status Finish(Module& m) override {
     ++finishes;
     finished_functions = m.functions.size();
     return Ok{};
   }
-  std::atomic<int> sinks{0}, starts{0}, instructions{0}, ends{0}, finishes{0};
+  std::atomic<int> sinks{0}, starts{0}, instructions{0}, ends{0}, finishes{0}, prepares{0};
+  std::atomic<uint32_t> prepared_functions{0};
   size_t finished_functions = 0;
 
  private:
@@ -168,6 +173,33 @@ TEST(StreamingCompilerTest, CodeSinkFactorySeesEveryBody) {
   EXPECT_EQ(factory->instructions.load(), 50 * 3);  // local.get, drop, end
   EXPECT_EQ(factory->finishes.load(), 1);
   EXPECT_EQ(factory->finished_functions, 50u);
+}
+
+// The factory hears the function count (imports included) once the function
+// section is decoded, on a worker, so it can size its tables before bodies.
+TEST(StreamingCompilerTest, CodeSinkFactoryIsPreparedAfterTheFunctionSection) {
+  // One imported function "m" "f" of type 0, then 3 defined ones.
+  Bytes m = Cat({testing::Preamble(), testing::Section(1, {0x01, 0x60, 0x00, 0x00}),
+                 testing::Section(2, Cat({{0x01}, testing::Name("m"), testing::Name("f"), {0x00, 0x00}})),
+                 testing::Section(3, {0x03, 0x00, 0x00, 0x00}),
+                 testing::Section(10, Cat({{0x03}, {0x02}, kEmptyBody, {0x02}, kEmptyBody, {0x02},
+                                           kEmptyBody}))});
+  auto factory = std::make_shared<CountingFactory>();
+  StreamingOptions o;
+  o.sink_factory = factory;
+  CompileResult r = CompileModule(m, o);
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  EXPECT_EQ(factory->prepares.load(), 1);
+  EXPECT_EQ(factory->prepared_functions.load(), 4u);
+  EXPECT_EQ(factory->ends.load(), 3);
+
+  // Bodies validated inline need no worker, and get no Prepare.
+  auto inline_factory = std::make_shared<CountingFactory>();
+  o.sink_factory = inline_factory;
+  o.validate_inline = true;
+  ASSERT_TRUE(CompileModule(m, o).ok());
+  EXPECT_EQ(inline_factory->prepares.load(), 0);
+  EXPECT_EQ(inline_factory->ends.load(), 3);
 }
 
 // Destroying an unfinished compiler aborts it: bodies already queued on the

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "wasm/decoder.h"
+#include "wasm/leb128.h"
 #include "wasm/limits.h"
 
 namespace wasmstream::wasm {
@@ -98,6 +99,41 @@ void StreamingDecoder::AfterBody() {
   state_ = State::kSectionId;
 }
 
+void StreamingDecoder::WholeBodies(size_t& pos) {
+  const uint8_t* data = buffer_->data();
+  while (state_ == State::kBodySize && !stopped_) {
+    // The size: at most 4 bytes (larger bodies exceed the function size
+    // limit, an error the byte-by-byte path words), all received and inside
+    // the section.
+    uint32_t size, n;
+    size_t available = total_ - pos;
+    if (available >= 5) {
+      if (!leb128::ReadShortU32(data + pos, &size, &n)) return;
+    } else if (available >= 1 && data[pos] < 0x80) {
+      size = data[pos];
+      n = 1;
+    } else {
+      return;
+    }
+    uint64_t start = consumed_ + n;
+    if (start > section_end_ || size > kSpecMaxFunctionSize || size > section_end_ - start ||
+        size > available - n) {
+      return;
+    }
+    leb_offset_ = static_cast<uint32_t>(consumed_);
+    piece_offset_ = start;
+    pos += n + size;
+    consumed_ = start + size;
+    std::span<const uint8_t> body;
+    if (size > 0) body = std::span<const uint8_t>(data + start, size);
+    if (!processor_->ProcessFunctionBody(body_index_, body, static_cast<uint32_t>(start))) {
+      stopped_ = true;
+      return;
+    }
+    AfterBody();
+  }
+}
+
 bool StreamingDecoder::Step(size_t& pos) {
   const uint8_t* data = buffer_->data();
   // States that read within the code section must not pass its end.
@@ -188,6 +224,12 @@ bool StreamingDecoder::Step(size_t& pos) {
       return true;
     }
     case State::kBodySize: {
+      if (leb_.empty()) {
+        uint32_t before = body_index_;
+        WholeBodies(pos);
+        if (stopped_) return false;
+        if (body_index_ != before) return true;  // the checks above, again
+      }
       uint32_t size;
       if (leb_.empty() && data[pos] < 0x80) {
         // A one-byte size (most bodies are under 128 bytes), read in place.
@@ -212,7 +254,7 @@ bool StreamingDecoder::Step(size_t& pos) {
       piece_offset_ = consumed_;
       state_ = State::kBody;
       if (size == 0) {
-        if (!processor_->ProcessFunctionBody(body_index_, Piece{}, static_cast<uint32_t>(piece_offset_))) {
+        if (!processor_->ProcessFunctionBody(body_index_, {}, static_cast<uint32_t>(piece_offset_))) {
           stopped_ = true;
           return false;
         }
@@ -223,8 +265,8 @@ bool StreamingDecoder::Step(size_t& pos) {
     case State::kBody: {
       Piece p;
       if (!Collect(pos, &p)) return false;
-      if (!processor_->ProcessFunctionBody(body_index_, std::move(p),
-                                         static_cast<uint32_t>(piece_offset_))) {
+      if (!processor_->ProcessFunctionBody(body_index_, p.bytes,
+                                           static_cast<uint32_t>(piece_offset_))) {
         stopped_ = true;
         return false;
       }

@@ -1,6 +1,7 @@
 #include "wasm/wire_bytes.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -81,7 +82,7 @@ WireBuffer::WireBuffer(uint8_t* data, uint64_t capacity, size_t mapped, size_t t
     : data_(data), capacity_(capacity), mapped_(mapped), touched_(touched) {}
 
 WireBuffer::~WireBuffer() {
-  size_t touched = std::max(touched_, size_);
+  size_t touched = std::max({touched_, size_, prefaulted_});
   if (touched > kMaxRecycledTouched) {
     size_t keep = RoundUp(kMaxRecycledTouched, kHugePage);
     ::madvise(data_ + keep, RoundUp(touched, kHugePage) - keep, MADV_DONTNEED);
@@ -103,6 +104,21 @@ bool WireBuffer::Append(std::span<const uint8_t> bytes) {
   if (!bytes.empty()) std::memcpy(data_ + size_, bytes.data(), bytes.size());
   size_ += bytes.size();
   return true;
+}
+
+bool WireBuffer::Prefault(size_t from, size_t to) const {
+#ifdef MADV_POPULATE_WRITE
+  if (to > capacity_ || from >= to) return false;
+  static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  from = from / page * page;  // madvise takes whole pages
+  if (::madvise(data_ + from, to - from, MADV_POPULATE_WRITE) != 0) return false;
+  prefaulted_ = std::max(prefaulted_, to);
+  return true;
+#else
+  (void)from;
+  (void)to;
+  return false;
+#endif
 }
 
 size_t WireBuffer::RecycledCountForTesting() {

@@ -40,6 +40,13 @@ class WireBuffer {
   // Copies {bytes} to the end; false (and nothing appended) past capacity().
   // {bytes} must not lie inside this buffer.
   bool Append(std::span<const uint8_t> bytes);
+  // Faults in the pages that will hold bytes [from, to) (at most capacity())
+  // without changing them, so the writer later copies into memory already
+  // mapped: another thread can take the kernel's page zeroing off the one
+  // appending. May run concurrently with Append() (but not with another
+  // PrefaultTo). False when the kernel cannot (MADV_POPULATE_WRITE is Linux
+  // 5.14+) or the range is past capacity().
+  bool Prefault(size_t from, size_t to) const;
 
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
@@ -62,6 +69,7 @@ class WireBuffer {
   size_t mapped_;   // bytes of the mapping (capacity rounded up)
   size_t touched_;  // high-water mark of pages written, kept across reuse
   size_t size_ = 0;
+  mutable size_t prefaulted_ = 0;  // end of the last Prefault(); read once all users are gone
 };
 
 // An immutable view of a module's wire bytes that keeps their storage alive:

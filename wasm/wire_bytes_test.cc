@@ -6,13 +6,17 @@
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <numeric>
 #include <string>
+#include <thread>
 
 #include "wasm/limits.h"
 #include "wasm/streaming_compiler.h"
 #include "wasm/testing/module_builder.h"
+#include "wasm/worker_pool.h"
 
 namespace wasmstream::wasm {
 namespace {
@@ -87,6 +91,114 @@ TEST(WireBufferTest, ASmallModuleCostsPagesNotAHugePage) {
   ASSERT_TRUE(fresh->Append(Iota(100)));
   // One 4 KiB page, not a 2 MiB huge page (a few, should the kernel read ahead).
   EXPECT_LE(ResidentPages(fresh->data(), size_t{2} << 20), 16u);
+}
+
+// A buffer of its own: the pool may hold one released buffer whose pages
+// are still resident.
+std::shared_ptr<WireBuffer> FreshBuffer(std::shared_ptr<WireBuffer>* maybe_recycled) {
+  *maybe_recycled = WireBuffer::Create(kSpecMaxModuleSize);
+  return WireBuffer::Create(kSpecMaxModuleSize);
+}
+
+constexpr size_t kPage = 4096;
+constexpr size_t kHuge = size_t{2} << 20;
+size_t RoundUpTo(size_t n, size_t to) { return (n + to - 1) / to * to; }
+
+TEST(WireBufferTest, PrefaultMapsPagesWithoutWritingThem) {
+  std::shared_ptr<WireBuffer> other;
+  auto buffer = FreshBuffer(&other);
+  ASSERT_NE(buffer, nullptr);
+  ASSERT_TRUE(buffer->Append(Iota(100)));
+  const size_t end = 6 << 20;
+  if (!buffer->Prefault(100, end)) GTEST_SKIP() << "no MADV_POPULATE_WRITE in this kernel";
+  EXPECT_EQ(ResidentPages(buffer->data(), end), end / kPage);
+  // The bytes already there stay; the rest is still zero until appended.
+  EXPECT_EQ(WireBytes(buffer, 100), Iota(100));
+  EXPECT_EQ(std::count(buffer->data() + 100, buffer->data() + end, 0), static_cast<long>(end - 100));
+  auto rest = Iota(end - 100, 100);
+  ASSERT_TRUE(buffer->Append(rest));
+  EXPECT_TRUE(std::equal(rest.begin(), rest.end(), buffer->data() + 100));
+  EXPECT_FALSE(buffer->Prefault(0, buffer->capacity() + 1));
+  EXPECT_FALSE(buffer->Prefault(end, end));
+}
+
+// Polls (a liveness bound, not a timing assertion) until at least {pages}
+// of [data, data + bytes) are resident; returns how many are.
+size_t WaitForResidentPages(const uint8_t* data, size_t bytes, size_t pages) {
+  size_t n = 0;
+  for (int i = 0; i < 30000; ++i) {
+    n = ResidentPages(data, bytes);
+    if (n >= pages) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return n;
+}
+
+// A module whose code section comes after {prefix} bytes of custom section,
+// as pandoc's comes after a 2 MB element section: the workers have nothing
+// to do until then.
+testing::Bytes ModuleAfterCustomSection(size_t prefix) {
+  testing::Bytes body = {0x00, 0x0B};
+  testing::Bytes rest = testing::ModuleWithBodies({body, body, body});
+  testing::Bytes custom = testing::Section(0, testing::Cat({testing::Name("pad"),
+                                                            testing::Bytes(prefix, 0x5A)}));
+  return testing::Cat({testing::Preamble(), custom,
+                       testing::Bytes(rest.begin() + 8, rest.end())});  // without its preamble
+}
+
+TEST(WireBufferPrefaultTest, IdleWorkersFaultInTheBytesToCome) {
+  std::shared_ptr<WireBuffer> other;
+  auto buffer = FreshBuffer(&other);
+  ASSERT_NE(buffer, nullptr);
+  if (!buffer->Prefault(0, kPage)) GTEST_SKIP() << "no MADV_POPULATE_WRITE in this kernel";
+  testing::Bytes m = ModuleAfterCustomSection(6 << 20);
+  WorkerPool pool(2);
+  StreamingOptions o;
+  o.pool = &pool;
+  o.wire_buffer = buffer;
+  o.expected_size = m.size();
+  StreamingCompiler c(o);
+  const size_t first = 64 << 10;
+  ASSERT_TRUE(buffer->Append(std::span<const uint8_t>(m.data(), first)));
+  c.OnBytesReceived(std::span<const uint8_t>(buffer->data(), first));
+  // The pages for the whole announced size get mapped while nothing else
+  // arrives.
+  const size_t whole = m.size() / kPage * kPage;
+  EXPECT_EQ(WaitForResidentPages(buffer->data(), whole, whole / kPage), whole / kPage);
+  ASSERT_TRUE(buffer->Append(std::span<const uint8_t>(m.data() + first, m.size() - first)));
+  c.OnBytesReceived(std::span<const uint8_t>(buffer->data() + first, m.size() - first));
+  CompileResult r = c.Finish();
+  ASSERT_TRUE(r.ok()) << r.error().Format();
+  EXPECT_EQ(r.value()->wire_bytes, m);
+  EXPECT_EQ(r.value()->functions.size(), 3u);
+}
+
+// A Content-Length is only a claim: pages are faulted in at most
+// kMaxPrefaultAhead past the bytes that did arrive.
+TEST(WireBufferPrefaultTest, AClaimedSizeIsFaultedInOnlyAheadOfTheBytes) {
+  std::shared_ptr<WireBuffer> other;
+  auto buffer = FreshBuffer(&other);
+  ASSERT_NE(buffer, nullptr);
+  if (!buffer->Prefault(0, kPage)) GTEST_SKIP() << "no MADV_POPULATE_WRITE in this kernel";
+  WorkerPool pool(2);
+  StreamingOptions o;
+  o.pool = &pool;
+  o.wire_buffer = buffer;
+  o.expected_size = 1u << 30;
+  StreamingCompiler c(o);
+  // The start of a custom section of 200 MB, which never comes.
+  const size_t first = 64 << 10;
+  testing::Bytes m = testing::Cat({testing::Preamble(), {0x00}, testing::U32Leb(200 << 20),
+                                   testing::Name("pad")});
+  m.resize(first, 0x5A);
+  ASSERT_TRUE(buffer->Append(std::span<const uint8_t>(m.data(), first)));
+  c.OnBytesReceived(std::span<const uint8_t>(buffer->data(), first));
+  const size_t window = 128 << 20;
+  const size_t cap = RoundUpTo(first + kMaxPrefaultAhead, kHuge);  // a huge page is mapped whole
+  size_t resident = WaitForResidentPages(buffer->data(), window, (first + kMaxPrefaultAhead) / kPage);
+  EXPECT_GE(resident, (first + kMaxPrefaultAhead) / kPage);
+  EXPECT_LE(resident, cap / kPage);
+  c.Abort();
 }
 
 TEST(WireBytesTest, AViewDoesNotGrowWithItsBuffer) {

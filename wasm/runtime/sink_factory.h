@@ -20,6 +20,7 @@ namespace wasmstream::wasm {
 class InterpreterSinkFactory final : public CodeSinkFactory {
  public:
   CodeSink* SinkFor(const Module& module, uint32_t func_index) override;
+  void Prepare(uint32_t num_functions) override;
   Status Finish(Module& module) override;
 
   // Called by the sinks (any worker thread), once per function index.
@@ -27,9 +28,10 @@ class InterpreterSinkFactory final : public CodeSinkFactory {
 
  private:
   std::once_flag sized_;
-  // Code per function index (module.functions.size() entries from the first
-  // SinkFor on); workers write distinct entries, so no lock is needed, and
-  // StreamingCompiler orders every write before Finish().
+  // Code per function index (module.functions.size() entries from Prepare()
+  // or the first SinkFor on, whichever comes first); workers write distinct
+  // entries, so no lock is needed, and StreamingCompiler orders every write
+  // before Finish().
   std::vector<std::shared_ptr<const FunctionCode>> code_;
 };
 
