@@ -13,8 +13,9 @@
 namespace wasmstream::base {
 
 inline constexpr size_t kHugePageBytes = size_t{2} << 20;
-// Below this a buffer is left alone: a huge page that is mostly unused
-// costs RSS for as long as the buffer lives.
+// Below this a buffer is left alone: it holds at most a few whole 2 MiB pages
+// (the only ones advised, so a filled buffer never gains unused RSS), too few
+// to repay the madvise call.
 inline constexpr size_t kMinHugePageBuffer = size_t{8} << 20;
 
 // Asks the kernel to back the whole 2 MiB pages inside [data, data + size)

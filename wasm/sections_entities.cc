@@ -2,7 +2,6 @@
 #include <string>
 
 #include "base/huge_pages.h"
-
 #include "wasm/function_body_decoder.h"
 #include "wasm/limits.h"
 #include "wasm/module_decoder.h"
